@@ -1,0 +1,31 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS, findChromium } from './scripts/chromium.js';
+
+const PORT = Number(process.env.E2E_PORT ?? 4319);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		viewport: { width: 1280, height: 800 },
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: await findChromium(),
+			args: ['--headless=new', ...CHROMIUM_FLAGS]
+		}
+	},
+	webServer: {
+		command: `npx vite build --logLevel warn && node server/serve.js`,
+		env: { PORT: String(PORT), HOST: '127.0.0.1' },
+		url: `http://127.0.0.1:${PORT}/`,
+		reuseExistingServer: !process.env.CI,
+		timeout: 240_000,
+		stdout: 'pipe'
+	}
+});

@@ -1,0 +1,443 @@
+import * as Y from 'yjs';
+import { shapeKind, isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
+import { newId } from './ids';
+import { Origin, isLocalOrigin } from './origins';
+import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
+import type {
+	Actor,
+	AnnotationRecord,
+	AttributeValue,
+	ClassRecord,
+	Id,
+	ImageRecord,
+	ImageStatus,
+	ProjectSettings
+} from './records';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export type ChangeAction = 'add' | 'update' | 'delete';
+
+/** What one transaction changed, with the previous record of every updated or deleted key. */
+export interface DocChange {
+	origin: unknown;
+	/** True when the change was made through this replica's model (not loaded, not from a peer). */
+	local: boolean;
+	annotations: Map<Id, { action: ChangeAction; old?: AnnotationRecord }>;
+	images: Map<Id, { action: ChangeAction; old?: ImageRecord }>;
+	classes: boolean;
+	meta: boolean;
+}
+
+export interface NewAnnotation {
+	imageId: Id;
+	classId: Id;
+	type: ShapeType;
+	geometry: unknown;
+	attributes?: Record<string, AttributeValue>;
+}
+
+export interface AnnotationPatch {
+	classId?: Id;
+	geometry?: unknown;
+	attributes?: Record<string, AttributeValue>;
+	z?: number;
+}
+
+export const DEFAULT_CLASS_COLORS = [
+	'#e6194b',
+	'#3cb44b',
+	'#4363d8',
+	'#f58231',
+	'#911eb4',
+	'#42d4f4',
+	'#f032e6',
+	'#bfef45',
+	'#fabed4',
+	'#469990'
+];
+
+/**
+ * The project document: one Y.Doc per project, four top-level maps of plain-JSON records keyed by id.
+ * This class is the only code that touches Y types; everything else reads records and calls its methods.
+ * A record is always replaced whole, so concurrent edits of one record resolve last-writer-wins,
+ * identically on every replica (Y.Map's rule).
+ */
+export class ProjectDoc {
+	readonly ydoc: Y.Doc;
+	readonly undoManager: Y.UndoManager;
+	/** Why this replica must not write (a newer schema), or null. */
+	readOnlyReason: string | null = null;
+
+	private readonly maps: DocMaps;
+	private readonly byImage = new Map<Id, Set<Id>>();
+	private readonly listeners = new Set<(change: DocChange) => void>();
+	private pending: DocChange | null = null;
+	private actor: Actor;
+
+	constructor(ydoc: Y.Doc = new Y.Doc(), actor: Actor = { id: 'local', name: 'Local user' }) {
+		this.ydoc = ydoc;
+		this.actor = actor;
+		this.maps = {
+			meta: ydoc.getMap('meta'),
+			classes: ydoc.getMap('classes'),
+			images: ydoc.getMap('images'),
+			annotations: ydoc.getMap('annotations')
+		};
+		this.undoManager = new Y.UndoManager([this.maps.annotations, this.maps.images], {
+			trackedOrigins: new Set([Origin.edit]),
+			captureTimeout: 0 // one user action, one undo step
+		});
+		this.maps.annotations.observe((e) => this.onAnnotationsEvent(e as Y.YMapEvent<AnnotationRecord>));
+		this.maps.images.observe((e) => this.onImagesEvent(e as Y.YMapEvent<ImageRecord>));
+		this.maps.classes.observe((e) => (this.pendingChange(e.transaction).classes = true));
+		this.maps.meta.observe((e) => (this.pendingChange(e.transaction).meta = true));
+		ydoc.on('afterTransaction', () => this.flush());
+		this.rebuildIndex();
+	}
+
+	// ---- lifecycle -------------------------------------------------------------------------------
+
+	/** Starts a brand-new project document. */
+	initialize(settings: Partial<ProjectSettings> & { name: string }): void {
+		this.ydoc.transact(() => {
+			this.maps.meta.set('schemaVersion', SCHEMA_VERSION);
+			this.maps.meta.set('settings', { description: '', createdAt: Date.now(), ...settings });
+		}, Origin.admin);
+	}
+
+	/**
+	 * Brings a loaded document up to this app's schema. A document from a newer app stays read-only
+	 * rather than being rewritten in a layout it does not understand.
+	 */
+	migrate(): void {
+		const stored = this.maps.meta.get('schemaVersion');
+		const hasRecords = this.maps.annotations.size + this.maps.images.size + this.maps.classes.size > 0;
+		if (stored === undefined && !hasRecords) return; // empty: nothing to migrate yet
+		let version = typeof stored === 'number' ? stored : FIRST_SCHEMA_VERSION;
+		if (version > SCHEMA_VERSION) {
+			this.readOnlyReason = `This project was saved by a newer version of Peerlabel (schema ${version}; this app knows ${SCHEMA_VERSION}). Update the app to edit it.`;
+			return;
+		}
+		if (version === SCHEMA_VERSION) return;
+		this.ydoc.transact(() => {
+			for (const m of MIGRATIONS) {
+				if (m.from !== version) continue;
+				m.migrate(this.maps);
+				version = m.to;
+			}
+			if (version !== SCHEMA_VERSION) throw new Error(`No migration path from schema ${version} to ${SCHEMA_VERSION}`);
+			this.maps.meta.set('schemaVersion', SCHEMA_VERSION);
+		}, Origin.migration);
+		this.rebuildIndex();
+	}
+
+	get schemaVersion(): number | undefined {
+		return this.maps.meta.get('schemaVersion') as number | undefined;
+	}
+
+	setActor(actor: Actor): void {
+		this.actor = actor;
+	}
+
+	onChange(listener: (change: DocChange) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	destroy(): void {
+		this.listeners.clear();
+		this.undoManager.destroy();
+	}
+
+	// ---- settings --------------------------------------------------------------------------------
+
+	get settings(): ProjectSettings {
+		return (this.maps.meta.get('settings') as ProjectSettings | undefined) ?? { name: 'Untitled', description: '', createdAt: 0 };
+	}
+
+	updateSettings(patch: Partial<ProjectSettings>): Result<ProjectSettings> {
+		const guard = this.writable();
+		if (guard) return guard;
+		if (patch.name !== undefined && !patch.name.trim()) return { ok: false, reason: 'A project needs a name' };
+		const next = { ...this.settings, ...patch };
+		if (patch.name !== undefined) next.name = patch.name.trim();
+		this.ydoc.transact(() => this.maps.meta.set('settings', next), Origin.admin);
+		return { ok: true, value: next };
+	}
+
+	// ---- classes ---------------------------------------------------------------------------------
+
+	classes(): ClassRecord[] {
+		return ([...this.maps.classes.values()] as ClassRecord[]).sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
+	}
+
+	getClass(id: Id): ClassRecord | undefined {
+		return this.maps.classes.get(id) as ClassRecord | undefined;
+	}
+
+	addClass(input: Partial<Omit<ClassRecord, 'id'>> & { name: string }): Result<ClassRecord> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const name = input.name.trim();
+		if (!name) return { ok: false, reason: 'A class needs a name' };
+		const existing = this.classes();
+		if (existing.some((c) => c.name.toLowerCase() === name.toLowerCase()))
+			return { ok: false, reason: `A class named “${name}” already exists` };
+		const usedKeys = new Set(existing.map((c) => c.hotkey));
+		const freeKey = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].find((k) => !usedKeys.has(k)) ?? null;
+		const record: ClassRecord = {
+			id: newId(),
+			color: DEFAULT_CLASS_COLORS[existing.length % DEFAULT_CLASS_COLORS.length],
+			hotkey: freeKey,
+			shapeTypes: [],
+			description: '',
+			order: existing.length ? Math.max(...existing.map((c) => c.order)) + 1 : 0,
+			...input,
+			name
+		};
+		this.ydoc.transact(() => this.maps.classes.set(record.id, record), Origin.admin);
+		return { ok: true, value: record };
+	}
+
+	updateClass(id: Id, patch: Partial<Omit<ClassRecord, 'id'>>): Result<ClassRecord> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const current = this.getClass(id);
+		if (!current) return { ok: false, reason: 'That class no longer exists' };
+		const next = { ...current, ...patch, id };
+		this.ydoc.transact(() => this.maps.classes.set(id, next), Origin.admin);
+		return { ok: true, value: next };
+	}
+
+	// ---- images ----------------------------------------------------------------------------------
+
+	images(): ImageRecord[] {
+		return ([...this.maps.images.values()] as ImageRecord[]).sort(
+			(a, b) => a.addedAt - b.addedAt || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)
+		);
+	}
+
+	get imageCount(): number {
+		return this.maps.images.size;
+	}
+
+	getImage(id: Id): ImageRecord | undefined {
+		return this.maps.images.get(id) as ImageRecord | undefined;
+	}
+
+	findImageByHash(hash: string): ImageRecord | undefined {
+		for (const v of this.maps.images.values()) if ((v as ImageRecord).hash === hash) return v as ImageRecord;
+		return undefined;
+	}
+
+	/** Adds image records in one transaction (an import is all or nothing). */
+	addImages(inputs: Omit<ImageRecord, 'id' | 'status' | 'addedAt'>[]): Result<ImageRecord[]> {
+		const guard = this.writable();
+		if (guard) return guard;
+		for (const i of inputs)
+			if (!(i.width > 0 && i.height > 0)) return { ok: false, reason: `${i.name}: the image has no pixels` };
+		const now = Date.now();
+		const records = inputs.map((i, n): ImageRecord => ({ ...i, id: newId(), status: 'new', addedAt: now + n * 1e-3 }));
+		this.ydoc.transact(() => {
+			for (const r of records) this.maps.images.set(r.id, r);
+		}, Origin.import);
+		return { ok: true, value: records };
+	}
+
+	setImageStatus(id: Id, status: ImageStatus): Result<ImageRecord> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const current = this.getImage(id);
+		if (!current) return { ok: false, reason: 'That image no longer exists' };
+		const next = { ...current, status };
+		this.ydoc.transact(() => this.maps.images.set(id, next), Origin.edit);
+		return { ok: true, value: next };
+	}
+
+	// ---- annotations -----------------------------------------------------------------------------
+
+	get annotationCount(): number {
+		return this.maps.annotations.size;
+	}
+
+	getAnnotation(id: Id): AnnotationRecord | undefined {
+		return this.maps.annotations.get(id) as AnnotationRecord | undefined;
+	}
+
+	annotationIds(imageId: Id): ReadonlySet<Id> {
+		return this.byImage.get(imageId) ?? new Set();
+	}
+
+	/** The annotations of one image, bottom to top. */
+	annotationsOf(imageId: Id): AnnotationRecord[] {
+		const out: AnnotationRecord[] = [];
+		for (const id of this.annotationIds(imageId)) {
+			const a = this.getAnnotation(id);
+			if (a) out.push(a);
+		}
+		return out.sort((a, b) => a.z - b.z || (a.id < b.id ? -1 : 1));
+	}
+
+	allAnnotations(): IterableIterator<AnnotationRecord> {
+		return this.maps.annotations.values() as IterableIterator<AnnotationRecord>;
+	}
+
+	createAnnotation(input: NewAnnotation): Result<AnnotationRecord> {
+		const [result] = this.createAnnotations([input]);
+		return result;
+	}
+
+	/** Creates several annotations as one undo step; each input gets its own result. */
+	createAnnotations(inputs: NewAnnotation[], origin: string = Origin.edit): Result<AnnotationRecord>[] {
+		const guard = this.writable();
+		if (guard) return inputs.map(() => guard);
+		const now = Date.now();
+		const topZ = new Map<Id, number>();
+		const results = inputs.map((input): Result<AnnotationRecord> => {
+			const image = this.getImage(input.imageId);
+			if (!image) return { ok: false, reason: 'That image no longer exists' };
+			const cls = this.getClass(input.classId);
+			if (!cls) return { ok: false, reason: 'Pick a class first' };
+			if (!isShapeType(input.type)) return { ok: false, reason: `Unknown shape type “${String(input.type)}”` };
+			if (cls.shapeTypes.length && !cls.shapeTypes.includes(input.type))
+				return { ok: false, reason: `Class “${cls.name}” cannot be drawn as ${shapeKind(input.type).label.toLowerCase()}` };
+			const checked = shapeKind(input.type).validate(input.geometry, image);
+			if (!checked.ok) return checked;
+			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
+			topZ.set(image.id, z);
+			return {
+				ok: true,
+				value: {
+					id: newId(),
+					imageId: image.id,
+					classId: cls.id,
+					type: input.type,
+					geometry: checked.geometry as Geometry,
+					attributes: input.attributes ?? {},
+					z,
+					author: this.actor.id,
+					createdAt: now,
+					updatedAt: now
+				}
+			};
+		});
+		this.ydoc.transact(() => {
+			for (const r of results) {
+				if (!r.ok) continue;
+				this.maps.annotations.set(r.value.id, r.value);
+				const image = this.getImage(r.value.imageId)!;
+				if (image.status === 'new') this.maps.images.set(image.id, { ...image, status: 'in_progress' });
+			}
+		}, origin);
+		return results;
+	}
+
+	updateAnnotation(id: Id, patch: AnnotationPatch): Result<AnnotationRecord> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const current = this.getAnnotation(id);
+		if (!current) return { ok: false, reason: 'That shape no longer exists' };
+		const next: AnnotationRecord = { ...current, author: this.actor.id, updatedAt: Date.now() };
+		if (patch.classId !== undefined) {
+			const cls = this.getClass(patch.classId);
+			if (!cls) return { ok: false, reason: 'That class no longer exists' };
+			if (cls.shapeTypes.length && !cls.shapeTypes.includes(current.type))
+				return { ok: false, reason: `Class “${cls.name}” cannot be drawn as ${shapeKind(current.type).label.toLowerCase()}` };
+			next.classId = cls.id;
+		}
+		if (patch.geometry !== undefined) {
+			const image = this.getImage(current.imageId);
+			if (!image) return { ok: false, reason: 'That image no longer exists' };
+			const checked = shapeKind(current.type).validate(patch.geometry, image);
+			if (!checked.ok) return checked;
+			next.geometry = checked.geometry;
+		}
+		if (patch.attributes !== undefined) next.attributes = patch.attributes;
+		if (patch.z !== undefined) next.z = patch.z;
+		this.ydoc.transact(() => this.maps.annotations.set(id, next), Origin.edit);
+		return { ok: true, value: next };
+	}
+
+	deleteAnnotations(ids: Iterable<Id>): void {
+		if (this.readOnlyReason) return;
+		this.ydoc.transact(() => {
+			for (const id of ids) this.maps.annotations.delete(id);
+		}, Origin.edit);
+	}
+
+	private topZ(imageId: Id): number {
+		let z = 0;
+		for (const id of this.annotationIds(imageId)) z = Math.max(z, this.getAnnotation(id)?.z ?? 0);
+		return z;
+	}
+
+	// ---- undo ------------------------------------------------------------------------------------
+
+	/** Reverts this user's latest edit. Edits that arrived from other replicas are never reverted. */
+	undo(): boolean {
+		return this.undoManager.undo() !== null;
+	}
+
+	redo(): boolean {
+		return this.undoManager.redo() !== null;
+	}
+
+	get canUndo(): boolean {
+		return this.undoManager.canUndo();
+	}
+
+	get canRedo(): boolean {
+		return this.undoManager.canRedo();
+	}
+
+	// ---- change tracking -------------------------------------------------------------------------
+
+	private writable(): { ok: false; reason: string } | null {
+		return this.readOnlyReason ? { ok: false, reason: this.readOnlyReason } : null;
+	}
+
+	private pendingChange(tr: Y.Transaction): DocChange {
+		return (this.pending ??= {
+			origin: tr.origin,
+			local: isLocalOrigin(tr.origin) || tr.origin instanceof Y.UndoManager,
+			annotations: new Map(),
+			images: new Map(),
+			classes: false,
+			meta: false
+		});
+	}
+
+	private onAnnotationsEvent(e: Y.YMapEvent<AnnotationRecord>): void {
+		const change = this.pendingChange(e.transaction);
+		for (const [id, { action, oldValue }] of e.changes.keys) {
+			const old = oldValue as AnnotationRecord | undefined;
+			if (old) this.byImage.get(old.imageId)?.delete(id);
+			if (action !== 'delete') this.indexAnnotation(this.maps.annotations.get(id) as AnnotationRecord);
+			change.annotations.set(id, { action, old });
+		}
+	}
+
+	private onImagesEvent(e: Y.YMapEvent<ImageRecord>): void {
+		const change = this.pendingChange(e.transaction);
+		for (const [id, { action, oldValue }] of e.changes.keys) change.images.set(id, { action, old: oldValue });
+	}
+
+	private indexAnnotation(a: AnnotationRecord): void {
+		let set = this.byImage.get(a.imageId);
+		if (!set) this.byImage.set(a.imageId, (set = new Set()));
+		set.add(a.id);
+	}
+
+	private rebuildIndex(): void {
+		this.byImage.clear();
+		for (const a of this.allAnnotations()) this.indexAnnotation(a);
+	}
+
+	private flush(): void {
+		const change = this.pending;
+		this.pending = null;
+		if (!change) return;
+		for (const l of this.listeners) l(change);
+	}
+}

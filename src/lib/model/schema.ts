@@ -1,0 +1,66 @@
+import type * as Y from 'yjs';
+
+/**
+ * The document's schema version. Bump it with a migration below whenever the meaning or layout of a
+ * stored record changes; docs/schema.md describes each version.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** The version of a document that holds records but no version marker: the first layout. */
+export const FIRST_SCHEMA_VERSION = 1;
+
+export interface DocMaps {
+	meta: Y.Map<unknown>;
+	classes: Y.Map<unknown>;
+	images: Y.Map<unknown>;
+	annotations: Y.Map<unknown>;
+}
+
+export interface Migration {
+	from: number;
+	to: number;
+	description: string;
+	/**
+	 * Rewrites records in place. Must be deterministic and idempotent: two peers may migrate the same
+	 * document at once, and their writes must agree whichever wins.
+	 */
+	migrate(maps: DocMaps): void;
+}
+
+type V1Annotation = {
+	id: string;
+	imageId: string;
+	type: string;
+	geometry: { points?: { x: number; y: number }[] } & Record<string, unknown>;
+	z?: number;
+	createdAt: number;
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		from: 1,
+		to: 2,
+		description: 'Polygon points become a flat [x0, y0, x1, y1, …] list; every annotation gets a z-order.',
+		migrate({ annotations }) {
+			const byImage = new Map<string, V1Annotation[]>();
+			for (const value of annotations.values()) {
+				const a = value as V1Annotation;
+				let list = byImage.get(a.imageId);
+				if (!list) byImage.set(a.imageId, (list = []));
+				list.push(a);
+			}
+			for (const list of byImage.values()) {
+				// z follows creation order; ids break ties so that every peer computes the same order.
+				list.sort((p, q) => p.createdAt - q.createdAt || (p.id < q.id ? -1 : 1));
+				list.forEach((a, z) => {
+					const pts = a.geometry.points;
+					const geometry =
+						a.type === 'polygon' && Array.isArray(pts) && typeof pts[0] === 'object'
+							? { points: pts.flatMap((p) => [p.x, p.y]) }
+							: a.geometry;
+					annotations.set(a.id, { ...a, geometry, z: a.z ?? z });
+				});
+			}
+		}
+	}
+];
