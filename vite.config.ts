@@ -1,5 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // Cross-origin isolation lets onnxruntime-web run multi-threaded WASM (SharedArrayBuffer).
 const isolation = {

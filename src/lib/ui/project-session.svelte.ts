@@ -1,0 +1,60 @@
+import { openProject, type OpenProject } from '$lib/storage/projects';
+import type { DocChange, ProjectDoc } from '$lib/model';
+
+/**
+ * The project open in this tab, kept open while the user moves between the library and the editor.
+ * `revision` bumps after every document change, so components can `$derived` from the plain ProjectDoc.
+ */
+export class ProjectSession {
+	revision = $state(0);
+	/** The latest change, for views that update only what it touched. */
+	lastChange: DocChange | null = null;
+	readonly project: OpenProject;
+	private readonly stop: () => void;
+
+	constructor(project: OpenProject) {
+		this.project = project;
+		this.stop = project.doc.onChange((change) => {
+			this.lastChange = change;
+			this.revision++;
+		});
+	}
+
+	get id(): string {
+		return this.project.id;
+	}
+
+	get doc(): ProjectDoc {
+		return this.project.doc;
+	}
+
+	async close(): Promise<void> {
+		this.stop();
+		await this.project.close();
+	}
+}
+
+let current: { id: string; session: Promise<ProjectSession> } | null = null;
+
+/** Opens (or returns the already open) project; opening another closes the previous one. */
+export function useProject(id: string): Promise<ProjectSession> {
+	if (current?.id === id) return current.session;
+	const previous = current;
+	const session = (async () => {
+		if (previous) await (await previous.session.catch(() => null))?.close();
+		return new ProjectSession(await openProject(id));
+	})();
+	current = { id, session };
+	session.catch(() => {
+		if (current?.session === session) current = null;
+	});
+	return session;
+}
+
+/** Closes the open project (before deleting it, say). */
+export async function closeProject(id: string): Promise<void> {
+	if (current?.id !== id) return;
+	const { session } = current;
+	current = null;
+	await (await session.catch(() => null))?.close();
+}
