@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_FLAGS, findChromium } from './scripts/chromium.js';
+import { CHROMIUM_FLAGS, findChromium } from './tests/tools/chromium.js';
 
 const PORT = Number(process.env.E2E_PORT ?? 4319);
 
@@ -21,7 +21,7 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: `npx vite build --logLevel warn && node server/serve.js`,
+		command: `npx vite build --logLevel warn && node src/server/serve.js`,
 		env: { PORT: String(PORT), HOST: '127.0.0.1' },
 		url: `http://127.0.0.1:${PORT}/`,
 		reuseExistingServer: !process.env.CI,

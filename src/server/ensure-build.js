@@ -1,12 +1,12 @@
-#!/usr/bin/env node
-// `npm start`: builds the app when the build is missing or older than the sources, then serves it.
+// Builds the app when build/ is missing or older than any of its sources.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+export const root = fileURLToPath(new URL('../..', import.meta.url));
 const buildMarker = join(root, 'build', 'index.html');
+const inputs = ['src', 'static', 'models', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 
 function newestMtime(path) {
 	const s = statSync(path);
@@ -16,15 +16,10 @@ function newestMtime(path) {
 	return newest;
 }
 
-const inputs = ['src', 'static', 'models', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => join(root, p));
-const sourcesChanged = () =>
-	Math.max(...inputs.filter(existsSync).map(newestMtime)) > statSync(buildMarker).mtimeMs;
-
-if (!existsSync(buildMarker) || sourcesChanged()) {
+export function ensureBuild() {
+	const paths = inputs.map((p) => join(root, p)).filter(existsSync);
+	if (existsSync(buildMarker) && Math.max(...paths.map(newestMtime)) <= statSync(buildMarker).mtimeMs) return;
 	console.log('Building Peerlabel…');
 	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
-
-const { main } = await import('../server/serve.js');
-main();

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const results = `${root}test-results`;
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
@@ -35,7 +35,7 @@ if (only !== 'e2e') {
 }
 
 if (only !== 'unit') {
-	const status = run('npx', ['playwright', 'test']);
+	const status = run('npx', ['playwright', 'test', '--config', 'tests/playwright.config.ts']);
 	const e2e = readJson(`${results}/e2e.json`);
 	if (e2e?.stats) {
 		totals.passed += e2e.stats.expected + (e2e.stats.flaky ?? 0);

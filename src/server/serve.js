@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 
-const root = fileURLToPath(new URL('../build', import.meta.url));
+const root = fileURLToPath(new URL('../../build', import.meta.url));
 
 export function createAppServer({ dir = root } = {}) {
 	if (!existsSync(dir)) throw new Error(`No build found at ${dir}: run "npm run build" first.`);

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// `npm run bench`: performance figures measured in headless Chromium (1280x800, DPR 1), with the data
+// and gesture of shared/PERF-ANCHORS.md so that the figures sit beside other tools'.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { chromium } from '@playwright/test';
+import { ensureBuild } from '../../src/server/ensure-build.js';
+import { CHROMIUM_FLAGS, findChromium } from '../tools/chromium.js';
+
+const POLYGONS = Number(process.env.BENCH_POLYGONS ?? 10_000);
+const PROJECT_IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
+const PROJECT_ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
+
+ensureBuild();
+const { createAppServer, listen } = await import('../../src/server/serve.js');
+const server = createAppServer();
+const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${port}`;
+
+const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--headless=new', ...CHROMIUM_FLAGS] });
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+const page = await context.newPage();
+const cdp = await context.newCDPSession(page);
+const results = [];
+
+function quantile(sorted, q) {
+	if (!sorted.length) return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function heapMB() {
+	await cdp.send('HeapProfiler.collectGarbage');
+	const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+	return usedSize / 2 ** 20;
+}
+
+async function seed(params) {
+	await page.goto(`${base}/dev/seed?${new URLSearchParams(params)}`);
+	const done = page.getByTestId('seed-done');
+	await done.waitFor({ timeout: 600_000 });
+	return { projectId: await done.getAttribute('data-project-id'), imageId: await done.getAttribute('data-image-id') };
+}
+
+/** Milliseconds from navigation start until `selector` is present. */
+async function openAndTime(url, selector) {
+	await page.goto(url);
+	await page.waitForSelector(selector, { timeout: 120_000, state: 'attached' });
+	return page.evaluate(() => performance.now());
+}
+
+/** The anchors' gesture: 1 s wheel zoom-in at the centre, 1 s drag-pan on a circle, 1 s wheel zoom-out. */
+async function gesture() {
+	const cx = 640,
+		cy = 400;
+	await page.evaluate(() => {
+		const w = /** @type {any} */ (window);
+		w.__bench = { frames: [], running: true };
+		const loop = (t) => {
+			w.__bench.frames.push(t);
+			if (w.__bench.running) requestAnimationFrame(loop);
+		};
+		requestAnimationFrame(loop);
+	});
+	const sends = [];
+	const send = (method, params) => sends.push(cdp.send(method, params).catch(() => {}));
+	const tick = () => new Promise((r) => setTimeout(r, 1000 / 60));
+	for (let i = 0; i < 60; i++) {
+		send('Input.dispatchMouseEvent', { type: 'mouseWheel', x: cx, y: cy, deltaX: 0, deltaY: -100 });
+		await tick();
+	}
+	send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: cx + 150, y: cy, button: 'none' });
+	send('Input.dispatchMouseEvent', { type: 'mousePressed', x: cx + 150, y: cy, button: 'middle', buttons: 4, clickCount: 1 });
+	for (let i = 1; i <= 60; i++) {
+		const a = (i / 60) * 2 * Math.PI;
+		send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: cx + 150 * Math.cos(a), y: cy + 150 * Math.sin(a), button: 'middle', buttons: 4 });
+		await tick();
+	}
+	send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: cx + 150, y: cy, button: 'middle', buttons: 0, clickCount: 1 });
+	for (let i = 0; i < 60; i++) {
+		send('Input.dispatchMouseEvent', { type: 'mouseWheel', x: cx, y: cy, deltaX: 0, deltaY: 100 });
+		await tick();
+	}
+	// CDP acknowledges an input once the page has handled it: frames count until the last one is
+	// handled and drawn, so a backlog counts against the page.
+	await Promise.all(sends);
+	const frames = await page.evaluate(
+		() =>
+			new Promise((resolve) =>
+				requestAnimationFrame(() =>
+					requestAnimationFrame(() => {
+						const w = /** @type {any} */ (window);
+						w.__bench.running = false;
+						resolve(w.__bench.frames);
+					})
+				)
+			)
+	);
+	const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+	return { median: quantile(gaps, 0.5), p95: quantile(gaps, 0.95), frames: gaps.length };
+}
+
+try {
+	// 1. One 6000x4000 image with 10,000 polygons of 32 vertices.
+	const editor = await seed({ images: 1, polygons: POLYGONS, width: 6000, height: 4000, seed: 1 });
+	const editorUrl = `${base}/project/${editor.projectId}/image/${editor.imageId}`;
+	await openAndTime(editorUrl, '[data-editor-ready="true"]'); // warm the caches of the browser, not of the app
+	const openMs = await openAndTime(editorUrl, '[data-editor-ready="true"]');
+	const frames = await gesture();
+	const editorHeap = await heapMB();
+	results.push(
+		[`open an image with ${POLYGONS.toLocaleString('en')} polygons (32 vertices, 6000x4000)`, `${openMs.toFixed(0)} ms`],
+		['pan/zoom frame time, median', `${frames.median.toFixed(1)} ms`],
+		['pan/zoom frame time, p95 (target < 16.7 ms)', `${frames.p95.toFixed(1)} ms`],
+		['frames measured', String(frames.frames)],
+		['JS heap with that image open', `${editorHeap.toFixed(0)} MB`]
+	);
+
+	// 2. A project of 10,000 images and 100,000 annotations read back from IndexedDB.
+	const big = await seed({ images: PROJECT_IMAGES, polygons: PROJECT_ANNOTATIONS, width: 1920, height: 1080, seed: 2, blobs: 0 });
+	const libraryUrl = `${base}/project/${big.projectId}`;
+	await openAndTime(libraryUrl, '[data-testid="grid-cell"]');
+	const loadMs = await openAndTime(libraryUrl, '[data-testid="grid-cell"]');
+	const projectHeap = await heapMB();
+	results.push(
+		[`open a project of ${PROJECT_IMAGES.toLocaleString('en')} images, ${PROJECT_ANNOTATIONS.toLocaleString('en')} annotations (target < 1500 ms)`, `${loadMs.toFixed(0)} ms`],
+		['JS heap with that project open', `${projectHeap.toFixed(0)} MB`]
+	);
+} finally {
+	await browser.close();
+	server.close();
+}
+
+const version = execFileSync(await findChromium(), ['--version']);
+console.log(`\nPeerlabel benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${String(version).trim()}, headless, 1280x800, DPR 1\n`);
+const width = Math.max(...results.map(([k]) => k.length));
+for (const [k, v] of results) console.log(`${k.padEnd(width)}  ${v}`);
