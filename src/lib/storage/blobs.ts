@@ -19,6 +19,7 @@ export async function storeImageBlob(
 ): Promise<void> {
 	const database = await db();
 	const tx = database.transaction(['blobs', 'thumbnails', 'blobRefs'], 'readwrite');
+	tx.done.catch(() => {}); // its failure is handled below, whichever step sees it first
 	try {
 		const blobs = tx.objectStore('blobs');
 		if (!(await blobs.getKey(entry.hash)))
@@ -27,7 +28,11 @@ export async function storeImageBlob(
 		await tx.objectStore('blobRefs').put({ projectId, hash: entry.hash });
 		await tx.done;
 	} catch (e) {
-		tx.abort?.();
+		try {
+			tx.abort();
+		} catch {
+			// already finished: the browser aborted it (a full disk does that)
+		}
 		if (isQuotaError(e) || isQuotaError(tx.error)) throw new StorageFullError(label);
 		throw e;
 	}
@@ -39,6 +44,15 @@ export async function getImageBlob(hash: string): Promise<Blob | undefined> {
 
 export async function getThumbnail(hash: string): Promise<Blob | undefined> {
 	return (await (await db()).get('thumbnails', hash))?.blob;
+}
+
+/** Several thumbnails in one read transaction (a screenful of the library at once). */
+export async function getThumbnails(hashes: readonly string[]): Promise<Map<string, Blob>> {
+	const store = (await db()).transaction('thumbnails').store;
+	const found = await Promise.all(hashes.map((h) => store.get(h)));
+	const out = new Map<string, Blob>();
+	found.forEach((entry, i) => entry && out.set(hashes[i], entry.blob));
+	return out;
 }
 
 export async function hasImageBlob(hash: string): Promise<boolean> {

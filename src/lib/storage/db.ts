@@ -31,6 +31,8 @@ export interface ProjectEntry {
 	name: string;
 	createdAt: number;
 	openedAt: number;
+	/** How many images the project had when last open: for the project list, which does not open documents. */
+	imageCount?: number;
 }
 
 export const DB_NAME = 'peerlabel';
