@@ -1,0 +1,23 @@
+/**
+ * What the editor's Svelte UI shows, kept up to date by the (non-reactive) editor core.
+ * The UI reads it and calls the editor's methods; it never writes it.
+ */
+export class EditorState {
+	tool = $state('select');
+	classId = $state<string | null>(null);
+	selectedId = $state<string | null>(null);
+	hint = $state<string | null>(null);
+	/** Screen px per image px. */
+	zoom = $state(1);
+	/** The image and every visible tile are drawn. */
+	ready = $state(false);
+	loadError = $state<string | null>(null);
+
+	private hintTimer: ReturnType<typeof setTimeout> | undefined;
+
+	showHint(text: string, ms = 3500): void {
+		this.hint = text;
+		clearTimeout(this.hintTimer);
+		this.hintTimer = setTimeout(() => (this.hint = null), ms);
+	}
+}

@@ -1,0 +1,380 @@
+import type { Point } from '$lib/geometry';
+import type { AnnotationRecord, DocChange, ProjectDoc } from '$lib/model';
+import { isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
+import { shapeView } from '$lib/shapes/views';
+import { keyCombo, type ActionRegistry } from './actions';
+import { editorActions } from './editor-actions';
+import type { EditorState } from './editor-state.svelte';
+import { ImagePyramid } from './image-pyramid';
+import { attachInput } from './input';
+import { Overlay } from './overlay';
+import { Renderer } from './renderer';
+import { ShapeStore } from './shape-store';
+import { createSelectTool } from './tools/select-tool';
+import type { Tool, ToolContext } from './tools/tool';
+import { toolContext } from './tools/tool-context';
+import { Viewport } from './viewport';
+
+/**
+ * Time per frame spent (re)drawing tiles: the rest of the 16.7 ms goes to drawing and compositing the
+ * layers. When the view has been still for a moment nothing else competes, so tiles get more.
+ */
+const TILE_BUDGET_MS = 5;
+const IDLE_TILE_BUDGET_MS = 11;
+const IDLE_AFTER_MS = 150;
+const HIT_TOLERANCE_PX = 4;
+const FALLBACK_COLOR = '#9aa4b2';
+
+/** The editor that last wrote document.body's data-editor-ready (a new one may mount before the old goes). */
+let readyOwner: Editor | null = null;
+
+export interface EditorOptions {
+	doc: ProjectDoc;
+	imageId: string;
+	state: EditorState;
+	loadImage(hash: string): Promise<Blob | undefined>;
+	/** Asked to open the next (+1) or previous (-1) image. */
+	navigate(delta: 1 | -1): void;
+}
+
+/**
+ * The annotation canvas of one image. Mount it on an empty element; it adds a base canvas (image and
+ * cached shape tiles) and a Paper.js overlay (what is being edited), and draws only when something changed.
+ */
+export class Editor {
+	readonly viewport: Viewport;
+	readonly store: ShapeStore;
+	readonly actions: ActionRegistry<Editor>;
+	private readonly doc: ProjectDoc;
+	private readonly state: EditorState;
+	private readonly renderer: Renderer;
+	private readonly overlay: Overlay;
+	private readonly pyramid = new ImagePyramid();
+	private readonly cleanups: (() => void)[] = [];
+	private readonly toolContext: ToolContext;
+	private tool: Tool;
+	private live: Geometry | null = null;
+	private raf = 0;
+	private baseDirty = true;
+	private overlayDirty = true;
+	private sized = false;
+	/** Null until first set, so the first state is always written out. */
+	private ready: boolean | null = null;
+	private lastViewChange = 0;
+	private overlayEmpty = false;
+
+	constructor(
+		readonly container: HTMLElement,
+		private readonly options: EditorOptions
+	) {
+		this.doc = options.doc;
+		this.state = options.state;
+		const image = this.doc.getImage(options.imageId);
+		if (!image) throw new Error('That image is not in this project');
+		this.viewport = new Viewport({ width: image.width, height: image.height });
+		this.store = new ShapeStore(this.doc, options.imageId);
+		this.actions = editorActions();
+
+		const base = document.createElement('canvas');
+		const top = document.createElement('canvas');
+		base.className = 'editor-base';
+		top.className = 'editor-overlay';
+		for (const c of [base, top]) c.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;display:block';
+		top.style.pointerEvents = 'none';
+		container.append(base, top);
+		this.renderer = new Renderer(base, this.viewport, this.store, this.doc, this.pyramid);
+		this.overlay = new Overlay(top);
+		this.toolContext = toolContext(this);
+		this.tool = createSelectTool(this.toolContext);
+
+		this.cleanups.push(
+			this.doc.onChange((c) => this.onDocChange(c)),
+			attachInput(this),
+			() => base.remove(),
+			() => top.remove()
+		);
+		const observer = new ResizeObserver(() => this.resize());
+		observer.observe(container);
+		this.cleanups.push(() => observer.disconnect());
+		this.resize();
+		this.state.tool = 'select';
+		this.state.classId ??= this.doc.classes()[0]?.id ?? null;
+		this.setReady(false);
+		this.container.dataset.shapeCount = String(this.store.size);
+		performance.mark('editor:mounted');
+		void this.load(image.hash);
+	}
+
+	// ---- commands (toolbar, keys) -----------------------------------------------------------------
+
+	setTool(id: string): void {
+		this.tool.cancel();
+		if (id === 'select') this.tool = createSelectTool(this.toolContext);
+		else if (isShapeType(id)) this.tool = shapeView(id).createTool(this.toolContext);
+		else return;
+		this.state.tool = id;
+		this.container.dataset.tool = id;
+		this.setCursor(id === 'select' ? 'default' : 'crosshair');
+		this.redrawOverlay();
+	}
+
+	select(id: string | null): void {
+		if (id !== null && !this.store.get(id)) id = null;
+		this.live = null;
+		this.state.selectedId = id;
+		if (id) this.container.dataset.selectedId = id;
+		else delete this.container.dataset.selectedId;
+		this.renderer.exclude(id);
+		this.requestRender();
+	}
+
+	get selectedId(): string | null {
+		return this.state.selectedId;
+	}
+
+	deleteSelected(): void {
+		const id = this.state.selectedId;
+		if (!id) return;
+		this.deleteShape(id);
+	}
+
+	deleteShape(id: string): void {
+		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
+		if (id === this.state.selectedId) this.select(null);
+		this.doc.deleteAnnotations([id]);
+	}
+
+	/** Sets the class for new shapes and, when a shape is selected, changes its class too. */
+	setClass(classId: string): void {
+		this.state.classId = classId;
+		const id = this.state.selectedId;
+		if (id) this.changeClass(id, classId);
+	}
+
+	changeClass(id: string, classId: string): void {
+		const a = this.store.get(id);
+		if (!a || a.classId === classId) return;
+		const r = this.doc.updateAnnotation(id, { classId });
+		if (!r.ok) this.refuse(r.reason);
+	}
+
+	/** Creates a shape of the current class and selects it; false (with a hint) when refused. */
+	createShape(type: ShapeType, geometry: unknown): boolean {
+		const classId = this.state.classId;
+		if (!classId) return this.refuse('Add a class to the project first');
+		const r = this.doc.createAnnotation({ imageId: this.options.imageId, classId, type, geometry });
+		if (!r.ok) return this.refuse(r.reason);
+		this.select(r.value.id);
+		return true;
+	}
+
+	updateGeometry(id: string, geometry: unknown): boolean {
+		const r = this.doc.updateAnnotation(id, { geometry });
+		return r.ok || this.refuse(r.reason);
+	}
+
+	/** Shows the selected shape with this geometry while a gesture is in progress (null: the stored one). */
+	setLive(geometry: Geometry | null): void {
+		this.live = geometry;
+		this.redrawOverlay();
+	}
+
+	hitTest(p: Point): AnnotationRecord | null {
+		return this.store.hitTest(p, HIT_TOLERANCE_PX / this.viewport.scale);
+	}
+
+	hint(text: string): void {
+		this.state.showHint(text);
+	}
+
+	/** The colour of the current class: what new shapes will get. */
+	currentColor(): string {
+		return (this.state.classId && this.doc.getClass(this.state.classId)?.color) || FALLBACK_COLOR;
+	}
+
+	private refuse(reason: string): false {
+		this.state.showHint(reason);
+		return false;
+	}
+
+	pickClassByHotkey(key: string): void {
+		const cls = this.doc.classes().find((c) => c.hotkey === key);
+		if (cls) this.setClass(cls.id);
+	}
+
+	undo(): void {
+		this.tool.cancel();
+		if (this.doc.readOnlyReason) this.refuse(this.doc.readOnlyReason);
+		else if (!this.doc.undo()) this.hint('Nothing to undo');
+	}
+
+	redo(): void {
+		this.tool.cancel();
+		if (this.doc.readOnlyReason) this.refuse(this.doc.readOnlyReason);
+		else if (!this.doc.redo()) this.hint('Nothing to redo');
+	}
+
+	zoomBy(factor: number, anchor?: Point): void {
+		if (anchor) this.viewport.zoomAt(factor, anchor);
+		else this.viewport.zoomAtCenter(factor);
+		this.viewChanged();
+	}
+
+	panBy(dx: number, dy: number): void {
+		this.viewport.panBy(dx, dy);
+		this.viewChanged();
+	}
+
+	fit(): void {
+		this.viewport.fit();
+		this.viewChanged();
+	}
+
+	navigate(delta: 1 | -1): void {
+		this.tool.cancel();
+		this.options.navigate(delta);
+	}
+
+	runAction(id: string): void {
+		this.actions.get(id)?.run(this, '');
+	}
+
+	/** A key from the window: the active tool sees it first (Enter, Backspace, Escape while drawing). */
+	handleKey(e: KeyboardEvent): boolean {
+		const combo = keyCombo(e);
+		if (this.tool.key(combo)) return true;
+		return this.actions.handle(this, combo);
+	}
+
+	get activeTool(): Tool {
+		return this.tool;
+	}
+
+	destroy(): void {
+		cancelAnimationFrame(this.raf);
+		this.tool.cancel();
+		for (const c of this.cleanups.splice(0)) c();
+		this.pyramid.close();
+		this.renderer.tiles.clear();
+		this.overlay.destroy();
+		if (readyOwner === this) {
+			delete document.body.dataset.editorReady;
+			readyOwner = null;
+		}
+	}
+
+	// ---- drawing ----------------------------------------------------------------------------------
+
+	requestRender(): void {
+		this.baseDirty = true;
+		this.overlayDirty = true;
+		this.setReady(false);
+		this.schedule();
+	}
+
+	redrawOverlay(): void {
+		this.overlayDirty = true;
+		this.schedule();
+	}
+
+	setCursor(cursor: string): void {
+		if (this.container.style.cursor !== cursor) this.container.style.cursor = cursor;
+	}
+
+	private schedule(): void {
+		if (!this.raf) this.raf = requestAnimationFrame(this.frame);
+	}
+
+	private readonly frame = () => {
+		this.raf = 0;
+		if (!this.sized) return;
+		if (this.baseDirty) {
+			const idle = performance.now() - this.lastViewChange > IDLE_AFTER_MS;
+			const tilesDone = this.renderer.render(idle ? IDLE_TILE_BUDGET_MS : TILE_BUDGET_MS);
+			this.baseDirty = !tilesDone;
+			this.setReady(tilesDone && this.pyramid.complete);
+		}
+		if (this.overlayDirty) {
+			this.overlayDirty = false;
+			this.drawOverlay();
+		}
+		if (this.baseDirty) this.schedule();
+	};
+
+	private drawOverlay(): void {
+		const o = this.overlay;
+		o.begin(this.viewport);
+		const sel = this.state.selectedId ? this.store.get(this.state.selectedId) : undefined;
+		if (sel) o.shape(sel.type, this.live ?? sel.geometry, { color: this.classColor(sel), fillAlpha: 0.35, width: 2 });
+		this.tool.drawOverlay(o);
+		// An empty layer that was already blank needs no clearing: skip Paper's redraw.
+		const wasEmpty = this.overlayEmpty;
+		this.overlayEmpty = o.isEmpty();
+		if (!(wasEmpty && this.overlayEmpty)) o.end();
+	}
+
+	private viewChanged(): void {
+		const v = this.viewport;
+		this.lastViewChange = performance.now();
+		this.state.zoom = v.scale;
+		const d = this.container.dataset;
+		d.scale = String(v.scale);
+		d.tx = String(v.tx);
+		d.ty = String(v.ty);
+		this.requestRender();
+	}
+
+	private setReady(ready: boolean): void {
+		if (ready === this.ready) return;
+		this.ready = ready;
+		if (ready) performance.mark('editor:ready');
+		this.state.ready = ready;
+		this.container.dataset.editorReady = String(ready);
+		document.body.dataset.editorReady = String(ready);
+		readyOwner = this;
+	}
+
+	private resize(): void {
+		const { width, height } = this.container.getBoundingClientRect();
+		if (width < 1 || height < 1) return;
+		const dpr = window.devicePixelRatio || 1;
+		this.viewport.setViewSize({ width, height });
+		this.renderer.resize(width, height, dpr);
+		this.overlay.resize(width, height);
+		if (!this.sized) this.viewport.fit();
+		this.sized = true;
+		this.viewChanged();
+	}
+
+	private async load(hash: string): Promise<void> {
+		try {
+			const blob = await this.options.loadImage(hash);
+			if (!blob) throw new Error('The image file is missing from this browser’s storage.');
+			performance.mark('editor:image-loaded');
+			await this.pyramid.build(blob, () => this.requestRender());
+			performance.mark('editor:image-decoded');
+		} catch (e) {
+			this.state.loadError = e instanceof Error ? e.message : String(e);
+		}
+	}
+
+	// ---- document ---------------------------------------------------------------------------------
+
+	private onDocChange(change: DocChange): void {
+		if (change.classes) {
+			this.renderer.invalidateAll();
+			this.requestRender();
+		}
+		if (!change.annotations.size) return;
+		const dirty = this.store.apply(change);
+		for (const id of change.annotations.keys()) if (!this.store.get(id)) this.renderer.forget(id);
+		this.renderer.invalidate(dirty);
+		this.container.dataset.shapeCount = String(this.store.size);
+		if (this.state.selectedId && !this.store.get(this.state.selectedId)) this.select(null);
+		if (dirty.length) this.requestRender();
+	}
+
+	private classColor(a: AnnotationRecord): string {
+		return this.doc.getClass(a.classId)?.color ?? FALLBACK_COLOR;
+	}
+}

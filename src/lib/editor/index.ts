@@ -1,0 +1,2 @@
+export { Editor, type EditorOptions } from './editor';
+export { EditorState } from './editor-state.svelte';

@@ -1,0 +1,72 @@
+import { inflateRect, type Point, type Rect } from '$lib/geometry';
+import type { AnnotationRecord, DocChange, ProjectDoc } from '$lib/model';
+import { shapeKind } from '$lib/shapes/registry';
+import { SpatialIndex } from './spatial-index';
+
+/**
+ * The editor's copy of one image's shapes: records by id plus their bounds in an R-tree. Document
+ * changes are applied per touched id, and report the image rects whose pixels are now stale.
+ */
+export class ShapeStore {
+	readonly index = new SpatialIndex();
+	private readonly records = new Map<string, AnnotationRecord>();
+
+	constructor(
+		private readonly doc: ProjectDoc,
+		readonly imageId: string
+	) {
+		this.reload();
+	}
+
+	reload(): void {
+		this.records.clear();
+		const list = this.doc.annotationsOf(this.imageId);
+		for (const a of list) this.records.set(a.id, a);
+		this.index.load(list.map((a) => ({ id: a.id, z: a.z, bounds: shapeKind(a.type).bounds(a.geometry) })));
+	}
+
+	get size(): number {
+		return this.records.size;
+	}
+
+	get(id: string): AnnotationRecord | undefined {
+		return this.records.get(id);
+	}
+
+	bounds(id: string): Rect | undefined {
+		return this.index.get(id);
+	}
+
+	/** Applies a document change; returns the image rects to redraw (old and new bounds). */
+	apply(change: DocChange): Rect[] {
+		const dirty: Rect[] = [];
+		for (const [id, { action }] of change.annotations) {
+			const before = this.index.remove(id);
+			if (before) dirty.push(before);
+			this.records.delete(id);
+			const now = action === 'delete' ? undefined : this.doc.getAnnotation(id);
+			if (now && now.imageId === this.imageId) {
+				this.records.set(id, now);
+				const b = shapeKind(now.type).bounds(now.geometry);
+				this.index.upsert(id, now.z, b);
+				dirty.push(b);
+			}
+		}
+		return dirty;
+	}
+
+	/** The topmost shape at p: R-tree candidates, then each kind's exact test. */
+	hitTest(p: Point, tolerance: number): AnnotationRecord | null {
+		for (const c of this.index.candidatesAt(p.x, p.y, tolerance)) {
+			const a = this.records.get(c.id);
+			if (a && shapeKind(a.type).hitTest(a.geometry, p, tolerance)) return a;
+		}
+		return null;
+	}
+
+	/** Bounds of a shape grown by a margin (strokes and handles reach past the geometry). */
+	paddedBounds(id: string, margin: number): Rect | undefined {
+		const b = this.bounds(id);
+		return b && inflateRect(b, margin);
+	}
+}

@@ -1,0 +1,64 @@
+import type { Point, Size } from '$lib/geometry';
+import type { AnnotationRecord } from '$lib/model';
+import type { Geometry, ShapeType } from '$lib/shapes/registry';
+import type { Overlay } from '../overlay';
+import type { Viewport } from '../viewport';
+
+/** One pointer sample, in both coordinate spaces. */
+export interface ToolPointer {
+	image: Point;
+	screen: Point;
+	button: number;
+	alt: boolean;
+	shift: boolean;
+	mod: boolean;
+}
+
+/** What the editor lends a tool: it never touches the document or the DOM directly. */
+export interface ToolContext {
+	readonly viewport: Viewport;
+	readonly image: Size;
+	/** Image pixels spanned by `px` screen pixels at the current zoom. */
+	tolerance(px: number): number;
+	shape(id: string): AnnotationRecord | undefined;
+	/** Topmost shape at p, or null. */
+	hitTest(p: Point): AnnotationRecord | null;
+	readonly selectedId: string | null;
+	select(id: string | null): void;
+	/** Shows the selected shape with this geometry until the gesture commits (null: back to the stored one). */
+	setLive(geometry: Geometry | null): void;
+	create(type: ShapeType, geometry: unknown): boolean;
+	update(id: string, geometry: unknown): boolean;
+	hint(text: string): void;
+	/** The colour new shapes get (the current class). */
+	currentColor(): string;
+	/** Something the tool draws on the overlay changed. */
+	redraw(): void;
+	setCursor(cursor: string): void;
+}
+
+/**
+ * A tool is a small state machine fed with pointer and key events. It draws its previews on the overlay
+ * when asked and writes to the document only when a gesture ends.
+ */
+export interface Tool {
+	readonly id: string;
+	down(p: ToolPointer): void;
+	move(p: ToolPointer, pressed: boolean): void;
+	up(p: ToolPointer): void;
+	doubleClick?(p: ToolPointer): void;
+	/** A key while this tool is active; true when the tool used it. */
+	key(key: string): boolean;
+	/** Drops any gesture in progress (tool switch, Escape, image change). */
+	cancel(): void;
+	/** True while a gesture is in progress: the editor then leaves keys like Delete to the tool. */
+	busy(): boolean;
+	drawOverlay(o: Overlay): void;
+}
+
+/** Pointer travel below this many screen px is a click, not a drag. */
+export const CLICK_SLOP_PX = 4;
+
+export function screenDistance(a: ToolPointer, b: ToolPointer): number {
+	return Math.hypot(a.screen.x - b.screen.x, a.screen.y - b.screen.y);
+}

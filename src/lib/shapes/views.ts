@@ -1,0 +1,14 @@
+import type { ShapeView } from '$lib/editor/shape-view';
+import type { Geometry, GeometryByType, ShapeType } from './registry';
+import { boxView } from './box/view';
+import { polygonView } from './polygon/view';
+
+/** The editor side of every annotation type; one line per type, beside registry.ts. */
+export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
+	box: boxView,
+	polygon: polygonView
+};
+
+export function shapeView(type: ShapeType): ShapeView<Geometry> {
+	return shapeViews[type] as unknown as ShapeView<Geometry>;
+}

@@ -1,0 +1,119 @@
+import { Origin, type NewAnnotation } from '$lib/model';
+import { sha256Hex, storeImageBlob } from '$lib/storage/blobs';
+import { createProject, openProject } from '$lib/storage/projects';
+
+/** Dev-only test data: a project with generated images, classes and random 32-vertex polygons. */
+export interface SeedParams {
+	images: number;
+	polygons: number;
+	width: number;
+	height: number;
+	seed: number;
+	/** False: image records only, no pixels (large-project benchmarks). */
+	blobs: boolean;
+}
+
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** A star-shaped (so simple) polygon: 32 vertices at even angles, radius 15–60 px, jittered. */
+export function randomPolygon(rand: () => number, width: number, height: number): number[] {
+	const r = 15 + rand() * 45;
+	const cx = r + rand() * Math.max(0, width - 2 * r),
+		cy = r + rand() * Math.max(0, height - 2 * r);
+	const points: number[] = [];
+	for (let i = 0; i < 32; i++) {
+		const a = (i / 32) * Math.PI * 2;
+		const k = r * (0.7 + rand() * 0.3);
+		points.push(Math.round((cx + Math.cos(a) * k) * 100) / 100, Math.round((cy + Math.sin(a) * k) * 100) / 100);
+	}
+	return points;
+}
+
+async function makeImage(i: number, width: number, height: number, rand: () => number) {
+	const canvas = new OffscreenCanvas(width, height);
+	const ctx = canvas.getContext('2d')!;
+	const g = ctx.createLinearGradient(0, 0, width, height);
+	g.addColorStop(0, `hsl(${(i * 67) % 360} 30% 32%)`);
+	g.addColorStop(1, `hsl(${(i * 67 + 140) % 360} 35% 18%)`);
+	ctx.fillStyle = g;
+	ctx.fillRect(0, 0, width, height);
+	for (let k = 0; k < 24; k++) {
+		ctx.fillStyle = `hsl(${Math.floor(rand() * 360)} 20% ${25 + Math.floor(rand() * 20)}% / 0.3)`;
+		const s = (0.03 + rand() * 0.12) * Math.min(width, height);
+		ctx.beginPath();
+		ctx.arc(rand() * width, rand() * height, s, 0, Math.PI * 2);
+		ctx.fill();
+	}
+	ctx.fillStyle = 'rgb(255 255 255 / 0.6)';
+	ctx.font = `${Math.round(Math.min(width, height) / 10)}px sans-serif`;
+	ctx.fillText(`Image ${i + 1}`, width * 0.05, height * 0.15);
+	const blob = await canvas.convertToBlob({ type: 'image/png' });
+	const thumb = new OffscreenCanvas(256, Math.max(1, Math.round((256 * height) / width)));
+	thumb.getContext('2d')!.drawImage(canvas, 0, 0, thumb.width, thumb.height);
+	const thumbnail = await thumb.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+	return { blob, thumbnail };
+}
+
+export async function seedProject(p: SeedParams): Promise<{ projectId: string; imageIds: string[] }> {
+	const rand = mulberry32(p.seed);
+	const entry = await createProject(`Seed ${p.images}×${p.polygons} (${p.seed})`);
+	const project = await openProject(entry.id);
+	let result: { projectId: string; imageIds: string[] };
+	try {
+		const doc = project.doc;
+		const classes = ['car', 'person', 'tree'].map((name) => {
+			const r = doc.addClass({ name });
+			if (!r.ok) throw new Error(r.reason);
+			return r.value;
+		});
+		const records = [];
+		for (let i = 0; i < p.images; i++) {
+			const name = `image-${String(i + 1).padStart(5, '0')}.png`;
+			if (!p.blobs) {
+				const hash = await sha256Hex(new TextEncoder().encode(`peerlabel-seed:${p.seed}:${i}`));
+				records.push({ name, hash, width: p.width, height: p.height, mime: 'image/png', size: 0 });
+				continue;
+			}
+			const { blob, thumbnail } = await makeImage(i, p.width, p.height, rand);
+			const hash = await sha256Hex(await blob.arrayBuffer());
+			await storeImageBlob(entry.id, { hash, blob, mime: 'image/png', thumbnail }, name);
+			records.push({ name, hash, width: p.width, height: p.height, mime: 'image/png', size: blob.size });
+		}
+		const added = doc.addImages(records);
+		if (!added.ok) throw new Error(added.reason);
+		const images = added.value;
+		const BATCH = 1000;
+		// Polygon k goes on image k mod N: all of them on the first image when there is one.
+		for (let done = 0; images.length && done < p.polygons; done += BATCH) {
+			const batch: NewAnnotation[] = [];
+			for (let k = done; k < Math.min(p.polygons, done + BATCH); k++)
+				batch.push({
+					imageId: images[k % images.length].id,
+					classId: classes[Math.floor(rand() * classes.length)].id,
+					type: 'polygon',
+					geometry: { points: randomPolygon(rand, p.width, p.height) }
+				});
+			const failed = doc.createAnnotations(batch, Origin.import).find((r) => !r.ok);
+			if (failed && !failed.ok) throw new Error(failed.reason);
+		}
+		result = { projectId: entry.id, imageIds: added.value.map((i) => i.id) };
+	} finally {
+		await project.close();
+	}
+	// Reading the document back waits for every queued write (IndexedDB orders transactions), so a
+	// test that navigates away right after this finds all of it stored.
+	const check = await openProject(entry.id);
+	const stored = check.doc.annotationCount;
+	await check.close();
+	if (stored !== p.polygons) throw new Error(`Stored ${stored} of ${p.polygons} annotations`);
+	return result;
+}
