@@ -220,7 +220,7 @@ test('running out of storage imports what fits, says which files were not import
 	}
 });
 
-test('a 10,000-image project opens in under 1.5 s, virtualized, and filters by status and class', async ({ page }) => {
+test('a 10,000-image project opens virtualized and filters by status and class', async ({ page }) => {
 	await page.goto('/');
 	await expect(page.getByTestId('no-projects')).toBeVisible();
 	const id = await seedProject(page, {

@@ -26,6 +26,20 @@ export interface OpenProject {
 	close(): Promise<void>;
 }
 
+/**
+ * Resolves once every change y-indexeddb has queued so far is committed. Its writes are transactions
+ * on one store, which IndexedDB runs in order: when an empty one after them completes, they have too.
+ */
+export function whenStored(persistence: IndexeddbPersistence): Promise<void> {
+	const database = persistence.db;
+	if (!database) return Promise.resolve();
+	return new Promise((resolve, reject) => {
+		const tx = database.transaction('updates', 'readwrite');
+		tx.oncomplete = () => resolve();
+		tx.onabort = tx.onerror = () => reject(isQuotaError(tx.error) ? new StorageFullError('the latest changes') : tx.error);
+	});
+}
+
 /** Loads a project's document from IndexedDB (and migrates it to this app's schema). */
 export async function openProject(id: string, actor: Actor = deviceActor()): Promise<OpenProject> {
 	const ydoc = new Y.Doc();
@@ -37,12 +51,14 @@ export async function openProject(id: string, actor: Actor = deviceActor()): Pro
 	const entry = await database.get('projects', id);
 	// A brand-new document has no settings yet: keep the list's name until it has.
 	const name = doc.schemaVersion === undefined ? entry?.name : doc.settings.name;
-	if (entry) await database.put('projects', { ...entry, name: name || entry.name, openedAt: Date.now() });
+	if (entry)
+		await database.put('projects', { ...entry, name: name || entry.name, imageCount: doc.imageCount, openedAt: Date.now() });
 	return {
 		id,
 		doc,
 		persistence,
 		async close() {
+			await whenStored(persistence);
 			doc.destroy();
 			await persistence.destroy();
 			ydoc.destroy();

@@ -78,7 +78,6 @@ export class LibraryState {
 			if (change.classes) this.classesVersion++;
 			if (change.meta) this.metaVersion++;
 		});
-		this.saveImageCount(3000); // not while the page is still opening
 	}
 
 	/** The number of annotations on an image (reactive). */

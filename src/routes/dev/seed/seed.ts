@@ -109,8 +109,7 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 	} finally {
 		await project.close();
 	}
-	// Reading the document back waits for every queued write (IndexedDB orders transactions), so a
-	// test that navigates away right after this finds all of it stored.
+	// Tests and the benchmark rely on this data: check that all of it was stored.
 	const check = await openProject(entry.id);
 	const stored = check.doc.annotationCount;
 	await check.close();
