@@ -1,4 +1,17 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import {
+	clickOnImage,
+	dragOnScreen,
+	editorCanvas,
+	shapeGeometry,
+	shapeRow,
+	shapeRows,
+	toScreen,
+	waitForEditor,
+	type BoxGeometry,
+	type Point,
+	type PolygonGeometry
+} from './support/editor';
 
 /**
  * The editor as a user drives it: one seeded project (2 images of 1600x1000, classes car/person/tree
@@ -9,51 +22,21 @@ test.describe.configure({ mode: 'serial' });
 let page: Page;
 let editorUrl = '';
 
-type Box = { x: number; y: number; width: number; height: number };
-type Poly = { points: number[] };
+type Box = BoxGeometry;
+type Poly = PolygonGeometry;
 
-const canvas = () => page.getByTestId('editor-canvas');
-const rows = () => page.getByTestId('shape-row');
-const row = (id: string) => page.locator(`[data-testid="shape-row"][data-id="${id}"]`);
+const canvas = () => editorCanvas(page);
+const rows = () => shapeRows(page);
+const row = (id: string) => shapeRow(page, id);
 const selectedId = () => canvas().getAttribute('data-selected-id');
-
-async function geometry<G>(id: string): Promise<G> {
-	return JSON.parse((await row(id).getAttribute('data-geometry')) ?? 'null') as G;
-}
-
-/** Page coordinates of an image point, from the viewport the canvas exposes. */
-async function screen(x: number, y: number): Promise<{ x: number; y: number }> {
-	const el = canvas();
-	const [box, scale, tx, ty] = await Promise.all([
-		el.boundingBox(),
-		el.getAttribute('data-scale'),
-		el.getAttribute('data-tx'),
-		el.getAttribute('data-ty')
-	]);
-	return { x: box!.x + x * Number(scale) + Number(tx), y: box!.y + y * Number(scale) + Number(ty) };
-}
+const geometry = <G>(id: string) => shapeGeometry<G>(page, id);
+const screen = (x: number, y: number) => toScreen(page, x, y);
+const drag = (from: Point, to: Point) => dragOnScreen(page, from, to);
+const clickImage = (x: number, y: number, modifiers?: ('Alt' | 'Shift')[]) => clickOnImage(page, x, y, modifiers);
+const waitReady = () => waitForEditor(page);
 
 async function scale(): Promise<number> {
 	return Number(await canvas().getAttribute('data-scale'));
-}
-
-async function drag(from: { x: number; y: number }, to: { x: number; y: number }) {
-	await page.mouse.move(from.x, from.y);
-	await page.mouse.down();
-	await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
-	await page.mouse.move(to.x, to.y, { steps: 4 });
-	await page.mouse.up();
-}
-
-async function clickImage(x: number, y: number, modifiers?: ('Alt' | 'Shift')[]) {
-	const p = await screen(x, y);
-	for (const m of modifiers ?? []) await page.keyboard.down(m);
-	await page.mouse.click(p.x, p.y);
-	for (const m of modifiers ?? []) await page.keyboard.up(m);
-}
-
-async function waitReady() {
-	await expect(canvas()).toHaveAttribute('data-editor-ready', 'true', { timeout: 30_000 });
 }
 
 async function newestRowId(): Promise<string> {

@@ -120,28 +120,18 @@ export function attachInput(editor: Editor): () => void {
 	const preventMenu = (e: Event) => e.preventDefault();
 	const onBlur = () => (spaceHeld = false);
 
-	el.addEventListener('pointerdown', onPointerDown);
-	el.addEventListener('pointermove', onPointerMove);
-	el.addEventListener('pointerup', onPointerUp);
-	el.addEventListener('pointercancel', onPointerCancel);
-	el.addEventListener('wheel', onWheel, { passive: false });
-	el.addEventListener('dblclick', onDoubleClick);
-	el.addEventListener('contextmenu', preventMenu);
-	el.addEventListener('auxclick', preventMenu);
-	window.addEventListener('keydown', onKeyDown);
-	window.addEventListener('keyup', onKeyUp);
-	window.addEventListener('blur', onBlur);
-	return () => {
-		el.removeEventListener('pointerdown', onPointerDown);
-		el.removeEventListener('pointermove', onPointerMove);
-		el.removeEventListener('pointerup', onPointerUp);
-		el.removeEventListener('pointercancel', onPointerCancel);
-		el.removeEventListener('wheel', onWheel);
-		el.removeEventListener('dblclick', onDoubleClick);
-		el.removeEventListener('contextmenu', preventMenu);
-		el.removeEventListener('auxclick', preventMenu);
-		window.removeEventListener('keydown', onKeyDown);
-		window.removeEventListener('keyup', onKeyUp);
-		window.removeEventListener('blur', onBlur);
-	};
+	const listeners = new AbortController();
+	const signal = listeners.signal;
+	el.addEventListener('pointerdown', onPointerDown, { signal });
+	el.addEventListener('pointermove', onPointerMove, { signal });
+	el.addEventListener('pointerup', onPointerUp, { signal });
+	el.addEventListener('pointercancel', onPointerCancel, { signal });
+	el.addEventListener('wheel', onWheel, { passive: false, signal });
+	el.addEventListener('dblclick', onDoubleClick, { signal });
+	el.addEventListener('contextmenu', preventMenu, { signal });
+	el.addEventListener('auxclick', preventMenu, { signal });
+	window.addEventListener('keydown', onKeyDown, { signal });
+	window.addEventListener('keyup', onKeyUp, { signal });
+	window.addEventListener('blur', onBlur, { signal });
+	return () => listeners.abort();
 }

@@ -1,4 +1,4 @@
-import { unionRect, type Rect } from '$lib/geometry';
+import { intersectRects, unionRect, type Rect } from '$lib/geometry';
 import type { ProjectDoc } from '$lib/model';
 import type { Geometry } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
@@ -165,7 +165,7 @@ export class Renderer implements TileSource {
 		for (const dl of STAND_IN_LEVELS) {
 			const cover = tilesInRect(coord.level + dl, rect, image).map((c) => this.tiles.get(c));
 			if (!cover.length || !cover.every((t) => t?.complete)) continue;
-			for (const t of cover as Tile[]) this.drawTile(t, intersection(t.rect, rect));
+			for (const t of cover as Tile[]) this.drawTile(t, intersectRects(t.rect, rect));
 			return;
 		}
 	}
@@ -183,15 +183,6 @@ export class Renderer implements TileSource {
 	forget(id: string): void {
 		this.paths.delete(id);
 	}
-}
-
-function intersection(a: Rect, b: Rect): Rect {
-	return {
-		minX: Math.max(a.minX, b.minX),
-		minY: Math.max(a.minY, b.minY),
-		maxX: Math.min(a.maxX, b.maxX),
-		maxY: Math.min(a.maxY, b.maxY)
-	};
 }
 
 export function withAlpha(hex: string, alpha: number): string {

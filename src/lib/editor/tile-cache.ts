@@ -1,4 +1,4 @@
-import { inflateRect, rectsIntersect, type Rect } from '$lib/geometry';
+import { inflateRect, rectsIntersect, unionRect, type Rect } from '$lib/geometry';
 import type { SpatialIndex } from './spatial-index';
 import { levelScale, TILE_SIZE, tileKey, tileRect, type TileCoord } from './tiles';
 
@@ -91,7 +91,7 @@ export class TileCache {
 			if (tile.jobs.some((j) => j.full && j.ids === null)) continue; // a full draw is still to come
 			const job = { rect: pixelAligned(grown, tile.rect, s), full: false, ids: null, next: 0 };
 			const last = tile.jobs[tile.jobs.length - 1];
-			if (last && !last.full && last.ids === null) last.rect = union(last.rect, job.rect);
+			if (last && !last.full && last.ids === null) last.rect = unionRect(last.rect, job.rect);
 			else tile.jobs.push(job);
 		}
 	}
@@ -169,13 +169,4 @@ function toPixels(r: Rect, tile: Rect, s: number) {
 	const x = Math.round((r.minX - tile.minX) * s),
 		y = Math.round((r.minY - tile.minY) * s);
 	return { x, y, w: Math.round((r.maxX - tile.minX) * s) - x, h: Math.round((r.maxY - tile.minY) * s) - y };
-}
-
-function union(a: Rect, b: Rect): Rect {
-	return {
-		minX: Math.min(a.minX, b.minX),
-		minY: Math.min(a.minY, b.minY),
-		maxX: Math.max(a.maxX, b.maxX),
-		maxY: Math.max(a.maxY, b.maxY)
-	};
 }

@@ -54,6 +54,16 @@ export function unionRect(a: Rect, b: Rect): Rect {
 	};
 }
 
+/** The overlap of two rectangles (min > max on an axis when they do not overlap). */
+export function intersectRects(a: Rect, b: Rect): Rect {
+	return {
+		minX: Math.max(a.minX, b.minX),
+		minY: Math.max(a.minY, b.minY),
+		maxX: Math.min(a.maxX, b.maxX),
+		maxY: Math.min(a.maxY, b.maxY)
+	};
+}
+
 export function inflateRect(r: Rect, by: number): Rect {
 	return { minX: r.minX - by, minY: r.minY - by, maxX: r.maxX + by, maxY: r.maxY + by };
 }

@@ -42,11 +42,14 @@ export function whenStored(persistence: IndexeddbPersistence): Promise<void> {
 
 /** Loads a project's document from IndexedDB (and migrates it to this app's schema). */
 export async function openProject(id: string, actor: Actor = deviceActor()): Promise<OpenProject> {
+	performance.mark('project:open');
 	const ydoc = new Y.Doc();
 	const persistence = new IndexeddbPersistence(projectDocDbName(id), ydoc);
 	await persistence.whenSynced;
+	performance.mark('project:read');
 	const doc = new ProjectDoc(ydoc, actor);
 	doc.migrate();
+	performance.mark('project:indexed');
 	const database = await db();
 	const entry = await database.get('projects', id);
 	// A brand-new document has no settings yet: keep the list's name until it has.

@@ -26,9 +26,8 @@ export async function toScreen(page: Page, x: number, y: number): Promise<Point>
 	return { x: box!.x + x * Number(scale) + Number(tx), y: box!.y + y * Number(scale) + Number(ty) };
 }
 
-export async function dragOnImage(page: Page, from: Point, to: Point): Promise<void> {
-	const a = await toScreen(page, from.x, from.y);
-	const b = await toScreen(page, to.x, to.y);
+/** A mouse drag between two page points, with intermediate moves as a hand makes. */
+export async function dragOnScreen(page: Page, a: Point, b: Point): Promise<void> {
 	await page.mouse.move(a.x, a.y);
 	await page.mouse.down();
 	await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
@@ -36,9 +35,15 @@ export async function dragOnImage(page: Page, from: Point, to: Point): Promise<v
 	await page.mouse.up();
 }
 
-export async function clickOnImage(page: Page, x: number, y: number): Promise<void> {
+export async function dragOnImage(page: Page, from: Point, to: Point): Promise<void> {
+	await dragOnScreen(page, await toScreen(page, from.x, from.y), await toScreen(page, to.x, to.y));
+}
+
+export async function clickOnImage(page: Page, x: number, y: number, modifiers: ('Alt' | 'Shift')[] = []): Promise<void> {
 	const p = await toScreen(page, x, y);
+	for (const m of modifiers) await page.keyboard.down(m);
 	await page.mouse.click(p.x, p.y);
+	for (const m of modifiers) await page.keyboard.up(m);
 }
 
 export async function shapeGeometry<G>(page: Page, id: string): Promise<G> {

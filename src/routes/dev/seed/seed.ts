@@ -11,6 +11,11 @@ export interface SeedParams {
 	seed: number;
 	/** False: image records only, no pixels (large-project benchmarks). */
 	blobs: boolean;
+	/**
+	 * 'polygons': every annotation a 32-vertex polygon (the renderer's stress case);
+	 * 'mixed': 7 in 10 boxes, the rest 12-vertex polygons (a typical detection/segmentation project).
+	 */
+	shapes: 'polygons' | 'mixed';
 }
 
 export function mulberry32(seed: number): () => number {
@@ -24,18 +29,28 @@ export function mulberry32(seed: number): () => number {
 	};
 }
 
-/** A star-shaped (so simple) polygon: 32 vertices at even angles, radius 15–60 px, jittered. */
-export function randomPolygon(rand: () => number, width: number, height: number): number[] {
+/** A star-shaped (so simple) polygon: vertices at even angles, radius 15–60 px, jittered. */
+export function randomPolygon(rand: () => number, width: number, height: number, vertices = 32): number[] {
 	const r = 15 + rand() * 45;
 	const cx = r + rand() * Math.max(0, width - 2 * r),
 		cy = r + rand() * Math.max(0, height - 2 * r);
 	const points: number[] = [];
-	for (let i = 0; i < 32; i++) {
-		const a = (i / 32) * Math.PI * 2;
+	for (let i = 0; i < vertices; i++) {
+		const a = (i / vertices) * Math.PI * 2;
 		const k = r * (0.7 + rand() * 0.3);
 		points.push(Math.round((cx + Math.cos(a) * k) * 100) / 100, Math.round((cy + Math.sin(a) * k) * 100) / 100);
 	}
 	return points;
+}
+
+function randomShape(rand: () => number, p: SeedParams): Pick<NewAnnotation, 'type' | 'geometry'> {
+	if (p.shapes === 'polygons' || rand() >= 0.7)
+		return { type: 'polygon', geometry: { points: randomPolygon(rand, p.width, p.height, p.shapes === 'polygons' ? 32 : 12) } };
+	const w = 10 + rand() * 150,
+		h = 10 + rand() * 150;
+	const x = rand() * (p.width - w),
+		y = rand() * (p.height - h);
+	return { type: 'box', geometry: { x: Math.round(x * 100) / 100, y: Math.round(y * 100) / 100, width: Math.round(w * 100) / 100, height: Math.round(h * 100) / 100 } };
 }
 
 async function makeImage(i: number, width: number, height: number, rand: () => number) {
@@ -99,8 +114,7 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 				batch.push({
 					imageId: images[k % images.length].id,
 					classId: classes[Math.floor(rand() * classes.length)].id,
-					type: 'polygon',
-					geometry: { points: randomPolygon(rand, p.width, p.height) }
+					...randomShape(rand, p)
 				});
 			const failed = doc.createAnnotations(batch, Origin.import).find((r) => !r.ok);
 			if (failed && !failed.ok) throw new Error(failed.reason);
