@@ -206,6 +206,12 @@ export class ProjectDoc {
 		const current = this.getClass(id);
 		if (!current) return { ok: false, reason: 'That class no longer exists' };
 		const next = { ...current, ...patch, id };
+		if (patch.name !== undefined) {
+			next.name = patch.name.trim();
+			if (!next.name) return { ok: false, reason: 'A class needs a name' };
+			if (this.classes().some((c) => c.id !== id && c.name.toLowerCase() === next.name.toLowerCase()))
+				return { ok: false, reason: `A class named “${next.name}” already exists` };
+		}
 		this.ydoc.transact(() => this.maps.classes.set(id, next), Origin.admin);
 		return { ok: true, value: next };
 	}

@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ProjectSummary } from './project-summary';
 
 /**
  * The app's own IndexedDB database: the project list and the content-addressed image store.
@@ -18,6 +19,11 @@ export interface PeerlabelDB extends DBSchema {
 		key: string;
 		value: { hash: string; blob: Blob };
 	};
+	/** What the library shows of each project, to show it before the document has loaded. */
+	summaries: {
+		key: string;
+		value: ProjectSummary;
+	};
 	/** Which project references which blob: a blob is deleted when no project references it. */
 	blobRefs: {
 		key: [string, string];
@@ -36,19 +42,22 @@ export interface ProjectEntry {
 }
 
 export const DB_NAME = 'peerlabel';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 let dbPromise: Promise<IDBPDatabase<PeerlabelDB>> | null = null;
 
 export function db(): Promise<IDBPDatabase<PeerlabelDB>> {
 	dbPromise ??= openDB<PeerlabelDB>(DB_NAME, DB_VERSION, {
-		upgrade(database) {
-			database.createObjectStore('projects', { keyPath: 'id' });
-			database.createObjectStore('blobs', { keyPath: 'hash' });
-			database.createObjectStore('thumbnails', { keyPath: 'hash' });
-			const refs = database.createObjectStore('blobRefs', { keyPath: ['projectId', 'hash'] });
-			refs.createIndex('byHash', 'hash');
-			refs.createIndex('byProject', 'projectId');
+		upgrade(database, oldVersion) {
+			if (oldVersion < 1) {
+				database.createObjectStore('projects', { keyPath: 'id' });
+				database.createObjectStore('blobs', { keyPath: 'hash' });
+				database.createObjectStore('thumbnails', { keyPath: 'hash' });
+				const refs = database.createObjectStore('blobRefs', { keyPath: ['projectId', 'hash'] });
+				refs.createIndex('byHash', 'hash');
+				refs.createIndex('byProject', 'projectId');
+			}
+			if (oldVersion < 2) database.createObjectStore('summaries', { keyPath: 'projectId' });
 		},
 		blocking() {
 			// Another tab upgrades the schema: let it, and reopen on next use.

@@ -4,6 +4,7 @@ import { ProjectDoc, newId, type Actor } from '$lib/model';
 import { deviceActor } from './actor';
 import { db, isQuotaError, StorageFullError, type ProjectEntry } from './db';
 import { releaseProjectBlobs } from './blobs';
+import { deleteSummary } from './project-summary';
 
 /** The y-indexeddb database that holds one project's document. */
 export function projectDocDbName(projectId: string): string {
@@ -152,5 +153,6 @@ export async function deleteProject(id: string): Promise<void> {
 	await persistence.clearData();
 	ydoc.destroy();
 	await releaseProjectBlobs(id);
+	await deleteSummary(id);
 	await (await db()).delete('projects', id);
 }

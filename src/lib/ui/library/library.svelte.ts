@@ -1,19 +1,26 @@
 import { updateProjectEntry } from '$lib/storage/projects';
-import type { ClassRecord, Id, ImageRecord, ImageStatus, ProjectDoc } from '$lib/model';
+import { saveSummary, summarizeProject, type ImageSummary, type ProjectSummary } from '$lib/storage/project-summary';
+import type { ClassRecord, Id, ImageStatus, ProjectDoc } from '$lib/model';
 import type { ProjectSession } from '$lib/ui/project-session.svelte';
 
 export type StatusFilter = 'all' | ImageStatus;
+export type LibraryImage = Pick<ImageSummary, 'id' | 'name' | 'hash' | 'width' | 'height' | 'status'>;
 
 export const STATUS_LABEL: Record<ImageStatus, string> = { new: 'New', in_progress: 'In progress', done: 'Done' };
 
+const OPENING = 'Still opening the project…';
+
 /**
  * What the library page shows of a project: its images, filtered by status and class, and its
- * classes. Listens to the document's changes and recomputes only what a change touched: adding a
- * class does not re-sort 10,000 images, an annotation edit does not rebuild the image list.
+ * classes. It starts from the saved summary of the project, if any, so that a large project can be
+ * browsed at once, and follows the document itself as soon as it has loaded (`attach`). Once live, it
+ * listens to the document's changes and recomputes only what a change touched.
  */
 export class LibraryState {
-	readonly session: ProjectSession;
-	readonly doc: ProjectDoc;
+	readonly projectId: string;
+	/** The open document; null while only the summary is shown. */
+	session = $state<ProjectSession | null>(null);
+	private readonly summary: ProjectSummary | null;
 
 	/** Bumped when image records, annotations, classes or settings change. */
 	imagesVersion = $state(0);
@@ -25,19 +32,21 @@ export class LibraryState {
 	/** Show only images with at least one annotation of this class. */
 	classId = $state<Id | null>(null);
 
-	readonly images: ImageRecord[] = $derived.by(() => {
+	private readonly summaryById: Map<Id, ImageSummary>;
+
+	readonly images: LibraryImage[] = $derived.by(() => {
 		void this.imagesVersion;
-		return this.doc.images();
+		return this.doc ? this.doc.images() : (this.summary?.images ?? []);
 	});
 
 	readonly classes: ClassRecord[] = $derived.by(() => {
 		void this.classesVersion;
-		return this.doc.classes();
+		return this.doc ? this.doc.classes() : (this.summary?.classes ?? []);
 	});
 
 	readonly name: string = $derived.by(() => {
 		void this.metaVersion;
-		return this.doc.settings.name;
+		return this.doc ? this.doc.settings.name : (this.summary?.name ?? '');
 	});
 
 	readonly statusCounts: Record<StatusFilter, number> = $derived.by(() => {
@@ -52,85 +61,102 @@ export class LibraryState {
 		if (!classId) return null;
 		void this.annotationsVersion;
 		const ids = new Set<Id>();
-		for (const a of this.doc.allAnnotations()) if (a.classId === classId) ids.add(a.imageId);
+		if (this.doc) {
+			for (const a of this.doc.allAnnotations()) if (a.classId === classId) ids.add(a.imageId);
+		} else for (const i of this.summary?.images ?? []) if (i.classIds.includes(classId)) ids.add(i.id);
 		return ids;
 	});
 
-	readonly filtered: ImageRecord[] = $derived.by(() => {
+	readonly filtered: LibraryImage[] = $derived.by(() => {
 		const status = this.status;
 		const ofClass = this.imagesOfClass;
 		if (status === 'all' && !ofClass) return this.images;
 		return this.images.filter((i) => (status === 'all' || i.status === status) && (!ofClass || ofClass.has(i.id)));
 	});
 
-	private readonly stop: () => void;
-	private countTimer: ReturnType<typeof setTimeout> | null = null;
+	private stop: (() => void) | null = null;
+	private saveTimer: ReturnType<typeof setTimeout> | null = null;
 
-	constructor(session: ProjectSession) {
+	constructor(projectId: string, summary: ProjectSummary | null) {
+		this.projectId = projectId;
+		this.summary = summary;
+		this.summaryById = new Map(summary?.images.map((i) => [i.id, i]));
+	}
+
+	get doc(): ProjectDoc | null {
+		return this.session?.doc ?? null;
+	}
+
+	/** Switches from the summary to the loaded document. */
+	attach(session: ProjectSession): void {
+		if (this.session) return;
 		this.session = session;
-		this.doc = session.doc;
-		this.stop = this.doc.onChange((change) => {
-			if (change.images.size) {
-				this.imagesVersion++;
-				this.saveImageCount();
-			}
+		this.stop = session.doc.onChange((change) => {
+			if (change.images.size) this.imagesVersion++;
 			if (change.annotations.size) this.annotationsVersion++;
 			if (change.classes) this.classesVersion++;
 			if (change.meta) this.metaVersion++;
+			this.scheduleSave();
 		});
+		this.imagesVersion++;
+		this.annotationsVersion++;
+		this.classesVersion++;
+		this.metaVersion++;
+		this.scheduleSave(); // the summary may be stale (edits in the editor, or none saved yet)
 	}
 
 	/** The number of annotations on an image (reactive). */
 	annotationCount(imageId: Id): number {
 		void this.annotationsVersion;
-		return this.doc.annotationIds(imageId).size;
+		return this.doc ? this.doc.annotationIds(imageId).size : (this.summaryById.get(imageId)?.annotationCount ?? 0);
 	}
 
 	/** Adds a class; returns why not, or null. */
 	addClass(name: string, color: string): string | null {
+		if (!this.doc) return OPENING;
 		const result = this.doc.addClass({ name, color });
 		return result.ok ? null : result.reason;
 	}
 
 	updateClass(id: Id, patch: { name?: string; color?: string }): string | null {
-		if (patch.name !== undefined) {
-			const name = patch.name.trim();
-			if (!name) return 'A class needs a name';
-			if (this.classes.some((c) => c.id !== id && c.name.toLowerCase() === name.toLowerCase()))
-				return `A class named “${name}” already exists`;
-			patch = { ...patch, name };
-		}
+		if (!this.doc) return OPENING;
 		const result = this.doc.updateClass(id, patch);
 		return result.ok ? null : result.reason;
 	}
 
 	/** Renames the project; returns why not, or null. */
 	rename(name: string): string | null {
+		if (!this.doc) return OPENING;
 		const result = this.doc.updateSettings({ name });
 		if (!result.ok) return result.reason;
-		void updateProjectEntry(this.session.id, { name: result.value.name }).catch(() => {});
+		void updateProjectEntry(this.projectId, { name: result.value.name }).catch(() => {});
 		return null;
 	}
 
+	/** Why nothing can be changed now (still opening, or a newer schema), or null. */
 	get readOnlyReason(): string | null {
-		return this.doc.readOnlyReason;
+		return this.doc ? this.doc.readOnlyReason : OPENING;
 	}
 
-	/** Keeps the project list's image count current, without writing on every batch of an import. */
-	private saveImageCount(delay = 1000): void {
-		if (this.countTimer) clearTimeout(this.countTimer);
-		this.countTimer = setTimeout(() => {
-			this.countTimer = null;
-			void updateProjectEntry(this.session.id, { imageCount: this.doc.imageCount }).catch(() => {});
-		}, delay);
+	/** Keeps the summary and the project list's image count current, without writing on every change. */
+	private scheduleSave(delay = 1000): void {
+		if (this.saveTimer) clearTimeout(this.saveTimer);
+		this.saveTimer = setTimeout(() => this.save(), delay);
+	}
+
+	private save(): void {
+		this.saveTimer = null;
+		const doc = this.doc;
+		if (!doc) return;
+		void saveSummary(summarizeProject(this.projectId, doc));
+		void updateProjectEntry(this.projectId, { imageCount: doc.imageCount }).catch(() => {});
 	}
 
 	destroy(): void {
-		this.stop();
-		if (this.countTimer) {
-			clearTimeout(this.countTimer);
-			this.countTimer = null;
-			void updateProjectEntry(this.session.id, { imageCount: this.doc.imageCount }).catch(() => {});
+		this.stop?.();
+		if (this.saveTimer) {
+			clearTimeout(this.saveTimer);
+			this.save();
 		}
 	}
 }

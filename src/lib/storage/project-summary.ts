@@ -1,0 +1,59 @@
+import type { ClassRecord, Id, ImageRecord, ProjectDoc } from '$lib/model';
+import { db } from './db';
+
+/** One image as the library shows it. */
+export type ImageSummary = Pick<ImageRecord, 'id' | 'name' | 'hash' | 'width' | 'height' | 'status'> & {
+	annotationCount: number;
+	classIds: Id[];
+};
+
+/**
+ * What the library shows of a project, saved beside its document: a project of 100,000 annotations
+ * takes seconds to load as a CRDT, and its library can be shown and browsed from this meanwhile.
+ * It is a cache: the document stays the truth and replaces it as soon as it has loaded.
+ */
+export interface ProjectSummary {
+	projectId: string;
+	savedAt: number;
+	name: string;
+	classes: ClassRecord[];
+	images: ImageSummary[];
+}
+
+export function summarizeProject(projectId: string, doc: ProjectDoc): ProjectSummary {
+	const classIdsOf = new Map<Id, Set<Id>>();
+	for (const a of doc.allAnnotations()) {
+		let set = classIdsOf.get(a.imageId);
+		if (!set) classIdsOf.set(a.imageId, (set = new Set()));
+		set.add(a.classId);
+	}
+	return {
+		projectId,
+		savedAt: Date.now(),
+		name: doc.settings.name,
+		classes: doc.classes(),
+		images: doc.images().map(({ id, name, hash, width, height, status }) => ({
+			id,
+			name,
+			hash,
+			width,
+			height,
+			status,
+			annotationCount: doc.annotationIds(id).size,
+			classIds: [...(classIdsOf.get(id) ?? [])]
+		}))
+	};
+}
+
+export async function loadSummary(projectId: string): Promise<ProjectSummary | undefined> {
+	return (await db()).get('summaries', projectId);
+}
+
+/** Saves the summary; a cache, so a full disk only means the next open is slower. */
+export async function saveSummary(summary: ProjectSummary): Promise<void> {
+	await (await db()).put('summaries', summary).catch(() => {});
+}
+
+export async function deleteSummary(projectId: string): Promise<void> {
+	await (await db()).delete('summaries', projectId);
+}
