@@ -28,6 +28,6 @@ export default defineConfig({
 		reuseExistingServer: !process.env.CI,
 		cwd: '..',
 		timeout: 240_000,
-		stdout: 'pipe'
+		stdout: 'ignore'
 	}
 });

@@ -5,6 +5,7 @@ import { deviceActor } from './actor';
 import { db, isQuotaError, StorageFullError, type ProjectEntry } from './db';
 import { releaseProjectBlobs } from './blobs';
 import { deleteSummary } from './project-summary';
+import { loadDocument } from './chunked-load';
 
 /** The y-indexeddb database that holds one project's document. */
 export function projectDocDbName(projectId: string): string {
@@ -45,8 +46,8 @@ export function whenStored(persistence: IndexeddbPersistence): Promise<void> {
 export async function openProject(id: string, actor: Actor = deviceActor()): Promise<OpenProject> {
 	performance.mark('project:open');
 	const ydoc = new Y.Doc();
-	const persistence = new IndexeddbPersistence(projectDocDbName(id), ydoc);
-	await persistence.whenSynced;
+	// Applies what is stored in slices, so that the page stays responsive while a large project loads.
+	const persistence = await loadDocument(projectDocDbName(id), ydoc);
 	performance.mark('project:read');
 	const doc = new ProjectDoc(ydoc, actor);
 	doc.migrate();

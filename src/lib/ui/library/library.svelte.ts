@@ -111,6 +111,12 @@ export class LibraryState {
 		return this.doc ? this.doc.annotationIds(imageId).size : (this.summaryById.get(imageId)?.annotationCount ?? 0);
 	}
 
+	/** How many annotations the loaded document holds (null while only the summary is shown). */
+	get annotationTotal(): number | null {
+		void this.annotationsVersion;
+		return this.doc ? this.doc.annotationCount : null;
+	}
+
 	/** Adds a class; returns why not, or null. */
 	addClass(name: string, color: string): string | null {
 		if (!this.doc) return OPENING;

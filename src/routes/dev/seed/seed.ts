@@ -16,6 +16,8 @@ export interface SeedParams {
 	 * 'mixed': 7 in 10 boxes, the rest 12-vertex polygons (a typical detection/segmentation project).
 	 */
 	shapes: 'polygons' | 'mixed';
+	/** Annotations created per transaction, so per stored update (default 1000). */
+	batch?: number;
 }
 
 export function mulberry32(seed: number): () => number {
@@ -106,7 +108,7 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 		const added = doc.addImages(records);
 		if (!added.ok) throw new Error(added.reason);
 		const images = added.value;
-		const BATCH = 1000;
+		const BATCH = p.batch ?? 1000;
 		// Polygon k goes on image k mod N: all of them on the first image when there is one.
 		for (let done = 0; images.length && done < p.polygons; done += BATCH) {
 			const batch: NewAnnotation[] = [];

@@ -1,0 +1,266 @@
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+
+/**
+ * Loads and stores a y-indexeddb document without blocking the main thread for seconds.
+ *
+ * y-indexeddb (pinned to 9.0.12: this module relies on its internals, see
+ * tests/unit/chunked-load.test.ts) applies every stored update inside one Y.transact: for a large
+ * project, one task of seconds. Here we read the stored updates ourselves, in one read-only
+ * transaction, and let y-indexeddb fetch only what was written after that read (its `_dbref`). It
+ * syncs on the still-empty document, so what it writes first is the empty state, as always; then we
+ * apply what we read in slices of a few milliseconds, yielding to the event loop between them.
+ *
+ * Why nothing is lost or written twice (each point against y-indexeddb 9.0.12's source):
+ * - Its fetch reads keys >= `_dbref`; we set it, before the database opens, past the last key we
+ *   read. Keys are autoIncrement and never reused, so whatever another tab writes after our read
+ *   (an edit, or the full state a trim writes) has a larger key and is applied by y-indexeddb.
+ * - Its first write, `encodeStateAsUpdate(doc)` before applying, runs while the document is empty
+ *   (we apply nothing before `whenSynced`): it writes the empty state, exactly as it does today.
+ * - Our applies have the persistence as origin, which its `_storeUpdate` never stores; during the
+ *   load we also take its listener off, which only spares Yjs encoding every slice as an update
+ *   event nobody keeps (nothing else can change the document: no one else holds it yet).
+ * - Its trim (`storeState`: write the full state, delete the older keys) is only ever scheduled by
+ *   `_storeUpdate`, which we replace: a trim would leave one update as large as the document, loaded
+ *   in one long task again. We store each update as it does, and past COMPACT_AT stored updates merge
+ *   runs of consecutive small ones into chunks of at most CHUNK_BYTES, each in one transaction that
+ *   reads, merges and replaces exactly the keys it covers (see `compact`).
+ */
+
+const UPDATES = 'updates';
+const CUSTOM = 'custom';
+
+/** Time one slice of applying may take before the page gets the main thread back. */
+const SLICE_MS = 25;
+/** Stored updates past which small ones are merged (y-indexeddb trims at the same count). */
+export const COMPACT_AT = 500;
+/** The largest update compaction makes: applying one takes a few tens of milliseconds. */
+export const CHUNK_BYTES = 512 * 1024;
+/** Compaction waits for a pause in editing, as y-indexeddb's trim does. */
+const COMPACT_DELAY_MS = 1000;
+
+export class ChunkedIndexeddbPersistence extends IndexeddbPersistence {
+	private compactTimer: ReturnType<typeof setTimeout> | null = null;
+	private compacting: Promise<void> | null = null;
+
+	/** `startRef`: the first key y-indexeddb's own fetch reads; the keys before it are ours to apply. */
+	constructor(name: string, doc: Y.Doc, startRef: number) {
+		super(name, doc);
+		// y-indexeddb reads `_dbref` once its database has opened, which is always after this
+		// constructor has returned (an IndexedDB open completes in a later task).
+		this._dbref = startRef;
+		doc.off('update', this._storeUpdate);
+		this._storeUpdate = (update: Uint8Array, origin: unknown) => {
+			if (!this.db || origin === this) return;
+			this.db.transaction(UPDATES, 'readwrite').objectStore(UPDATES).add(update);
+			if (++this._dbsize >= COMPACT_AT) this.scheduleCompaction();
+		};
+		doc.on('update', this._storeUpdate);
+	}
+
+	scheduleCompaction(delay = COMPACT_DELAY_MS): void {
+		if (this.compactTimer) clearTimeout(this.compactTimer);
+		this.compactTimer = setTimeout(() => {
+			this.compactTimer = null;
+			this.compacting ??= this.compact().finally(() => (this.compacting = null));
+		}, delay);
+	}
+
+	/** Merges runs of small stored updates into bounded chunks, one transaction per chunk. */
+	async compact(): Promise<void> {
+		const database = this.db;
+		if (!database || this._destroyed) return;
+		const { keys, sizes } = await readKeysAndSizes(database);
+		for (const run of planChunks(keys, sizes, CHUNK_BYTES)) {
+			if (this._destroyed) return;
+			await mergeRange(database, run.first, run.last);
+			await yieldToEventLoop();
+		}
+		if (!this._destroyed) this._dbsize = await countUpdates(database);
+	}
+
+	override destroy(): Promise<void> {
+		if (this.compactTimer) clearTimeout(this.compactTimer);
+		this.compactTimer = null;
+		return super.destroy();
+	}
+}
+
+/** Runs of consecutive keys whose updates together stay within `limit` bytes: each becomes one update. */
+export function planChunks(keys: readonly number[], sizes: readonly number[], limit: number): { first: number; last: number }[] {
+	const runs: { first: number; last: number }[] = [];
+	let start = 0;
+	let bytes = 0;
+	const close = (end: number) => {
+		if (end - start >= 2) runs.push({ first: keys[start], last: keys[end - 1] });
+	};
+	for (let i = 0; i < keys.length; i++) {
+		if (bytes + sizes[i] > limit) {
+			close(i);
+			start = i;
+			bytes = 0;
+		}
+		bytes += sizes[i];
+	}
+	close(keys.length);
+	return runs;
+}
+
+function countUpdates(database: IDBDatabase): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const request = database.transaction(UPDATES, 'readonly').objectStore(UPDATES).count();
+		request.onsuccess = () => resolve(request.result);
+		request.onerror = () => reject(request.error);
+	});
+}
+
+function readKeysAndSizes(database: IDBDatabase): Promise<{ keys: number[]; sizes: number[] }> {
+	return new Promise((resolve, reject) => {
+		const tx = database.transaction(UPDATES, 'readonly');
+		const store = tx.objectStore(UPDATES);
+		const values = store.getAll();
+		const keys = store.getAllKeys();
+		tx.oncomplete = () =>
+			resolve({ keys: keys.result as number[], sizes: (values.result as Uint8Array[]).map((u) => u.byteLength) });
+		tx.onabort = tx.onerror = () => reject(tx.error);
+	});
+}
+
+/**
+ * Replaces the updates stored under keys first…last by their merge, stored under `first` so that
+ * the order of the store is kept. Reading, merging and writing happen in one transaction: whatever
+ * another tab did to those keys meanwhile, exactly what is read is replaced.
+ */
+function mergeRange(database: IDBDatabase, first: number, last: number): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const tx = database.transaction(UPDATES, 'readwrite');
+		const store = tx.objectStore(UPDATES);
+		const range = IDBKeyRange.bound(first, last);
+		const values = store.getAll(range);
+		values.onsuccess = () => {
+			const updates = values.result as Uint8Array[];
+			if (updates.length < 2) return;
+			const merged = Y.mergeUpdates(updates);
+			store.delete(range);
+			store.put(merged, first);
+		};
+		tx.oncomplete = () => resolve();
+		tx.onabort = tx.onerror = () => reject(tx.error);
+	});
+}
+
+interface StoredUpdates {
+	updates: Uint8Array[];
+	/** The largest key read, or -1 when the store is empty. */
+	lastKey: number;
+}
+
+/** Opens the document's database as y-indexeddb does (same stores when it creates it). */
+function openDatabase(name: string): Promise<IDBDatabase> {
+	return new Promise((resolve, reject) => {
+		const request = indexedDB.open(name);
+		request.onupgradeneeded = () => {
+			request.result.createObjectStore(UPDATES, { autoIncrement: true });
+			request.result.createObjectStore(CUSTOM);
+		};
+		request.onsuccess = () => {
+			const database = request.result;
+			database.onversionchange = () => database.close();
+			resolve(database);
+		};
+		request.onerror = () => reject(request.error);
+	});
+}
+
+/** Every stored update with the last key, from one read-only transaction: one consistent snapshot. */
+export async function readStoredUpdates(name: string): Promise<StoredUpdates> {
+	const database = await openDatabase(name);
+	try {
+		return await new Promise<StoredUpdates>((resolve, reject) => {
+			const tx = database.transaction(UPDATES, 'readonly');
+			const store = tx.objectStore(UPDATES);
+			const values = store.getAll();
+			const keys = store.getAllKeys();
+			tx.oncomplete = () => {
+				const k = keys.result as number[];
+				if (k.length !== values.result.length) return reject(new Error(`${name}: ${k.length} keys for ${values.result.length} updates`));
+				resolve({ updates: values.result as Uint8Array[], lastKey: k.length ? k[k.length - 1] : -1 });
+			};
+			tx.onabort = tx.onerror = () => reject(tx.error);
+		});
+	} finally {
+		database.close();
+	}
+}
+
+/** Lets the browser handle input and paint before the next slice. */
+export function yieldToEventLoop(): Promise<void> {
+	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+	if (typeof scheduler?.yield === 'function') return scheduler.yield();
+	return new Promise((resolve) => {
+		const channel = new MessageChannel();
+		channel.port1.onmessage = () => {
+			channel.port1.close();
+			resolve();
+		};
+		channel.port2.postMessage(null);
+	});
+}
+
+/**
+ * Applies `updates` to `doc` in slices of about SLICE_MS, each slice one transaction of `origin`,
+ * yielding between slices. A slice stops early before an update its measured pace says would
+ * overrun; an update is never split, so one larger than a slice's worth still takes one task.
+ */
+export async function applyInSlices(doc: Y.Doc, updates: readonly Uint8Array[], origin: unknown, stillWanted: () => boolean = () => true): Promise<void> {
+	let next = 0;
+	let msPerByte = 0; // learnt from the slices so far
+	while (next < updates.length) {
+		if (!stillWanted()) throw new Error('The document was closed while it was loading');
+		const start = performance.now();
+		Y.transact(
+			doc,
+			() => {
+				let bytes = 0;
+				do {
+					bytes += updates[next].byteLength;
+					Y.applyUpdate(doc, updates[next++], origin);
+					const spent = performance.now() - start;
+					msPerByte = Math.max(msPerByte * 0.5, spent / bytes);
+					if (spent >= SLICE_MS) break;
+					if (next < updates.length && spent + updates[next].byteLength * msPerByte > SLICE_MS * 1.5) break;
+				} while (next < updates.length);
+			},
+			origin,
+			false
+		);
+		if (next < updates.length) await yieldToEventLoop();
+	}
+}
+
+/**
+ * Opens a project's document with y-indexeddb, loading what is stored without long tasks.
+ * Resolves once everything stored (up to the moment y-indexeddb syncs) is in `doc`.
+ * `doc` must be new and empty.
+ */
+export async function loadDocument(name: string, doc: Y.Doc): Promise<IndexeddbPersistence> {
+	if (Y.encodeStateVector(doc).byteLength > 1) throw new Error('loadDocument needs an empty document');
+	const { updates, lastKey } = await readStoredUpdates(name);
+	const persistence = new ChunkedIndexeddbPersistence(name, doc, lastKey + 1);
+	try {
+		await persistence.whenSynced;
+		// Same decision as _storeUpdate (origin === persistence: not stored), without encoding each slice.
+		doc.off('update', persistence._storeUpdate);
+		try {
+			await applyInSlices(doc, updates, persistence, () => !persistence._destroyed);
+		} finally {
+			if (!persistence._destroyed) doc.on('update', persistence._storeUpdate);
+		}
+		// Many small updates stored: merge them into chunks soon.
+		if (persistence._dbsize >= COMPACT_AT) persistence.scheduleCompaction();
+	} catch (e) {
+		await persistence.destroy();
+		throw e;
+	}
+	return persistence;
+}
