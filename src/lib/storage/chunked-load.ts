@@ -172,6 +172,9 @@ function openDatabase(name: string): Promise<IDBDatabase> {
 	});
 }
 
+/** Updates read per request: each request's result is decoded in a task of its own, so keep them small. */
+const READ_BATCH = 8;
+
 /** Every stored update with the last key, from one read-only transaction: one consistent snapshot. */
 export async function readStoredUpdates(name: string): Promise<StoredUpdates> {
 	const database = await openDatabase(name);
@@ -179,12 +182,22 @@ export async function readStoredUpdates(name: string): Promise<StoredUpdates> {
 		return await new Promise<StoredUpdates>((resolve, reject) => {
 			const tx = database.transaction(UPDATES, 'readonly');
 			const store = tx.objectStore(UPDATES);
-			const values = store.getAll();
-			const keys = store.getAllKeys();
-			tx.oncomplete = () => {
-				const k = keys.result as number[];
-				if (k.length !== values.result.length) return reject(new Error(`${name}: ${k.length} keys for ${values.result.length} updates`));
-				resolve({ updates: values.result as Uint8Array[], lastKey: k.length ? k[k.length - 1] : -1 });
+			const updates: Uint8Array[] = [];
+			let keys: number[] = [];
+			const request = store.getAllKeys();
+			request.onsuccess = () => {
+				keys = request.result as number[];
+				const batches: Uint8Array[][] = [];
+				for (let i = 0; i < keys.length; i += READ_BATCH) {
+					const range = IDBKeyRange.bound(keys[i], keys[Math.min(i + READ_BATCH, keys.length) - 1]);
+					const batch = store.getAll(range);
+					batch.onsuccess = () => (batches[i / READ_BATCH] = batch.result as Uint8Array[]);
+				}
+				tx.oncomplete = () => {
+					for (const b of batches) updates.push(...b);
+					if (updates.length !== keys.length) return reject(new Error(`${name}: ${keys.length} keys for ${updates.length} updates`));
+					resolve({ updates, lastKey: keys.length ? keys[keys.length - 1] : -1 });
+				};
 			};
 			tx.onabort = tx.onerror = () => reject(tx.error);
 		});
