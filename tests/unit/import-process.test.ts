@@ -68,9 +68,20 @@ describe('import pipeline (worker side)', () => {
 
 	it('skips exact duplicates of project images and within the batch, without storing them', async () => {
 		const { deps, stored } = fakeDeps();
+		// The first file hashes slowest: its copy, later in the batch, must still be the one skipped.
+		let calls = 0;
+		const slowFirst: ImportDeps = {
+			...deps,
+			async hash(bytes) {
+				const first = calls++ === 0;
+				const hash = await deps.hash(bytes);
+				if (first) await new Promise((r) => setTimeout(r, 30));
+				return hash;
+			}
+		};
 		const existing = png(9);
 		const known = new Map([[await sha256Hex(await existing.arrayBuffer()), 'old.png']]);
-		const { outcomes } = await run([file('x.png', png(5)), file('again.png', png(9)), file('x-copy.png', png(5))], deps, known);
+		const { outcomes } = await run([file('x.png', png(5)), file('again.png', png(9)), file('x-copy.png', png(5))], slowFirst, known);
 		expect(outcomes.map((o) => o.kind)).toEqual(['stored', 'duplicate', 'duplicate']);
 		expect(outcomes[1]).toMatchObject({ of: 'project', firstName: 'old.png' });
 		expect(outcomes[2]).toMatchObject({ of: 'batch', firstName: 'x.png' });

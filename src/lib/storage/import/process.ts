@@ -32,12 +32,23 @@ function errorText(e: unknown): string {
 	return message || (e as { name?: string } | null)?.name || 'unknown error';
 }
 
-/** Reads, checks, hashes, decodes, thumbnails and stores one file. */
+/** Waits for the files before this one to claim their hashes; says when this one has. */
+export interface ClaimTurn {
+	wait(): Promise<void>;
+	done(): void;
+}
+
+/**
+ * Reads, checks, hashes, decodes, thumbnails and stores one file. Files claim their hashes in the
+ * batch's order (`turn`), so that of two identical files the first one in the batch is kept,
+ * whichever finishes hashing first.
+ */
 export async function processFile(
 	input: ImportFileInput,
 	index: number,
 	duplicates: DuplicateFilter,
-	deps: ImportDeps
+	deps: ImportDeps,
+	turn: ClaimTurn = { wait: () => Promise.resolve(), done() {} }
 ): Promise<FileOutcome> {
 	const { name, file } = input;
 	let bytes: ArrayBuffer;
@@ -51,7 +62,9 @@ export async function processFile(
 	if (!kind) return { kind: 'failed', index, name, reason: `not a supported image (${SUPPORTED_FORMATS_TEXT})` };
 
 	const hash = await deps.hash(bytes);
+	await turn.wait();
 	const dup = duplicates.claim(hash, name);
+	turn.done();
 	if (dup) return { kind: 'duplicate', index, name, hash, ...dup };
 
 	const mime = IMAGE_MIME[kind];
@@ -104,16 +117,23 @@ export async function runImport(
 	let next = 0;
 	let storageFull = false;
 	const tried = new Set<number>();
+	// claimed[i] resolves once file i has claimed its hash (or will never claim one).
+	const claimedResolvers: (() => void)[] = [];
+	const claimed = files.map(() => new Promise<void>((resolve) => claimedResolvers.push(resolve)));
 
 	async function lane(): Promise<void> {
 		while (next < files.length && !storageFull && !isCancelled()) {
 			const index = next++;
 			tried.add(index);
 			let outcome: FileOutcome;
+			const previous = index === 0 ? Promise.resolve() : claimed[index - 1];
 			try {
-				outcome = await processFile(files[index], index, duplicates, deps);
+				outcome = await processFile(files[index], index, duplicates, deps, { wait: () => previous, done: claimedResolvers[index] });
 			} catch (e) {
 				outcome = { kind: 'failed', index, name: files[index].name, reason: errorText(e) };
+			} finally {
+				// A file that failed before claiming must not hold up the ones after it.
+				void previous.then(claimedResolvers[index]);
 			}
 			if (outcome.kind === 'storage-full') storageFull = true;
 			post({ type: 'outcome', requestId, outcome });
