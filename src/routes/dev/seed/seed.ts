@@ -1,3 +1,4 @@
+import { seededRandom } from '$lib/geometry/random';
 import { Origin, type NewAnnotation } from '$lib/model';
 import { sha256Hex, storeImageBlob } from '$lib/storage/blobs';
 import { createProject, openProject } from '$lib/storage/projects';
@@ -20,16 +21,6 @@ export interface SeedParams {
 	batch?: number;
 }
 
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** A star-shaped (so simple) polygon: vertices at even angles, radius 15–60 px, jittered. */
 export function randomPolygon(rand: () => number, width: number, height: number, vertices = 32): number[] {
@@ -81,7 +72,7 @@ async function makeImage(i: number, width: number, height: number, rand: () => n
 }
 
 export async function seedProject(p: SeedParams): Promise<{ projectId: string; imageIds: string[] }> {
-	const rand = mulberry32(p.seed);
+	const rand = seededRandom(p.seed);
 	const entry = await createProject(`Seed ${p.images}×${p.polygons} (${p.seed})`);
 	const project = await openProject(entry.id);
 	let result: { projectId: string; imageIds: string[] };
