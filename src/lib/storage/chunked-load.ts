@@ -38,10 +38,17 @@ export const COMPACT_AT = 500;
 export const CHUNK_BYTES = 512 * 1024;
 /** Compaction waits for a pause in editing, as y-indexeddb's trim does. */
 const COMPACT_DELAY_MS = 1000;
+/** How often changes the browser refused to store (a full disk) are offered again. */
+const RETRY_UNSAVED_MS = 3000;
 
 export class ChunkedIndexeddbPersistence extends IndexeddbPersistence {
 	private compactTimer: ReturnType<typeof setTimeout> | null = null;
 	private compacting: Promise<void> | null = null;
+	/** Changes the browser refused to store, kept in memory and offered again until it takes them. */
+	private unsaved: Uint8Array[] = [];
+	private retryTimer: ReturnType<typeof setTimeout> | null = null;
+	private retrying: Promise<boolean> | null = null;
+	private readonly saveListeners = new Set<(error: DOMException | null) => void>();
 
 	/** `startRef`: the first key y-indexeddb's own fetch reads; the keys before it are ours to apply. */
 	constructor(name: string, doc: Y.Doc, startRef: number) {
@@ -52,10 +59,75 @@ export class ChunkedIndexeddbPersistence extends IndexeddbPersistence {
 		doc.off('update', this._storeUpdate);
 		this._storeUpdate = (update: Uint8Array, origin: unknown) => {
 			if (!this.db || origin === this) return;
-			this.db.transaction(UPDATES, 'readwrite').objectStore(UPDATES).add(update);
+			if (this.unsaved.length || this.retrying) {
+				// Earlier changes are still waiting for room: keep this one with them, in order.
+				this.unsaved.push(update);
+				void this.retryUnsaved();
+				return;
+			}
+			const tx = this.db.transaction(UPDATES, 'readwrite');
+			tx.objectStore(UPDATES).add(update);
+			tx.onabort = () => this.refused(update, tx.error);
 			if (++this._dbsize >= COMPACT_AT) this.scheduleCompaction();
 		};
 		doc.on('update', this._storeUpdate);
+	}
+
+	/** True while some changes are only in memory because the browser refused to store them. */
+	get hasUnsavedChanges(): boolean {
+		return this.unsaved.length > 0;
+	}
+
+	/**
+	 * Calls `listener` with the error when the browser refuses to store changes (a full disk, most
+	 * often), and with null once everything refused has been stored after all.
+	 */
+	onSaveProblem(listener: (error: DOMException | null) => void): () => void {
+		this.saveListeners.add(listener);
+		return () => this.saveListeners.delete(listener);
+	}
+
+	private refused(update: Uint8Array, error: DOMException | null): void {
+		if (this._destroyed) return;
+		this.unsaved.push(update);
+		for (const l of this.saveListeners) l(error);
+		this.scheduleRetry();
+	}
+
+	private scheduleRetry(): void {
+		if (this.retryTimer || this._destroyed) return;
+		this.retryTimer = setTimeout(() => {
+			this.retryTimer = null;
+			this.retryUnsaved();
+		}, RETRY_UNSAVED_MS);
+	}
+
+	/** Offers every refused change again, merged into one update, in one transaction. */
+	retryUnsaved(): Promise<boolean> {
+		if (this.retrying) return this.retrying;
+		const database = this.db;
+		if (!database || !this.unsaved.length) return Promise.resolve(!this.unsaved.length);
+		const merged = this.unsaved.length === 1 ? this.unsaved[0] : Y.mergeUpdates(this.unsaved);
+		this.unsaved = []; // changes made while this is written wait here, after it
+		this.retrying = new Promise<boolean>((resolve) => {
+			const tx = database.transaction(UPDATES, 'readwrite');
+			tx.objectStore(UPDATES).add(merged);
+			tx.oncomplete = () => {
+				this.retrying = null;
+				this._dbsize++;
+				if (this.unsaved.length) void this.retryUnsaved();
+				else for (const l of this.saveListeners) l(null);
+				resolve(true);
+			};
+			tx.onabort = () => {
+				this.retrying = null;
+				this.unsaved.unshift(merged);
+				for (const l of this.saveListeners) l(tx.error);
+				this.scheduleRetry();
+				resolve(false);
+			};
+		});
+		return this.retrying;
 	}
 
 	scheduleCompaction(delay = COMPACT_DELAY_MS): void {
@@ -81,7 +153,9 @@ export class ChunkedIndexeddbPersistence extends IndexeddbPersistence {
 
 	override destroy(): Promise<void> {
 		if (this.compactTimer) clearTimeout(this.compactTimer);
-		this.compactTimer = null;
+		if (this.retryTimer) clearTimeout(this.retryTimer);
+		this.compactTimer = this.retryTimer = null;
+		this.saveListeners.clear();
 		return super.destroy();
 	}
 }
@@ -256,7 +330,7 @@ export async function applyInSlices(doc: Y.Doc, updates: readonly Uint8Array[], 
  * Resolves once everything stored (up to the moment y-indexeddb syncs) is in `doc`.
  * `doc` must be new and empty.
  */
-export async function loadDocument(name: string, doc: Y.Doc): Promise<IndexeddbPersistence> {
+export async function loadDocument(name: string, doc: Y.Doc): Promise<ChunkedIndexeddbPersistence> {
 	if (Y.encodeStateVector(doc).byteLength > 1) throw new Error('loadDocument needs an empty document');
 	const { updates, lastKey } = await readStoredUpdates(name);
 	const persistence = new ChunkedIndexeddbPersistence(name, doc, lastKey + 1);

@@ -5,7 +5,7 @@ import { deviceActor } from './actor';
 import { db, isQuotaError, StorageFullError, type ProjectEntry } from './db';
 import { releaseProjectBlobs } from './blobs';
 import { deleteSummary } from './project-summary';
-import { loadDocument } from './chunked-load';
+import { loadDocument, type ChunkedIndexeddbPersistence } from './chunked-load';
 
 /** The y-indexeddb database that holds one project's document. */
 export function projectDocDbName(projectId: string): string {
@@ -24,7 +24,7 @@ export async function getProjectEntry(id: string): Promise<ProjectEntry | undefi
 export interface OpenProject {
 	id: string;
 	doc: ProjectDoc;
-	persistence: IndexeddbPersistence;
+	persistence: ChunkedIndexeddbPersistence;
 	close(): Promise<void>;
 }
 
@@ -64,6 +64,8 @@ export async function openProject(id: string, actor: Actor = deviceActor()): Pro
 		persistence,
 		async close() {
 			await whenStored(persistence);
+			// Changes the browser refused (a full disk): one last try; the user was told they are unsaved.
+			if (persistence.hasUnsavedChanges) await persistence.retryUnsaved();
 			doc.destroy();
 			await persistence.destroy();
 			ydoc.destroy();

@@ -7,6 +7,8 @@ import type { DocChange, ProjectDoc } from '$lib/model';
  */
 export class ProjectSession {
 	revision = $state(0);
+	/** Set while the browser refuses to store this project's latest changes (a full disk). */
+	saveProblem = $state<string | null>(null);
 	/** The latest change, for views that update only what it touched. */
 	lastChange: DocChange | null = null;
 	readonly project: OpenProject;
@@ -14,10 +16,19 @@ export class ProjectSession {
 
 	constructor(project: OpenProject) {
 		this.project = project;
-		this.stop = project.doc.onChange((change) => {
+		const stopChanges = project.doc.onChange((change) => {
 			this.lastChange = change;
 			this.revision++;
 		});
+		const stopSaveProblems = project.persistence.onSaveProblem((error) => {
+			this.saveProblem = error
+				? 'Storage is full: your latest changes are kept in this tab but not saved. Free some disk space, or delete a project: they are saved as soon as there is room. Closing the tab before then loses them.'
+				: null;
+		});
+		this.stop = () => {
+			stopChanges();
+			stopSaveProblems();
+		};
 	}
 
 	get id(): string {
