@@ -1,4 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Cross-origin isolation lets onnxruntime-web run multi-threaded WASM (SharedArrayBuffer).
@@ -7,10 +8,20 @@ const isolation = {
 	'Cross-Origin-Embedder-Policy': 'require-corp'
 };
 
+/** Sets the isolation headers on every response of the dev and preview servers, pages included. */
+const crossOriginIsolation: Plugin = {
+	name: 'peerlabel:cross-origin-isolation',
+	configureServer: (server) => void server.middlewares.use(setIsolationHeaders),
+	configurePreviewServer: (server) => void server.middlewares.use(setIsolationHeaders)
+};
+
+function setIsolationHeaders(_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) {
+	for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+	next();
+}
+
 export default defineConfig({
-	plugins: [sveltekit()],
-	server: { headers: isolation },
-	preview: { headers: isolation },
+	plugins: [crossOriginIsolation, sveltekit()],
 	worker: { format: 'es' },
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],

@@ -20,6 +20,8 @@ import {
  */
 test('a new user annotates their first images and finds everything after a reload', async ({ page }) => {
 	await page.goto('/');
+	// Served cross-origin isolated, so that WASM inference can use threads later.
+	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 	await page.getByTestId('new-project-name').fill('Parking lot');
 	await page.getByTestId('create-project').click();
 	await page.getByTestId('project-row').filter({ hasText: 'Parking lot' }).getByTestId('project-link').click();
