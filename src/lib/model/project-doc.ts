@@ -44,6 +44,24 @@ export interface AnnotationPatch {
 	z?: number;
 }
 
+/**
+ * Yjs #514: when this replica's value of a map key won over a concurrent value from another replica,
+ * undo cannot restore the previous value (the other replica's value sits between them, so Yjs refuses
+ * to overwrite it) yet still deletes ours, and the key — the whole record — vanishes on every replica.
+ * Such a value is kept instead: the undo step leaves that record as it is.
+ */
+function isConcurrentlyContested(item: Y.Item): boolean {
+	const left = item.left;
+	return (
+		item.parentSub !== null &&
+		!item.deleted &&
+		item.origin !== null &&
+		left !== null &&
+		left.origin !== null &&
+		Y.compareIDs(left.origin, item.origin)
+	);
+}
+
 export const DEFAULT_CLASS_COLORS = [
 	'#e6194b',
 	'#3cb44b',
@@ -86,7 +104,8 @@ export class ProjectDoc {
 		};
 		this.undoManager = new Y.UndoManager([this.maps.annotations, this.maps.images], {
 			trackedOrigins: new Set([Origin.edit]),
-			captureTimeout: 0 // one user action, one undo step
+			captureTimeout: 0, // one user action, one undo step
+			deleteFilter: (item) => !isConcurrentlyContested(item)
 		});
 		this.maps.annotations.observe((e) => this.onAnnotationsEvent(e as Y.YMapEvent<AnnotationRecord>));
 		this.maps.images.observe((e) => this.onImagesEvent(e as Y.YMapEvent<ImageRecord>));
