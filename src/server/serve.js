@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Serves the built app (build/) as a single-page app, cross-origin isolated so that
-// onnxruntime-web can run multi-threaded WASM.
+// onnxruntime-web can run multi-threaded WASM, and the peers' signaling endpoint (/signaling).
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
+import { attachSignaling } from './signaling.js';
 
 const root = fileURLToPath(new URL('../../build', import.meta.url));
 
@@ -18,7 +19,7 @@ export function createAppServer({ dir = root } = {}) {
 			else res.setHeader('Cache-Control', 'no-cache');
 		}
 	});
-	return http.createServer((req, res) => {
+	const server = http.createServer((req, res) => {
 		res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 		res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
 		res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
@@ -27,6 +28,9 @@ export function createAppServer({ dir = root } = {}) {
 			res.end('Not found');
 		});
 	});
+	// Peers of one network find each other through the same origin that serves the app.
+	attachSignaling(server);
+	return server;
 }
 
 export function listen(server, { port, host }) {
