@@ -102,42 +102,6 @@ export async function renameProject(id: string, name: string): Promise<void> {
 	}
 }
 
-/** A mark of what the document holds now, to save what changes after it (see saveChangesSince). */
-export function documentMark(project: OpenProject): Uint8Array {
-	return Y.encodeStateVector(project.doc.ydoc);
-}
-
-/**
- * Writes every change made to a project's document since `mark` as one update, and resolves once
- * IndexedDB has committed it (StorageFullError when the browser refuses it). y-indexeddb writes each
- * change on its own and never hears when the browser refuses one at commit, as it does when the
- * disk is full: call this after writes that must not be lost, once there is room again.
- */
-export async function saveChangesSince(project: OpenProject, mark: Uint8Array): Promise<void> {
-	const update = Y.encodeStateAsUpdate(project.doc.ydoc, mark);
-	const own = project.persistence.db;
-	const database =
-		own ??
-		(await new Promise<IDBDatabase>((resolve, reject) => {
-			const request = indexedDB.open(projectDocDbName(project.id));
-			request.onsuccess = () => resolve(request.result);
-			request.onerror = () => reject(request.error);
-		}));
-	try {
-		await new Promise<void>((resolve, reject) => {
-			const tx = database.transaction('updates', 'readwrite');
-			tx.objectStore('updates').add(update);
-			tx.oncomplete = () => resolve();
-			tx.onabort = tx.onerror = () => reject(tx.error);
-		});
-	} catch (e) {
-		if (isQuotaError(e)) throw new StorageFullError(`the changes to “${project.doc.settings.name}”`);
-		throw e;
-	} finally {
-		if (!own) database.close();
-	}
-}
-
 /**
  * Updates the project list's copy of facts about an open project (its name, its image count)
  * without opening its document a second time.

@@ -2,7 +2,7 @@ import { importClient, type ImportClient } from '$lib/storage/import/client';
 import { releaseReserve, setAsideReserve } from '$lib/storage/import/reserve';
 import type { GatheredFiles } from '$lib/storage/import/entries';
 import { ImportTally, type ImportSummary, type StoredImage } from '$lib/storage/import/tally';
-import { documentMark, saveChangesSince, type OpenProject } from '$lib/storage/projects';
+import type { OpenProject } from '$lib/storage/projects';
 import type { ProjectDoc } from '$lib/model';
 
 /** How often stored images are written to the document while an import runs (besides every 50). */
@@ -117,7 +117,6 @@ export class ImportController {
 
 		const knownHashes = new Map<string, string>();
 		for (const image of this.doc.images()) knownHashes.set(image.hash, image.name);
-		const mark = documentMark(this.project);
 
 		let dirty = false;
 		// Once storage is full no write succeeds: hold the records until the reserve is freed.
@@ -157,15 +156,10 @@ export class ImportController {
 		// Every file in flight is done: free the reserve, then write the held records into its room.
 		await releaseReserve().catch(() => {});
 		const summary = tally.finish(stopped, untried);
-		if (full || error) {
-			// When storage ran out, y-indexeddb may have lost some of this import's records without a
-			// word (the browser refuses them at commit): save them all again, now that there is room.
-			try {
-				await saveChangesSince(this.project, mark);
-			} catch (e) {
-				error ??= `the imported images could not be recorded in the project (${e instanceof Error ? e.message : String(e)})`;
-			}
-		}
+		// Records the browser refused while storage was full wait in the persistence: store them now
+		// that the reserve made room.
+		if (!(await this.project.persistence.retryUnsaved()))
+			error ??= 'the imported images could not be recorded in the project: storage is still full';
 		this.finishReport(summary, id, startedAt, error);
 	}
 
