@@ -17,22 +17,12 @@ export interface Size {
 	height: number;
 }
 
-export const EMPTY_RECT: Rect = Object.freeze({ minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity });
-
 export function isFiniteNumber(v: unknown): v is number {
 	return typeof v === 'number' && Number.isFinite(v);
 }
 
 export function clamp(v: number, lo: number, hi: number): number {
 	return v < lo ? lo : v > hi ? hi : v;
-}
-
-export function rectWidth(r: Rect): number {
-	return r.maxX - r.minX;
-}
-
-export function rectHeight(r: Rect): number {
-	return r.maxY - r.minY;
 }
 
 export function rectsIntersect(a: Rect, b: Rect): boolean {
@@ -130,22 +120,6 @@ export function nearestRingEdge(points: readonly number[], p: Point, tolerance: 
 	for (let i = 0; i < n; i += 2) {
 		const j = (i + 2) % n;
 		const d = segmentDistanceSq(p, points[i], points[i + 1], points[j], points[j + 1]);
-		if (d <= bestD) {
-			bestD = d;
-			best = i / 2;
-		}
-	}
-	return best;
-}
-
-/** Index of the vertex of a flat list nearest to p within tolerance, or -1. */
-export function nearestVertex(points: readonly number[], p: Point, tolerance: number): number {
-	let best = -1;
-	let bestD = tolerance * tolerance;
-	for (let i = 0; i < points.length; i += 2) {
-		const dx = points[i] - p.x,
-			dy = points[i + 1] - p.y;
-		const d = dx * dx + dy * dy;
 		if (d <= bestD) {
 			bestD = d;
 			best = i / 2;

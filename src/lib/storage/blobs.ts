@@ -42,10 +42,6 @@ export async function getImageBlob(hash: string): Promise<Blob | undefined> {
 	return (await (await db()).get('blobs', hash))?.blob;
 }
 
-export async function getThumbnail(hash: string): Promise<Blob | undefined> {
-	return (await (await db()).get('thumbnails', hash))?.blob;
-}
-
 /** Several thumbnails in one read transaction (a screenful of the library at once). */
 export async function getThumbnails(hashes: readonly string[]): Promise<Map<string, Blob>> {
 	const store = (await db()).transaction('thumbnails').store;

@@ -1,24 +1,26 @@
 import { openProject, type OpenProject } from '$lib/storage/projects';
-import type { DocChange, ProjectDoc } from '$lib/model';
+import type { ProjectDoc } from '$lib/model';
 
 /**
  * The project open in this tab, kept open while the user moves between the library and the editor.
- * `revision` bumps after every document change, so components can `$derived` from the plain ProjectDoc.
+ * Its revisions bump when the document's images, classes or annotations change, so components can
+ * `$derived` from the plain ProjectDoc and recompute only what a change touched.
  */
 export class ProjectSession {
-	revision = $state(0);
+	imagesRevision = $state(0);
+	classesRevision = $state(0);
+	annotationsRevision = $state(0);
 	/** Set while the browser refuses to store this project's latest changes (a full disk). */
 	saveProblem = $state<string | null>(null);
-	/** The latest change, for views that update only what it touched. */
-	lastChange: DocChange | null = null;
 	readonly project: OpenProject;
 	private readonly stop: () => void;
 
 	constructor(project: OpenProject) {
 		this.project = project;
 		const stopChanges = project.doc.onChange((change) => {
-			this.lastChange = change;
-			this.revision++;
+			if (change.images.size) this.imagesRevision++;
+			if (change.classes) this.classesRevision++;
+			if (change.annotations.size) this.annotationsRevision++;
 		});
 		const stopSaveProblems = project.persistence.onSaveProblem((error) => {
 			this.saveProblem = error

@@ -5,8 +5,7 @@ import {
 	nearestRingEdge,
 	pointInRing,
 	rectContainsPoint,
-	signedArea,
-	type Point
+	signedArea
 } from '$lib/geometry';
 import { validationError, type Handle, type ShapeKind } from '../kind';
 
@@ -108,8 +107,4 @@ export const polygonKind: ShapeKind<PolygonGeometry> = {
 /** The handle id of the vertex that dragging midpoint `m:i` creates. */
 export function insertedVertexHandle(midpointHandleId: string): string {
 	return `v:${vertexIndex(midpointHandleId) + 1}`;
-}
-
-export function pointsToFlat(points: readonly Point[]): number[] {
-	return points.flatMap((p) => [p.x, p.y]);
 }
