@@ -14,3 +14,17 @@ export function deviceActor(): Actor {
 	localStorage.setItem(KEY, JSON.stringify(actor));
 	return actor;
 }
+
+/** Changes the name this device's user is shown by to teammates. */
+export function setDeviceName(name: string): Actor {
+	const clean = name.trim().slice(0, 40);
+	if (!clean) throw new Error('A name is needed');
+	const actor = { ...deviceActor(), name: clean, named: true };
+	localStorage.setItem(KEY, JSON.stringify(actor));
+	return actor;
+}
+
+/** True once the user has chosen a name (asked once per device, when a project is first shared). */
+export function hasChosenName(): boolean {
+	return (deviceActor() as Actor & { named?: boolean }).named === true;
+}

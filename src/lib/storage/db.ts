@@ -39,6 +39,28 @@ export interface ProjectEntry {
 	openedAt: number;
 	/** How many images the project had when last open: for the project list, which does not open documents. */
 	imageCount?: number;
+	/** Set once the project is shared: this device's key and network settings (never in the document). */
+	sharing?: ProjectSharing;
+}
+
+/**
+ * How this device reaches the project's peers. Kept per device, not in the shared document: the key
+ * rotates away from people who should no longer reach the project, and each device may need its own
+ * signaling and TURN servers.
+ */
+export interface ProjectSharing {
+	/** The room secret (base64url, 256 bits): y-webrtc's password. */
+	key: string;
+	/** Signaling servers (ws:// or wss://); empty means the server this app was loaded from. */
+	signalingUrls: string[];
+	/** STUN/TURN servers for WebRTC; none by default (peers on one network need none). */
+	iceServers: IceServer[];
+}
+
+export interface IceServer {
+	urls: string;
+	username?: string;
+	credential?: string;
 }
 
 export const DB_NAME = 'peerlabel';

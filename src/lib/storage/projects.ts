@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { ProjectDoc, newId, type Actor } from '$lib/model';
 import { deviceActor } from './actor';
-import { db, isQuotaError, StorageFullError, type ProjectEntry } from './db';
+import { db, isQuotaError, StorageFullError, type ProjectEntry, type ProjectSharing } from './db';
 import { releaseProjectBlobs } from './blobs';
 import { deleteSummary } from './project-summary';
 import { loadDocument, type ChunkedIndexeddbPersistence } from './chunked-load';
@@ -110,6 +110,35 @@ export async function updateProjectEntry(id: string, patch: Partial<Pick<Project
 	const database = await db();
 	const entry = await database.get('projects', id);
 	if (entry) await database.put('projects', { ...entry, ...patch });
+}
+
+/** Stores (or, with undefined, forgets) how this device shares a project. */
+export async function setProjectSharing(id: string, sharing: ProjectSharing | undefined): Promise<ProjectEntry> {
+	const database = await db();
+	const entry = await database.get('projects', id);
+	if (!entry) throw new Error('This project does not exist in this browser.');
+	const next = { ...entry, sharing };
+	await database.put('projects', next);
+	return next;
+}
+
+/**
+ * A project joined through an invite link: its list entry, with the key, and an empty document that
+ * fills as peers send it. An existing project keeps its document and takes the link's key.
+ */
+export async function joinProject(id: string, key: string): Promise<ProjectEntry> {
+	const database = await db();
+	const existing = await database.get('projects', id);
+	const entry: ProjectEntry = existing
+		? { ...existing, sharing: { signalingUrls: [], iceServers: [], ...existing.sharing, key } }
+		: { id, name: 'Shared project', createdAt: Date.now(), openedAt: Date.now(), sharing: { key, signalingUrls: [], iceServers: [] } };
+	try {
+		await database.put('projects', entry);
+	} catch (e) {
+		if (isQuotaError(e)) throw new StorageFullError('the shared project');
+		throw e;
+	}
+	return entry;
 }
 
 /** Deletes a project's document, its list entry and the images no other project uses. */

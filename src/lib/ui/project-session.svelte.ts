@@ -1,5 +1,10 @@
-import { openProject, type OpenProject } from '$lib/storage/projects';
+import { getProjectEntry, openProject, setProjectSharing, type OpenProject } from '$lib/storage/projects';
+import type { ProjectSharing } from '$lib/storage/db';
+import { deviceActor } from '$lib/storage/actor';
 import type { ProjectDoc } from '$lib/model';
+import { newProjectKey } from '$lib/sync/invite';
+import { ProjectSync, type SyncStatus } from '$lib/sync/project-sync';
+import { Presence, type PeerPresence } from '$lib/sync/presence';
 
 /**
  * The project open in this tab, kept open while the user moves between the library and the editor.
@@ -12,15 +17,35 @@ export class ProjectSession {
 	annotationsRevision = $state(0);
 	/** Set while the browser refuses to store this project's latest changes (a full disk). */
 	saveProblem = $state<string | null>(null);
+	/** How this device shares the project (null: not shared). */
+	sharing = $state<ProjectSharing | null>(null);
+	syncStatus = $state<SyncStatus>('private');
+	/** Peers connected over WebRTC now. */
+	peerCount = $state(0);
+	/** Who else has the project open (other devices and tabs), and where. */
+	peers = $state<PeerPresence[]>([]);
+	/** True while a joined project has not yet received its document from a peer. */
+	awaitingDocument = $state(false);
 	readonly project: OpenProject;
+	sync: ProjectSync | null = null;
+	presence: Presence | null = null;
 	private readonly stop: () => void;
+	private stopSync: (() => void) | null = null;
+	private imageId: string | null = null;
+	private closed = false;
 
 	constructor(project: OpenProject) {
 		this.project = project;
+		this.awaitingDocument = project.doc.schemaVersion === undefined;
 		const stopChanges = project.doc.onChange((change) => {
 			if (change.images.size) this.imagesRevision++;
 			if (change.classes) this.classesRevision++;
 			if (change.annotations.size) this.annotationsRevision++;
+			if (change.meta) {
+				// A peer's document arrived, or a peer wrote with an older schema: bring it to ours.
+				this.awaitingDocument = project.doc.schemaVersion === undefined;
+				project.doc.migrate();
+			}
 		});
 		const stopSaveProblems = project.persistence.onSaveProblem((error) => {
 			this.saveProblem = error
@@ -37,11 +62,84 @@ export class ProjectSession {
 		return this.project.id;
 	}
 
+	/** Starts syncing with this browser's other tabs and, for a shared project, with its peers. */
+	async startSync(): Promise<void> {
+		const entry = await getProjectEntry(this.id);
+		await this.restartSync(entry?.sharing ?? null);
+	}
+
+	/** Shares the project: makes its key (once) and starts looking for peers. Returns the key. */
+	async share(): Promise<ProjectSharing> {
+		if (this.sharing) return this.sharing;
+		const sharing = { key: newProjectKey(), signalingUrls: [], iceServers: [] };
+		await setProjectSharing(this.id, sharing);
+		await this.restartSync(sharing);
+		return sharing;
+	}
+
+	/** A new key: old links stop working; teammates who should stay need the new link. */
+	async rotateKey(): Promise<ProjectSharing> {
+		const sharing = { ...(this.sharing ?? { signalingUrls: [], iceServers: [] }), key: newProjectKey() };
+		await setProjectSharing(this.id, sharing);
+		await this.restartSync(sharing);
+		return sharing;
+	}
+
+	async updateNetwork(patch: Pick<ProjectSharing, 'signalingUrls' | 'iceServers'>): Promise<void> {
+		if (!this.sharing) return;
+		const sharing = { ...this.sharing, ...patch };
+		await setProjectSharing(this.id, sharing);
+		await this.restartSync(sharing);
+	}
+
+	/** The image this user has open, for presence (null in the library). */
+	setOpenImage(imageId: string | null): void {
+		this.imageId = imageId;
+		this.presence?.setImage(imageId);
+	}
+
+	private async restartSync(sharing: ProjectSharing | null): Promise<void> {
+		const previous = this.sync;
+		this.stopSync?.();
+		this.presence?.destroy();
+		this.sync = null;
+		this.presence = null;
+		if (previous) {
+			previous.destroy();
+			await previous.provider.key; // y-webrtc frees the room name once its key has resolved
+		}
+		if (this.closed) return;
+		this.sharing = sharing;
+		const sync = await ProjectSync.start(this.id, this.doc, sharing ?? undefined);
+		if (this.closed) {
+			sync.destroy();
+			return;
+		}
+		this.sync = sync;
+		this.presence = new Presence(sync, deviceActor());
+		this.presence.setImage(this.imageId);
+		const refresh = () => {
+			this.syncStatus = sync.status;
+			this.peerCount = sync.connectedPeerIds().length;
+		};
+		const stopStatus = sync.onChange(refresh);
+		const stopPresence = this.presence.onChange(() => (this.peers = this.presence?.peers() ?? []));
+		this.stopSync = () => {
+			stopStatus();
+			stopPresence();
+		};
+		refresh();
+	}
+
 	get doc(): ProjectDoc {
 		return this.project.doc;
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
+		this.stopSync?.();
+		this.presence?.destroy();
+		this.sync?.destroy();
 		this.stop();
 		await this.project.close();
 	}
@@ -55,7 +153,9 @@ export function useProject(id: string): Promise<ProjectSession> {
 	const previous = current;
 	const session = (async () => {
 		if (previous) await (await previous.session.catch(() => null))?.close();
-		return new ProjectSession(await openProject(id));
+		const session = new ProjectSession(await openProject(id));
+		await session.startSync();
+		return session;
 	})();
 	current = { id, session };
 	session.catch(() => {

@@ -141,7 +141,10 @@ export class LibraryState {
 
 	/** Why nothing can be changed now (still opening, or a newer schema), or null. */
 	get readOnlyReason(): string | null {
-		return this.doc ? this.doc.readOnlyReason : OPENING;
+		if (!this.doc) return OPENING;
+		if (this.session?.awaitingDocument && this.session.sharing)
+			return 'Waiting for a teammate who has this project to come online: it arrives from them, directly.';
+		return this.doc.readOnlyReason;
 	}
 
 	/** Keeps the summary and the project list's image count current, without writing on every change. */

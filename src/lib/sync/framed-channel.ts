@@ -1,0 +1,166 @@
+/**
+ * A data channel that carries messages of any size. Browsers drop (or refuse) a data-channel message
+ * over the SCTP maxMessageSize (256 KiB in Chromium), and y-webrtc sends a whole document's sync as
+ * one message: a peer joining a large project would receive nothing. This wrapper splits each binary
+ * message into frames below the limit and joins them on the other side; a channel is ordered and
+ * reliable, so frames of one message arrive together and in order.
+ *
+ * It also keeps its own queue so that a burst (a 30 MB sync) never overfills the browser's send
+ * buffer: Chromium closes a channel whose buffered amount passes 16 MiB.
+ *
+ * It stands in for the RTCDataChannel that simple-peer (inside y-webrtc) holds, so it offers the
+ * members simple-peer uses and passes everything else to the real channel.
+ */
+
+/** Frame header: the first byte says whether more frames of the same message follow. */
+const WHOLE = 0;
+const MORE = 1;
+const LAST = 2;
+
+export const FRAME_BYTES = 64 * 1024;
+/** Stop handing frames to the browser above this many buffered bytes. */
+export const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+
+/** What the wrapper needs of a channel (RTCDataChannel has it; unit tests pass a fake). */
+export interface RawChannel extends EventTarget {
+	readonly label: string;
+	readonly readyState: RTCDataChannelState;
+	readonly bufferedAmount: number;
+	bufferedAmountLowThreshold: number;
+	binaryType: BinaryType;
+	send(data: ArrayBufferView<ArrayBuffer> | ArrayBuffer | string): void;
+	close(): void;
+	onopen: ((ev: Event) => unknown) | null;
+	onclose: ((ev: Event) => unknown) | null;
+	onerror: ((ev: Event) => unknown) | null;
+	onbufferedamountlow: ((ev: Event) => unknown) | null;
+	onmessage: ((ev: MessageEvent) => unknown) | null;
+}
+
+export class FramedChannel {
+	/** Set by the user of the channel (simple-peer): called once per whole message. */
+	onmessage: ((ev: { data: ArrayBuffer | string }) => unknown) | null = null;
+	private readonly queue: Uint8Array<ArrayBuffer>[] = [];
+	private queuedBytes = 0;
+	private parts: Uint8Array[] = [];
+	private partsBytes = 0;
+
+	constructor(
+		readonly raw: RawChannel,
+		private readonly frameBytes = FRAME_BYTES,
+		private readonly highWater = HIGH_WATER_BYTES
+	) {
+		raw.binaryType = 'arraybuffer';
+		raw.onmessage = (ev) => this.receive(ev.data);
+		raw.addEventListener('bufferedamountlow', () => this.pump());
+	}
+
+	get label() {
+		return this.raw.label;
+	}
+	get readyState() {
+		return this.raw.readyState;
+	}
+	/** What is waiting to be sent, ours and the browser's: simple-peer's backpressure reads it. */
+	get bufferedAmount() {
+		return this.raw.bufferedAmount + this.queuedBytes;
+	}
+	get bufferedAmountLowThreshold() {
+		return this.raw.bufferedAmountLowThreshold;
+	}
+	set bufferedAmountLowThreshold(value: number) {
+		this.raw.bufferedAmountLowThreshold = value;
+	}
+	get binaryType(): BinaryType {
+		return 'arraybuffer';
+	}
+	set binaryType(_value: BinaryType) {
+		// always arraybuffer: frames are joined as bytes
+	}
+	set onopen(fn: RawChannel['onopen']) {
+		this.raw.onopen = fn;
+	}
+	set onclose(fn: RawChannel['onclose']) {
+		this.raw.onclose = fn;
+	}
+	set onerror(fn: RawChannel['onerror']) {
+		this.raw.onerror = fn;
+	}
+	set onbufferedamountlow(fn: RawChannel['onbufferedamountlow']) {
+		this.raw.onbufferedamountlow = fn;
+	}
+
+	send(data: ArrayBufferView | ArrayBuffer | string): void {
+		if (this.raw.readyState !== 'open') throw new DOMException('The data channel is not open', 'InvalidStateError');
+		if (typeof data === 'string') {
+			this.enqueue(frame(WHOLE, new TextEncoder().encode(data)));
+			return;
+		}
+		const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+		const body = this.frameBytes - 1;
+		if (bytes.byteLength <= body) {
+			this.enqueue(frame(WHOLE, bytes));
+			return;
+		}
+		for (let at = 0; at < bytes.byteLength; at += body) {
+			const end = Math.min(at + body, bytes.byteLength);
+			this.enqueue(frame(end === bytes.byteLength ? LAST : MORE, bytes.subarray(at, end)));
+		}
+	}
+
+	close(): void {
+		this.queue.length = 0;
+		this.queuedBytes = 0;
+		this.raw.close();
+	}
+
+	private enqueue(f: Uint8Array<ArrayBuffer>) {
+		this.queue.push(f);
+		this.queuedBytes += f.byteLength;
+		this.pump();
+	}
+
+	private pump() {
+		if (this.raw.bufferedAmountLowThreshold > this.highWater / 2) this.raw.bufferedAmountLowThreshold = this.highWater / 2;
+		while (this.queue.length && this.raw.readyState === 'open' && this.raw.bufferedAmount < this.highWater) {
+			const next = this.queue.shift()!;
+			this.queuedBytes -= next.byteLength;
+			this.raw.send(next);
+		}
+	}
+
+	private receive(data: ArrayBuffer | string) {
+		if (typeof data === 'string') return; // never sent by a FramedChannel
+		const bytes = new Uint8Array(data);
+		const kind = bytes[0];
+		const body = bytes.subarray(1);
+		if (kind === WHOLE) {
+			this.deliver(body);
+			return;
+		}
+		this.parts.push(body);
+		this.partsBytes += body.byteLength;
+		if (kind !== LAST) return;
+		const whole = new Uint8Array(this.partsBytes);
+		let at = 0;
+		for (const p of this.parts) {
+			whole.set(p, at);
+			at += p.byteLength;
+		}
+		this.parts = [];
+		this.partsBytes = 0;
+		this.deliver(whole);
+	}
+
+	private deliver(bytes: Uint8Array) {
+		const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+		this.onmessage?.({ data: copy as ArrayBuffer });
+	}
+}
+
+function frame(kind: number, body: Uint8Array): Uint8Array<ArrayBuffer> {
+	const out = new Uint8Array(body.byteLength + 1);
+	out[0] = kind;
+	out.set(body, 1);
+	return out;
+}
