@@ -44,10 +44,13 @@ test('an edit made while storage is full is kept, reported, and saved once there
 		const problem = page.getByTestId('save-problem');
 		await expect(problem).toBeVisible();
 		await expect(problem).toContainText('Storage is full');
+		const saveState = page.getByTestId('save-state');
+		await expect(saveState).toHaveAttribute('data-state', 'unsaved');
 
 		// Room again: the change is saved without the user doing anything, and the message goes.
 		await page.evaluate(() => new Promise((resolve) => (indexedDB.deleteDatabase('filler').onsuccess = resolve)));
 		await expect(problem).toBeHidden({ timeout: 15_000 });
+		await expect(saveState).toHaveAttribute('data-state', 'saved');
 		await page.reload();
 		await waitForEditor(page);
 		await expect(shapeRows(page)).toHaveCount(1);

@@ -203,6 +203,31 @@ describe('select tool', () => {
 		expect(tool.key('delete')).toBe(false);
 	});
 
+	it('writes a move under way when the page is hidden, as a release would, and then ends it', () => {
+		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
+		const { ctx, updated, live } = fakeContext([box]);
+		ctx.hitTest = () => box;
+		const tool = createSelectTool(ctx);
+		tool.down(at(50, 30));
+		tool.move(at(80, 50), true);
+		tool.commit?.();
+		expect(updated).toEqual([{ id: 'b', geometry: { x: 40, y: 30, width: 100, height: 50 } }]);
+		expect(live()).toBeNull();
+		expect(tool.busy()).toBe(false);
+		tool.up(at(90, 60)); // the release, if the page comes back: already written
+		expect(updated).toHaveLength(1);
+	});
+
+	it('writes nothing when hidden after a click without movement', () => {
+		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
+		const { ctx, updated } = fakeContext([box]);
+		ctx.hitTest = () => box;
+		const tool = createSelectTool(ctx);
+		tool.down(at(50, 30));
+		tool.commit?.();
+		expect(updated).toHaveLength(0);
+	});
+
 	it('does not write anything for a click without movement', () => {
 		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
 		const { ctx, updated } = fakeContext([box]);

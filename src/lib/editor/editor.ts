@@ -2,6 +2,7 @@ import type { Point } from '$lib/geometry';
 import type { AnnotationRecord, DocChange, ProjectDoc } from '$lib/model';
 import { isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
+import { onPageHide } from '$lib/storage/page-hide';
 import { keyCombo, type ActionRegistry } from './actions';
 import { editorActions } from './editor-actions';
 import type { EditorState } from './editor-state.svelte';
@@ -90,6 +91,8 @@ export class Editor {
 		this.cleanups.push(
 			this.doc.onChange((c) => this.onDocChange(c)),
 			attachInput(this),
+			// A move or reshape under way is written now: a hidden page may never see the pointerup.
+			onPageHide(() => this.tool.commit?.()),
 			() => base.remove(),
 			() => top.remove()
 		);

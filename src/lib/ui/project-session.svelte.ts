@@ -1,6 +1,8 @@
 import { getProjectEntry, openProject, setProjectSharing, type OpenProject } from '$lib/storage/projects';
 import type { ProjectSharing } from '$lib/storage/db';
 import { deviceActor } from '$lib/storage/actor';
+import { onPageHide } from '$lib/storage/page-hide';
+import type { SaveState } from '$lib/storage/save-state';
 import type { ProjectDoc } from '$lib/model';
 import { newProjectKey } from '$lib/sync/invite';
 import { ProjectSync, type SyncStatus } from '$lib/sync/project-sync';
@@ -26,6 +28,8 @@ export class ProjectSession {
 	peers = $state<PeerPresence[]>([]);
 	/** True while a joined project has not yet received its document from a peer. */
 	awaitingDocument = $state(false);
+	/** Whether every change is committed to IndexedDB: the header's save indicator. */
+	saveState = $state<SaveState>('saved');
 	readonly project: OpenProject;
 	sync: ProjectSync | null = null;
 	presence: Presence | null = null;
@@ -52,9 +56,15 @@ export class ProjectSession {
 				? 'Storage is full: your latest changes are kept in this tab but not saved. Free some disk space, or delete a project: they are saved as soon as there is room. Closing the tab before then loses them.'
 				: null;
 		});
+		this.saveState = project.persistence.saveState;
+		const stopSaveState = project.persistence.onSaveState((state) => (this.saveState = state));
+		// The page may be killed once hidden: nothing may still be waiting in memory then.
+		const stopFlush = onPageHide(() => project.persistence.flush());
 		this.stop = () => {
 			stopChanges();
 			stopSaveProblems();
+			stopSaveState();
+			stopFlush();
 		};
 	}
 
@@ -147,17 +157,24 @@ export class ProjectSession {
 
 let current: { id: string; session: Promise<ProjectSession> } | null = null;
 
+/** The open project's session once it has opened, for what every screen shows (the save indicator). */
+export const openSession = $state<{ session: ProjectSession | null }>({ session: null });
+
 /** Opens (or returns the already open) project; opening another closes the previous one. */
 export function useProject(id: string): Promise<ProjectSession> {
 	if (current?.id === id) return current.session;
 	const previous = current;
 	const session = (async () => {
-		if (previous) await (await previous.session.catch(() => null))?.close();
+		if (previous) await closeSession(previous.session);
 		const session = new ProjectSession(await openProject(id));
 		await session.startSync();
 		return session;
 	})();
 	current = { id, session };
+	void session.then(
+		(s) => current?.session === session && (openSession.session = s),
+		() => {}
+	);
 	session.catch(() => {
 		if (current?.session === session) current = null;
 	});
@@ -169,5 +186,11 @@ export async function closeProject(id: string): Promise<void> {
 	if (current?.id !== id) return;
 	const { session } = current;
 	current = null;
-	await (await session.catch(() => null))?.close();
+	await closeSession(session);
+}
+
+async function closeSession(session: Promise<ProjectSession>): Promise<void> {
+	const closing = await session.catch(() => null);
+	if (openSession.session === closing) openSession.session = null;
+	await closing?.close();
 }

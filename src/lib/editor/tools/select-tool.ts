@@ -11,7 +11,8 @@ const MIN_EDGE_FOR_MIDPOINT_PX = 24;
 /**
  * Select tool: click picks the topmost shape; dragging its body moves it, dragging a handle reshapes it
  * (a midpoint handle inserts a vertex); Alt+click or Delete on a hovered vertex removes it.
- * idle → moving | reshaping → idle; the document is written once, on pointerup.
+ * idle → moving | reshaping → idle; the document is written once, on pointerup (or when the page is
+ * hidden mid-gesture, see `commit`).
  */
 type SelectState =
 	| { name: 'idle' }
@@ -136,6 +137,13 @@ export function createSelectTool(ctx: ToolContext): Tool {
 				return true;
 			}
 			return false;
+		},
+		commit() {
+			const s = state;
+			if (s.name === 'idle') return;
+			state = { name: 'idle' };
+			if (s.moved && live) ctx.update(s.id, live);
+			setLive(null);
 		},
 		cancel() {
 			state = { name: 'idle' };

@@ -49,6 +49,13 @@ export interface Tool {
 	doubleClick?(p: ToolPointer): void;
 	/** A key while this tool is active; true when the tool used it. */
 	key(key: string): boolean;
+	/**
+	 * Ends the gesture in progress by writing what it has changed so far, as releasing the pointer would:
+	 * the page is being hidden and may be killed without another event. Tools whose gesture makes no
+	 * shape yet (a box being dragged out, a polygon being placed) have none: a half-drawn shape is not
+	 * something the user has done, and it stays on screen to be finished if the page comes back.
+	 */
+	commit?(): void;
 	/** Drops any gesture in progress (tool switch, Escape, image change). */
 	cancel(): void;
 	/** True while a gesture is in progress: the editor then leaves keys like Delete to the tool. */

@@ -1,3 +1,4 @@
+import { onPageHide } from '$lib/storage/page-hide';
 import { updateProjectEntry } from '$lib/storage/projects';
 import { saveSummary, summarizeProject, type ImageSummary, type ProjectSummary } from '$lib/storage/project-summary';
 import type { ClassRecord, Id, ImageStatus, ProjectDoc } from '$lib/model';
@@ -91,13 +92,19 @@ export class LibraryState {
 	attach(session: ProjectSession): void {
 		if (this.session) return;
 		this.session = session;
-		this.stop = session.doc.onChange((change) => {
+		const stopChanges = session.doc.onChange((change) => {
 			if (change.images.size) this.imagesVersion++;
 			if (change.annotations.size) this.annotationsVersion++;
 			if (change.classes) this.classesVersion++;
 			if (change.meta) this.metaVersion++;
 			this.scheduleSave();
 		});
+		// Only a cache, but a stale one shows wrong counts until the document has loaded again.
+		const stopFlush = onPageHide(() => this.saveTimer && this.saveNow());
+		this.stop = () => {
+			stopChanges();
+			stopFlush();
+		};
 		this.imagesVersion++;
 		this.annotationsVersion++;
 		this.classesVersion++;
@@ -161,11 +168,13 @@ export class LibraryState {
 		void updateProjectEntry(this.projectId, { imageCount: doc.imageCount }).catch(() => {});
 	}
 
+	private saveNow(): void {
+		if (this.saveTimer) clearTimeout(this.saveTimer);
+		this.save();
+	}
+
 	destroy(): void {
 		this.stop?.();
-		if (this.saveTimer) {
-			clearTimeout(this.saveTimer);
-			this.save();
-		}
+		if (this.saveTimer) this.saveNow();
 	}
 }
