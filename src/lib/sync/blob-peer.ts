@@ -1,0 +1,258 @@
+import type { BlobChannel, BlobExchangeDeps, BlobExchangeOptions } from './blob-channel';
+import { BlobOutbox } from './blob-outbox';
+import {
+	decodeControl,
+	decodeDataFrame,
+	FRAME_HEADER_BYTES,
+	type AskerMessage,
+	type ControlMessage,
+	type DataFrame,
+	type HolderMessage
+} from './blob-protocol';
+import { BlobSliceReader } from './blob-slice-reader';
+
+export type AskAnswer = { has: true; size: number } | { has: false; reason: string };
+
+export type DownloadOutcome =
+	| { kind: 'complete' }
+	| { kind: 'closed' } // the peer left
+	| { kind: 'refused'; reason: string } // it does not have, or will not serve, the blob
+	| { kind: 'failed'; reason: string } // error reply, silence, or bytes that break the protocol
+	| { kind: 'restart' } // the sink asked to start again from byte 0
+	| { kind: 'aborted' };
+
+export interface DownloadSink {
+	/** The holder's size of the blob: go on, start again from 0 (it contradicts earlier bytes), or refuse it. */
+	begin(size: number): 'continue' | 'restart' | 'reject';
+	write(offset: number, bytes: Uint8Array): void;
+}
+
+interface PendingRequest {
+	reply(message: HolderMessage): void;
+	data(frame: DataFrame): void;
+	closed(): void;
+}
+
+/** A blob being sent to the peer, for its request `id`. Null reader while canServe/read are pending. */
+interface Serve {
+	id: number;
+	reader: BlobSliceReader | null;
+}
+
+/**
+ * One peer's blob channel, both ways: it serves this device's blobs to the peer and fetches the
+ * peer's blobs for this device.
+ */
+export class BlobPeer {
+	private readonly outbox: BlobOutbox;
+	private readonly serves = new Map<number, Serve>();
+	private readonly requests = new Map<number, PendingRequest>();
+	private nextId = 1;
+	private closed = false;
+	private readonly listeners: [string, (event: Event) => void][];
+
+	constructor(
+		readonly id: string,
+		private readonly channel: BlobChannel,
+		private readonly deps: BlobExchangeDeps,
+		private readonly options: Required<BlobExchangeOptions>,
+		private readonly onClose: (peer: BlobPeer) => void
+	) {
+		channel.binaryType = 'arraybuffer';
+		this.outbox = new BlobOutbox(
+			channel,
+			options.chunkBytes,
+			options.highWaterBytes,
+			(id) => this.serves.delete(id),
+			() => this.close()
+		);
+		this.listeners = [
+			['message', (e) => this.receive((e as MessageEvent).data)],
+			['open', () => this.outbox.flush()],
+			['bufferedamountlow', () => this.outbox.flush()],
+			['close', () => this.close()]
+		];
+		for (const [type, listener] of this.listeners) channel.addEventListener(type, listener);
+		if (channel.readyState === 'closing' || channel.readyState === 'closed') queueMicrotask(() => this.close());
+	}
+
+	get isOpen(): boolean {
+		return !this.closed;
+	}
+
+	/** Stops using the channel: requests to this peer end as 'closed', blobs being served to it stop. */
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		for (const [type, listener] of this.listeners) this.channel.removeEventListener(type, listener);
+		for (const serve of this.serves.values()) serve.reader?.close();
+		this.serves.clear();
+		this.outbox.clear();
+		const pending = [...this.requests.values()];
+		this.requests.clear();
+		for (const request of pending) request.closed();
+		this.onClose(this);
+	}
+
+	// ---- asking this peer ----
+
+	/** Whether the peer has the blob and will serve it, and its size. */
+	ask(hash: string): Promise<AskAnswer> {
+		return new Promise((resolve) => {
+			if (this.closed) return resolve({ has: false, reason: 'left' });
+			const id = this.nextId++;
+			const done = (answer: AskAnswer) => {
+				clearTimeout(timer);
+				this.requests.delete(id);
+				resolve(answer);
+			};
+			const timer = setTimeout(() => {
+				this.send({ t: 'cancel', id });
+				done({ has: false, reason: 'did not answer' });
+			}, this.options.replyTimeoutMs);
+			this.requests.set(id, {
+				reply: (m) => done(m.t === 'size' ? { has: true, size: m.size } : { has: false, reason: m.t === 'no' ? m.reason : m.message }),
+				data: () => {},
+				closed: () => done({ has: false, reason: 'left' })
+			});
+			this.send({ t: 'ask', id, hash });
+		});
+	}
+
+	/** Receives the blob from `offset` to its end into `sink`. */
+	download(hash: string, offset: number, sink: DownloadSink, signal: AbortSignal): Promise<DownloadOutcome> {
+		return new Promise((resolve) => {
+			if (this.closed) return resolve({ kind: 'closed' });
+			if (signal.aborted) return resolve({ kind: 'aborted' });
+			const id = this.nextId++;
+			let size = -1;
+			let expected = offset;
+			let lastHeard = Date.now();
+			let timer: ReturnType<typeof setTimeout>;
+			const watch = (delay: number) => {
+				timer = setTimeout(() => {
+					const silent = Date.now() - lastHeard;
+					if (silent >= this.options.replyTimeoutMs) stop({ kind: 'failed', reason: 'stopped sending' });
+					else watch(this.options.replyTimeoutMs - silent);
+				}, delay);
+			};
+			const finish = (outcome: DownloadOutcome) => {
+				clearTimeout(timer);
+				signal.removeEventListener('abort', onAbort);
+				this.requests.delete(id);
+				resolve(outcome);
+			};
+			const stop = (outcome: DownloadOutcome) => {
+				if (this.requests.has(id)) this.send({ t: 'cancel', id });
+				finish(outcome);
+			};
+			const onAbort = () => stop({ kind: 'aborted' });
+			signal.addEventListener('abort', onAbort);
+			watch(this.options.replyTimeoutMs);
+			this.requests.set(id, {
+				reply: (m) => {
+					lastHeard = Date.now();
+					if (m.t === 'no') return finish({ kind: 'refused', reason: m.reason });
+					if (m.t === 'err') return finish({ kind: 'failed', reason: m.message });
+					if (size >= 0) return stop({ kind: 'failed', reason: 'answered twice' });
+					const verdict = sink.begin(m.size);
+					if (verdict === 'restart') return stop({ kind: 'restart' });
+					if (verdict === 'reject') return stop({ kind: 'failed', reason: `offered ${m.size} bytes, more than accepted` });
+					if (offset > m.size) return stop({ kind: 'failed', reason: 'has fewer bytes than already received' });
+					size = m.size;
+					if (expected === size) finish({ kind: 'complete' });
+				},
+				data: (frame) => {
+					lastHeard = Date.now();
+					if (size < 0 || frame.offset !== expected || expected + frame.payload.byteLength > size)
+						return stop({ kind: 'failed', reason: 'sent bytes out of place' });
+					sink.write(frame.offset, frame.payload);
+					expected += frame.payload.byteLength;
+					if (expected === size) finish({ kind: 'complete' });
+				},
+				closed: () => finish({ kind: 'closed' })
+			});
+			this.send({ t: 'get', id, hash, offset });
+		});
+	}
+
+	// ---- receiving ----
+
+	private receive(data: unknown): void {
+		if (this.closed) return;
+		if (typeof data === 'string') {
+			const message = decodeControl(data);
+			if (!message) return;
+			if (message.t === 'ask' || message.t === 'get' || message.t === 'cancel') this.serveRequest(message);
+			else this.requests.get(message.id)?.reply(message);
+		} else if (data instanceof ArrayBuffer) {
+			const frame = decodeDataFrame(data);
+			if (frame) this.requests.get(frame.id)?.data(frame);
+		}
+	}
+
+	// ---- serving this device's blobs ----
+
+	private serveRequest(message: AskerMessage): void {
+		if (message.t === 'cancel') return this.endServe(message.id);
+		if (message.t === 'ask') return void this.answerAsk(message.id, message.hash);
+		void this.startServe(message.id, message.hash, message.offset);
+	}
+
+	private async answerAsk(id: number, hash: string): Promise<void> {
+		const found = await this.servable(hash);
+		this.send(typeof found === 'string' ? { t: 'no', id, reason: found } : { t: 'size', id, size: found.size });
+	}
+
+	private async startServe(id: number, hash: string, offset: number): Promise<void> {
+		this.endServe(id);
+		if (this.serves.size >= this.options.maxServesPerPeer) return this.send({ t: 'err', id, message: 'busy' });
+		const serve: Serve = { id, reader: null };
+		this.serves.set(id, serve);
+		const found = await this.servable(hash);
+		if (this.serves.get(id) !== serve) return; // cancelled, or the peer left, meanwhile
+		if (typeof found === 'string') {
+			this.serves.delete(id);
+			return this.send({ t: 'no', id, reason: found });
+		}
+		if (offset > found.size) {
+			this.serves.delete(id);
+			return this.send({ t: 'err', id, message: 'offset beyond the end' });
+		}
+		this.send({ t: 'size', id, size: found.size });
+		if (offset === found.size) return void this.serves.delete(id);
+		const sliceBytes = Math.max(this.options.chunkBytes - FRAME_HEADER_BYTES, this.options.highWaterBytes);
+		serve.reader = new BlobSliceReader(found, offset, sliceBytes, () => this.sliceReady(serve));
+		this.outbox.addStream(id, serve.reader);
+	}
+
+	/** The blob, or why it is not served. Never a blob the project does not reference. */
+	private async servable(hash: string): Promise<Blob | string> {
+		try {
+			if (!(await this.deps.canServe(hash))) return 'not available';
+			return (await this.deps.read(hash)) ?? 'not available';
+		} catch {
+			return 'could not be read';
+		}
+	}
+
+	private sliceReady(serve: Serve): void {
+		if (this.serves.get(serve.id) !== serve) return;
+		if (serve.reader?.error) {
+			this.endServe(serve.id);
+			this.send({ t: 'err', id: serve.id, message: 'could not be read' });
+		} else this.outbox.flush();
+	}
+
+	private endServe(id: number): void {
+		const serve = this.serves.get(id);
+		if (!serve) return;
+		serve.reader?.close();
+		this.serves.delete(id);
+		this.outbox.removeStream(id);
+	}
+
+	private send(message: ControlMessage): void {
+		if (!this.closed) this.outbox.sendControl(message);
+	}
+}

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import { BlobExchange, BlobUnavailableError, type BlobChannel, type BlobExchangeOptions } from '$lib/sync/blob-exchange';
+import { decodeControl } from '$lib/sync/blob-protocol';
+import { channelPair, type FakeDataChannel } from './fake-data-channel';
+
+// An RTCDataChannel is a BlobChannel: the lead passes real channels.
+const realChannelFits = (channel: RTCDataChannel): BlobChannel => channel;
+void realChannelFits;
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+	return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Deterministic pseudo-random bytes (xorshift), fast enough for megabytes. */
+function randomBytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
+	const bytes = new Uint8Array(size);
+	let x = seed | 1;
+	for (let i = 0; i < size; i++) {
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		bytes[i] = x & 0xff;
+	}
+	return bytes;
+}
+
+interface Image {
+	bytes: Uint8Array<ArrayBuffer>;
+	hash: string;
+}
+
+async function image(size: number, seed: number): Promise<Image> {
+	const bytes = randomBytes(size, seed);
+	return { bytes, hash: await sha256Hex(bytes) };
+}
+
+const MB = 1024 * 1024;
+
+/** Byte equality without a deep-equality walk (slow on megabytes). */
+function expectSameBytes(actual: Uint8Array | undefined, expected: Image): void {
+	expect(actual?.byteLength).toBe(expected.bytes.byteLength);
+	expect(Buffer.from(actual!).equals(Buffer.from(expected.bytes))).toBe(true);
+}
+
+/** A peer's device: the blobs it stores, those its project references, and its end of each channel. */
+class Device {
+	readonly stored = new Map<string, Uint8Array<ArrayBuffer>>();
+	readonly referenced = new Set<string>();
+	readonly channels = new Map<string, FakeDataChannel>();
+	readonly exchange: BlobExchange;
+
+	constructor(
+		readonly name: string,
+		options?: BlobExchangeOptions
+	) {
+		this.exchange = new BlobExchange(
+			{
+				canServe: async (hash) => this.referenced.has(hash) && this.stored.has(hash),
+				read: async (hash) => {
+					const bytes = this.stored.get(hash);
+					return bytes && new Blob([bytes]);
+				},
+				sha256Hex
+			},
+			options
+		);
+	}
+
+	/** Stores `bytes` under `hash` (other bytes than the hash's, for a corrupt peer), referenced or not. */
+	hold(hash: string, bytes: Uint8Array<ArrayBuffer>, { referenced = true } = {}): this {
+		this.stored.set(hash, bytes);
+		if (referenced) this.referenced.add(hash);
+		return this;
+	}
+
+	/** Control messages this device sent to `peer`. */
+	sentTo(peer: string) {
+		return this.channels.get(peer)!.sentText.map((text) => decodeControl(text)!);
+	}
+
+	/** Byte offsets of the `get` requests this device sent to `peer`. */
+	offsetsAskedOf(peer: string): number[] {
+		return this.sentTo(peer).flatMap((m) => (m.t === 'get' ? [m.offset] : []));
+	}
+}
+
+function connect(a: Device, b: Device): void {
+	const [ab, ba] = channelPair();
+	a.channels.set(b.name, ab);
+	b.channels.set(a.name, ba);
+	a.exchange.addPeer(b.name, ab);
+	b.exchange.addPeer(a.name, ba);
+}
+
+/** Lets queued deliveries run out. */
+async function settle(tasks = 50): Promise<void> {
+	for (let i = 0; i < tasks; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('blob exchange', () => {
+	it('moves a multi-megabyte image byte-identical, in small messages, within the high-water mark', async () => {
+		const img = await image(8 * MB + 12_345, 1);
+		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes)];
+		connect(asker, holder);
+		const progress: number[] = [];
+		const bytes = await asker.exchange.fetch(img.hash, { onProgress: (received, total) => progress.push(received / total) });
+
+		expectSameBytes(bytes, img);
+		const channel = holder.channels.get('asker')!;
+		expect(channel.maxBufferedAmount).toBeGreaterThan(0);
+		expect(channel.maxBufferedAmount).toBeLessThanOrEqual(1 * MB); // the default high-water mark
+		expect(channel.maxMessageBytes).toBeLessThanOrEqual(64 * 1024); // the default chunk size
+		expect(progress.at(-1)).toBe(1);
+		expect(progress).toEqual([...progress].sort((p, q) => p - q));
+	});
+
+	it('keeps to a smaller high-water mark and chunk size when asked', async () => {
+		const img = await image(3 * MB, 2);
+		const options = { chunkBytes: 16 * 1024, highWaterBytes: 96 * 1024 };
+		const [asker, holder] = [new Device('asker', options), new Device('holder', options).hold(img.hash, img.bytes)];
+		connect(asker, holder);
+		expectSameBytes(await asker.exchange.fetch(img.hash), img);
+		expect(holder.channels.get('asker')!.maxBufferedAmount).toBeLessThanOrEqual(96 * 1024);
+		expect(holder.channels.get('asker')!.maxMessageBytes).toBeLessThanOrEqual(16 * 1024);
+	});
+
+	it('never sends bytes of a blob the holder’s project does not reference', async () => {
+		const img = await image(200_000, 3);
+		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes, { referenced: false })];
+		connect(asker, holder);
+		const failure = asker.exchange.fetch(img.hash);
+		await expect(failure).rejects.toThrow(BlobUnavailableError);
+		await expect(failure).rejects.toThrow(/holder: not available/);
+		await settle();
+		expect(holder.channels.get('asker')!.sentBinaryMessages).toBe(0);
+	});
+
+	it.each(['its channel closes', 'it is removed'])(
+		'resumes from another peer at the offset reached when the sender leaves half way (%s)',
+		async (how) => {
+			const img = await image(4 * MB, 4);
+			const asker = new Device('asker');
+			const first = new Device('first').hold(img.hash, img.bytes);
+			const second = new Device('second').hold(img.hash, img.bytes);
+			connect(asker, first); // asked first, so it answers first
+			connect(asker, second);
+			let leftAt = -1;
+			const bytes = await asker.exchange.fetch(img.hash, {
+				onProgress: (received) => {
+					if (leftAt >= 0 || received < 2 * MB) return;
+					leftAt = received;
+					if (how === 'it is removed') asker.exchange.removePeer('first');
+					else first.channels.get('asker')!.close();
+				}
+			});
+
+			expectSameBytes(bytes, img);
+			expect(asker.offsetsAskedOf('first')).toEqual([0]);
+			expect(asker.offsetsAskedOf('second')).toEqual([leftAt]);
+			expect(leftAt).toBeGreaterThan(0);
+			expect(asker.exchange.peers).toEqual(['second']);
+		}
+	);
+
+	it('drops bytes that fail SHA-256 and fetches them again from another peer, from the start', async () => {
+		const img = await image(1 * MB, 5);
+		const asker = new Device('asker');
+		const corrupt = new Device('corrupt').hold(img.hash, randomBytes(img.bytes.byteLength, 99));
+		const honest = new Device('honest').hold(img.hash, img.bytes);
+		connect(asker, corrupt);
+		connect(asker, honest);
+
+		expectSameBytes(await asker.exchange.fetch(img.hash), img);
+		expect(asker.offsetsAskedOf('corrupt')).toEqual([0]);
+		expect(asker.offsetsAskedOf('honest')).toEqual([0]);
+	});
+
+	it('never returns bytes that fail verification, even when no other peer has the blob', async () => {
+		const img = await image(300_000, 6);
+		const asker = new Device('asker');
+		connect(asker, new Device('corrupt').hold(img.hash, randomBytes(img.bytes.byteLength, 98)));
+		await expect(asker.exchange.fetch(img.hash)).rejects.toThrow(/corrupt: sent bytes that do not match/);
+	});
+
+	it('says clearly when no connected peer has the blob', async () => {
+		const img = await image(1000, 7);
+		const asker = new Device('asker');
+		await expect(asker.exchange.fetch(img.hash)).rejects.toThrow(/no peer is connected/);
+		connect(asker, new Device('a'));
+		connect(asker, new Device('b'));
+		const failure = asker.exchange.fetch(img.hash);
+		await expect(failure).rejects.toBeInstanceOf(BlobUnavailableError);
+		await expect(failure).rejects.toThrow(/a: not available; b: not available/);
+	});
+
+	it('gives up on a peer that never answers and uses one that does', async () => {
+		const img = await image(100_000, 8);
+		const asker = new Device('asker', { replyTimeoutMs: 50 });
+		const [toSilent] = channelPair(); // nobody listens at the other end
+		asker.exchange.addPeer('silent', toSilent);
+		await expect(asker.exchange.fetch(img.hash)).rejects.toThrow(/silent: did not answer/);
+		connect(asker, new Device('holder').hold(img.hash, img.bytes));
+		expectSameBytes(await asker.exchange.fetch(img.hash), img);
+	});
+
+	it('stops the transfer when aborted, and the holder stops sending', async () => {
+		const img = await image(8 * MB, 9);
+		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes)];
+		connect(asker, holder);
+		const controller = new AbortController();
+		const fetching = asker.exchange.fetch(img.hash, {
+			signal: controller.signal,
+			onProgress: (received) => received >= 1 * MB && controller.abort()
+		});
+		await expect(fetching).rejects.toThrow(/abort/i);
+		await settle();
+		expect(asker.sentTo('holder').map((m) => m.t)).toEqual(['ask', 'get', 'cancel']);
+		expect(holder.channels.get('asker')!.sentBinaryBytes).toBeLessThan(4 * MB);
+	});
+
+	it('shares one transfer between concurrent fetches of the same blob', async () => {
+		const img = await image(2 * MB, 10);
+		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes)];
+		connect(asker, holder);
+		const abandoned = new AbortController();
+		const fetches = [
+			asker.exchange.fetch(img.hash),
+			asker.exchange.fetch(img.hash),
+			asker.exchange.fetch(img.hash, { signal: abandoned.signal })
+		];
+		abandoned.abort();
+		await expect(fetches[2]).rejects.toThrow(/abort/i);
+		const [a, b] = await Promise.all(fetches.slice(0, 2));
+		expectSameBytes(a, img);
+		expect(b).toBe(a);
+		expect(asker.offsetsAskedOf('holder')).toEqual([0]);
+	});
+
+	it('runs several transfers on one channel in both directions at once', async () => {
+		const [x, y, z] = await Promise.all([image(2 * MB, 11), image(3 * MB, 12), image(1 * MB + 7, 13)]);
+		const alice = new Device('alice').hold(z.hash, z.bytes);
+		const bob = new Device('bob').hold(x.hash, x.bytes).hold(y.hash, y.bytes);
+		connect(alice, bob);
+		const [gotX, gotY, gotZ] = await Promise.all([
+			alice.exchange.fetch(x.hash),
+			alice.exchange.fetch(y.hash),
+			bob.exchange.fetch(z.hash)
+		]);
+		expectSameBytes(gotX, x);
+		expectSameBytes(gotY, y);
+		expectSameBytes(gotZ, z);
+		expect(bob.channels.get('alice')!.maxBufferedAmount).toBeLessThanOrEqual(1 * MB);
+		expect(alice.channels.get('bob')!.maxBufferedAmount).toBeLessThanOrEqual(1 * MB);
+	});
+
+	it('fetches every image of a project, reporting failures without stopping', async () => {
+		const images = await Promise.all([1, 2, 3, 4, 5].map((seed) => image(150_000 * seed, 20 + seed)));
+		const [missing, unstorable] = [images[1], images[3]];
+		const asker = new Device('asker');
+		const holder = new Device('holder');
+		for (const img of images) if (img !== missing) holder.hold(img.hash, img.bytes);
+		connect(asker, holder);
+		const stored = new Map<string, Uint8Array>();
+		const progress: { fetched: number; failed: number; total: number }[] = [];
+
+		const result = await asker.exchange.fetchAll(
+			images.map((img) => img.hash),
+			{
+				concurrency: 2,
+				store: async (hash, bytes) => {
+					if (hash === unstorable.hash) throw new Error('storage is full');
+					stored.set(hash, bytes);
+				},
+				onProgress: (p) => progress.push(p)
+			}
+		);
+
+		expect(result.fetched.sort()).toEqual([images[0], images[2], images[4]].map((i) => i.hash).sort());
+		expect(result.failed.map((f) => f.hash).sort()).toEqual([missing.hash, unstorable.hash].sort());
+		expect(result.failed.find((f) => f.hash === missing.hash)!.error).toBeInstanceOf(BlobUnavailableError);
+		expect(result.failed.find((f) => f.hash === unstorable.hash)!.error.message).toBe('storage is full');
+		for (const img of [images[0], images[2], images[4]]) expectSameBytes(stored.get(img.hash), img);
+		expect(progress.at(-1)).toEqual({ fetched: 3, failed: 2, total: 5 });
+	});
+
+	it('rejects pending fetches when destroyed, and refuses hashes that are not SHA-256', async () => {
+		const img = await image(4 * MB, 30);
+		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes)];
+		connect(asker, holder);
+		const fetching = asker.exchange.fetch(img.hash, { onProgress: (received) => received > 0 && asker.exchange.destroy() });
+		await expect(fetching).rejects.toThrow(/destroyed/);
+		expect(asker.exchange.peers).toEqual([]);
+		await expect(holder.exchange.fetch('../etc/passwd')).rejects.toThrow(TypeError);
+	});
+});
