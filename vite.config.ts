@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -22,6 +23,10 @@ function setIsolationHeaders(_req: unknown, res: { setHeader(k: string, v: strin
 
 export default defineConfig({
 	plugins: [crossOriginIsolation, sveltekit()],
+	resolve: {
+		// y-webrtc's tab sync is replaced by sync/tab-sync.ts (why: sync/no-broadcast.ts). Only y-webrtc imports it.
+		alias: { 'lib0/broadcastchannel': fileURLToPath(new URL('./src/lib/sync/no-broadcast.ts', import.meta.url)) }
+	},
 	worker: { format: 'es' },
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],

@@ -58,8 +58,8 @@ export class Presence {
 				.map(([id]) => id);
 			if (gone.length) removeAwarenessStates(this.awareness, gone, 'peer left');
 		};
-		sync.provider.on('peers', peersChanged);
-		this.stopSync = () => sync.provider.off('peers', peersChanged);
+		sync.provider?.on('peers', peersChanged);
+		this.stopSync = () => sync.provider?.off('peers', peersChanged);
 	}
 
 	private get awareness() {

@@ -1,15 +1,17 @@
 import { WebrtcProvider } from 'y-webrtc';
+import { Awareness } from 'y-protocols/awareness';
 import type { ProjectDoc } from '$lib/model';
 import type { ProjectSharing } from '$lib/storage/db';
 import { roomName } from './invite';
 import { peerlabelWrtc, type PeerlabelPeerConnection } from './peer-connection';
+import { TabSync } from './tab-sync';
 
 /**
  * Keeps one open project in sync with its peers through y-webrtc:
  * - a shared project joins the room named by a hash of its key, with the key as y-webrtc's password
  *   (signaling messages are encrypted with it), through the signaling servers of its settings;
- * - every project, shared or not, also syncs with the other tabs of this browser (y-webrtc's
- *   BroadcastChannel), so two tabs never show different versions.
+ * - every project, shared or not, also syncs with the other tabs of this browser (TabSync; y-webrtc's
+ *   own BroadcastChannel is muted, see no-broadcast.ts), so two tabs never show different versions.
  * Updates a peer receives are passed on to its other peers (y-webrtc broadcasts every update the
  * document gets), so a partial mesh A-B-C still carries A's edits to C.
  *
@@ -48,7 +50,10 @@ export function effectiveSignalingUrls(sharing: ProjectSharing): string[] {
 }
 
 export class ProjectSync {
-	readonly provider: WebrtcProvider;
+	/** Null for a project that is not shared. */
+	readonly provider: WebrtcProvider | null;
+	readonly awareness: Awareness;
+	private readonly tabs: TabSync;
 	private readonly listeners = new Set<() => void>();
 	private readonly peerListeners = { join: new Set<(p: ConnectedPeer) => void>(), leave: new Set<(id: string) => void>() };
 	private readonly openPeers = new Map<string, ConnectedPeer>();
@@ -58,24 +63,32 @@ export class ProjectSync {
 	private constructor(
 		readonly doc: ProjectDoc,
 		readonly sharing: ProjectSharing | undefined,
-		room: string
+		projectId: string,
+		room: string | null
 	) {
-		this.provider = new WebrtcProvider(room, doc.ydoc, {
-			signaling: sharing && this.online ? effectiveSignalingUrls(sharing) : [],
-			password: sharing?.key,
+		this.awareness = new Awareness(doc.ydoc);
+		this.tabs = new TabSync(projectId, doc.ydoc, this.awareness);
+		if (!sharing || !room) {
+			this.provider = null;
+			return;
+		}
+		const provider = (this.provider = new WebrtcProvider(room, doc.ydoc, {
+			signaling: this.online ? effectiveSignalingUrls(sharing) : [],
+			password: sharing.key,
+			awareness: this.awareness,
 			peerOpts: {
-				config: { iceServers: sharing?.iceServers ?? [] },
+				config: { iceServers: sharing.iceServers },
 				wrtc: peerlabelWrtc()
 			}
-		});
-		// Some signaling servers may be given while offline: start them once online.
-		if (sharing && !this.online) this.provider.signalingUrls = effectiveSignalingUrls(sharing);
-		this.provider.on('peers', ({ added, removed }) => {
+		}));
+		// Started offline: the signaling servers are connected once online.
+		if (!this.online) provider.signalingUrls = effectiveSignalingUrls(sharing);
+		provider.on('peers', ({ added, removed }) => {
 			for (const id of added) this.watchConnection(id);
 			for (const id of removed) this.peerGone(id);
 			this.changed();
 		});
-		this.provider.on('synced', () => this.changed());
+		provider.on('synced', () => this.changed());
 		if (typeof window !== 'undefined') {
 			window.addEventListener('offline', this.wentOffline);
 			window.addEventListener('online', this.cameOnline);
@@ -84,8 +97,7 @@ export class ProjectSync {
 
 	/** Starts syncing a project: with its peers when it is shared, else with this browser's tabs. */
 	static async start(projectId: string, doc: ProjectDoc, sharing: ProjectSharing | undefined): Promise<ProjectSync> {
-		const room = sharing ? await roomName(sharing.key) : `peerlabel-local:${projectId}`;
-		return new ProjectSync(doc, sharing, room);
+		return new ProjectSync(doc, sharing, projectId, sharing ? await roomName(sharing.key) : null);
 	}
 
 	get status(): SyncStatus {
@@ -96,17 +108,13 @@ export class ProjectSync {
 
 	/** Peers reached over WebRTC right now. */
 	connectedPeerIds(): string[] {
-		const conns = this.provider.room?.webrtcConns;
+		const conns = this.provider?.room?.webrtcConns;
 		return conns ? [...conns].filter(([, c]) => (c as unknown as ConnInternals).connected).map(([id]) => id) : [];
 	}
 
 	/** y-webrtc's id of this device in the room (not the Yjs client id). */
 	get peerId(): string | undefined {
-		return this.provider.room?.peerId;
-	}
-
-	get awareness() {
-		return this.provider.awareness;
+		return this.provider?.room?.peerId;
 	}
 
 	/** Called on every change of status or peers. */
@@ -133,7 +141,9 @@ export class ProjectSync {
 			window.removeEventListener('offline', this.wentOffline);
 			window.removeEventListener('online', this.cameOnline);
 		}
-		this.provider.destroy();
+		this.tabs.destroy();
+		this.provider?.destroy();
+		this.awareness.destroy();
 		this.listeners.clear();
 	}
 
@@ -142,12 +152,12 @@ export class ProjectSync {
 	}
 
 	private watchConnection(peerId: string) {
-		const conn = this.provider.room?.webrtcConns.get(peerId) as unknown as ConnInternals | undefined;
+		const conn = this.provider?.room?.webrtcConns.get(peerId) as unknown as ConnInternals | undefined;
 		if (!conn) return;
 		conn.peer.on('connect', () => this.changed());
 		const channel = conn.peer._pc.blobChannel;
 		const opened = () => {
-			if (this.destroyed || this.provider.room?.webrtcConns.get(peerId) !== (conn as unknown)) return;
+			if (this.destroyed || this.provider?.room?.webrtcConns.get(peerId) !== (conn as unknown)) return;
 			const peer = { peerId, blobChannel: channel };
 			this.openPeers.set(peerId, peer);
 			for (const fn of this.peerListeners.join) fn(peer);
@@ -165,20 +175,23 @@ export class ProjectSync {
 	/** The network is gone: close peer connections and signaling, keep the tabs in sync. */
 	private readonly wentOffline = () => {
 		this.online = false;
-		for (const conn of this.provider.signalingConns) conn.disconnect();
-		this.provider.room?.webrtcConns.forEach((c) => c.destroy());
+		if (this.provider) {
+			for (const conn of this.provider.signalingConns) conn.disconnect();
+			this.provider.room?.webrtcConns.forEach((c) => c.destroy());
+		}
 		this.changed();
 	};
 
 	/** Back online: signaling reconnects, announces this peer, and the peers sync what each missed. */
 	private readonly cameOnline = () => {
 		this.online = true;
-		if (this.sharing) {
-			if (!this.provider.signalingConns.length && this.provider.shouldConnect) {
-				this.provider.disconnect();
-				this.provider.connect();
+		const provider = this.provider;
+		if (provider) {
+			if (!provider.signalingConns.length && provider.shouldConnect) {
+				provider.disconnect();
+				provider.connect();
 			}
-			for (const conn of this.provider.signalingConns) conn.connect();
+			for (const conn of provider.signalingConns) conn.connect();
 		}
 		this.changed();
 	};

@@ -116,7 +116,7 @@ export class ProjectSession {
 		this.presence = null;
 		if (previous) {
 			previous.destroy();
-			await previous.provider.key; // y-webrtc frees the room name once its key has resolved
+			await previous.provider?.key; // y-webrtc frees the room name once its key has resolved
 		}
 		if (this.closed) return;
 		this.sharing = sharing;
