@@ -1,4 +1,5 @@
 import { db, isQuotaError, StorageFullError } from './db';
+import { makeThumbnail } from './thumbnail';
 
 /** SHA-256 of some bytes as lowercase hex: the identity of an image's content. */
 export async function sha256Hex(bytes: BufferSource): Promise<string> {
@@ -72,4 +73,25 @@ export async function releaseProjectBlobs(projectId: string): Promise<number> {
 	}
 	await tx.done;
 	return deleted;
+}
+
+/**
+ * Stores image bytes received from a peer (already verified against their SHA-256) with a new
+ * thumbnail, under the project that references them.
+ */
+export async function storeReceivedImage(projectId: string, image: { hash: string; mime: string; name: string }, bytes: Uint8Array<ArrayBuffer>): Promise<Blob> {
+	const blob = new Blob([bytes], { type: image.mime });
+	let thumbnail: Blob | null = null;
+	try {
+		const bitmap = await createImageBitmap(blob);
+		try {
+			thumbnail = await makeThumbnail(bitmap);
+		} finally {
+			bitmap.close();
+		}
+	} catch {
+		// not decodable here: the library shows a placeholder; the bytes are still the image's
+	}
+	await storeImageBlob(projectId, { hash: image.hash, blob, mime: image.mime, thumbnail }, `the image “${image.name}”`);
+	return blob;
 }

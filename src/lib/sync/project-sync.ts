@@ -5,6 +5,8 @@ import type { ProjectSharing } from '$lib/storage/db';
 import { roomName } from './invite';
 import { peerlabelWrtc, type PeerlabelPeerConnection } from './peer-connection';
 import { TabSync } from './tab-sync';
+import { BlobExchange } from './blob-exchange';
+import { getImageBlob, hasImageBlob, sha256Hex } from '$lib/storage/blobs';
 
 /**
  * Keeps one open project in sync with its peers through y-webrtc:
@@ -29,12 +31,6 @@ export type SyncStatus =
 	/** shared, connected to at least one peer */
 	| 'connected';
 
-/** A peer connection whose image-bytes channel is open. */
-export interface ConnectedPeer {
-	peerId: string;
-	blobChannel: RTCDataChannel;
-}
-
 interface ConnInternals {
 	connected: boolean;
 	peer: { _pc: PeerlabelPeerConnection; on(event: string, fn: () => void): void };
@@ -53,10 +49,13 @@ export class ProjectSync {
 	/** Null for a project that is not shared. */
 	readonly provider: WebrtcProvider | null;
 	readonly awareness: Awareness;
+	/** Image bytes to and from the connected peers, over each connection's own blob channel. */
+	readonly blobs: BlobExchange;
 	private readonly tabs: TabSync;
 	private readonly listeners = new Set<() => void>();
-	private readonly peerListeners = { join: new Set<(p: ConnectedPeer) => void>(), leave: new Set<(id: string) => void>() };
-	private readonly openPeers = new Map<string, ConnectedPeer>();
+	/** The image hashes the project references: the only blobs this device serves. */
+	private referenced: Set<string> | null = null;
+	private readonly stopDocWatch: () => void;
 	private online = typeof navigator === 'undefined' || navigator.onLine;
 	private destroyed = false;
 
@@ -68,6 +67,12 @@ export class ProjectSync {
 	) {
 		this.awareness = new Awareness(doc.ydoc);
 		this.tabs = new TabSync(projectId, doc.ydoc, this.awareness);
+		this.stopDocWatch = doc.onChange((c) => c.images.size && (this.referenced = null));
+		this.blobs = new BlobExchange({
+			canServe: async (hash) => this.references(hash) && (await hasImageBlob(hash)),
+			read: getImageBlob,
+			sha256Hex
+		});
 		if (!sharing || !room) {
 			this.provider = null;
 			return;
@@ -123,15 +128,10 @@ export class ProjectSync {
 		return () => this.listeners.delete(fn);
 	}
 
-	/** Peers whose image channel opens or closes (the ones open now are reported at once). */
-	onPeer(join: (p: ConnectedPeer) => void, leave: (peerId: string) => void): () => void {
-		this.peerListeners.join.add(join);
-		this.peerListeners.leave.add(leave);
-		for (const p of this.openPeers.values()) join(p);
-		return () => {
-			this.peerListeners.join.delete(join);
-			this.peerListeners.leave.delete(leave);
-		};
+	/** True when the project has an image with these bytes. */
+	references(hash: string): boolean {
+		this.referenced ??= new Set(this.doc.images().map((i) => i.hash));
+		return this.referenced.has(hash);
 	}
 
 	destroy(): void {
@@ -141,9 +141,12 @@ export class ProjectSync {
 			window.removeEventListener('offline', this.wentOffline);
 			window.removeEventListener('online', this.cameOnline);
 		}
+		this.stopDocWatch();
+		this.blobs.destroy();
 		this.tabs.destroy();
 		this.provider?.destroy();
 		this.awareness.destroy();
+		this.changed(); // one last time: whatever waits on this connection (a fetch) moves on
 		this.listeners.clear();
 	}
 
@@ -155,21 +158,12 @@ export class ProjectSync {
 		const conn = this.provider?.room?.webrtcConns.get(peerId) as unknown as ConnInternals | undefined;
 		if (!conn) return;
 		conn.peer.on('connect', () => this.changed());
-		const channel = conn.peer._pc.blobChannel;
-		const opened = () => {
-			if (this.destroyed || this.provider?.room?.webrtcConns.get(peerId) !== (conn as unknown)) return;
-			const peer = { peerId, blobChannel: channel };
-			this.openPeers.set(peerId, peer);
-			for (const fn of this.peerListeners.join) fn(peer);
-		};
-		if (channel.readyState === 'open') opened();
-		else channel.addEventListener('open', opened, { once: true });
-		channel.addEventListener('close', () => this.peerGone(peerId), { once: true });
+		// At once, before the channel opens: a request the peer sends as soon as it opens finds us listening.
+		this.blobs.addPeer(peerId, conn.peer._pc.blobChannel);
 	}
 
 	private peerGone(peerId: string) {
-		if (!this.openPeers.delete(peerId)) return;
-		for (const fn of this.peerListeners.leave) fn(peerId);
+		this.blobs.removePeer(peerId);
 	}
 
 	/** The network is gone: close peer connections and signaling, keep the tabs in sync. */

@@ -1,6 +1,9 @@
 import { getProjectEntry, openProject, setProjectSharing, type OpenProject } from '$lib/storage/projects';
 import type { ProjectSharing } from '$lib/storage/db';
 import { deviceActor } from '$lib/storage/actor';
+import { getImageBlob, storeReceivedImage } from '$lib/storage/blobs';
+import { BlobUnavailableError } from '$lib/sync/blob-exchange';
+import { noteThumbnailsArrived } from '$lib/ui/library/thumbnail-arrivals.svelte';
 import { onPageHide } from '$lib/storage/page-hide';
 import type { SaveState } from '$lib/storage/save-state';
 import type { ProjectDoc } from '$lib/model';
@@ -30,6 +33,8 @@ export class ProjectSession {
 	awaitingDocument = $state(false);
 	/** Whether every change is committed to IndexedDB: the header's save indicator. */
 	saveState = $state<SaveState>('saved');
+	/** Images being fetched from peers now: bytes received and expected, by hash. */
+	imageFetches = $state<Record<string, { received: number; total: number; waiting: boolean }>>({});
 	readonly project: OpenProject;
 	sync: ProjectSync | null = null;
 	presence: Presence | null = null;
@@ -106,6 +111,72 @@ export class ProjectSession {
 	setOpenImage(imageId: string | null): void {
 		this.imageId = imageId;
 		this.presence?.setImage(imageId);
+	}
+
+	/**
+	 * An image's bytes: from this device, or else from a connected peer that has them (verified,
+	 * then stored here). A shared project with no such peer online waits for one; an unshared one
+	 * cannot get them and says so.
+	 */
+	async loadImage(hash: string): Promise<Blob | undefined> {
+		const local = await getImageBlob(hash);
+		if (local) return local;
+		const image = this.doc.images().find((i) => i.hash === hash);
+		if (!image) return undefined;
+		for (;;) {
+			const sync = this.sync;
+			if (this.closed) throw new Error('The project was closed');
+			if (!this.sharing || !sync)
+				throw new Error('This image’s bytes are not on this device. Share the project with the teammate who added it to get them.');
+			this.imageFetches[hash] = { received: 0, total: image.size, waiting: false };
+			try {
+				const bytes = await sync.blobs.fetch(hash, {
+					onProgress: (received, total) => (this.imageFetches[hash] = { received, total, waiting: false })
+				});
+				const blob = await storeReceivedImage(this.id, image, bytes);
+				noteThumbnailsArrived();
+				return blob;
+			} catch (e) {
+				if (!(e instanceof BlobUnavailableError) && this.sync === sync) throw e;
+				// Nobody online has it (or the connection was remade): wait for the next peer.
+				this.imageFetches[hash] = { received: 0, total: image.size, waiting: true };
+				await this.nextPeerChange(sync);
+			} finally {
+				if (!this.imageFetches[hash]?.waiting) delete this.imageFetches[hash];
+			}
+		}
+	}
+
+	/**
+	 * "Make available offline": fetches every image of the project this device lacks. Returns how many
+	 * were fetched and which failed, and why.
+	 */
+	async fetchAllImages(onProgress: (p: { fetched: number; failed: number; total: number }) => void, signal?: AbortSignal) {
+		const sync = this.sync;
+		if (!sync || !this.sharing) throw new Error('Only a shared project can fetch images from teammates.');
+		const missing = [];
+		for (const image of this.doc.images()) if (!(await getImageBlob(image.hash))) missing.push(image);
+		const byHash = new Map(missing.map((i) => [i.hash, i]));
+		onProgress({ fetched: 0, failed: 0, total: byHash.size });
+		return sync.blobs.fetchAll(byHash.keys(), {
+			store: async (hash, bytes) => {
+				await storeReceivedImage(this.id, byHash.get(hash)!, bytes);
+				noteThumbnailsArrived();
+			},
+			onProgress,
+			signal
+		});
+	}
+
+	private nextPeerChange(sync: ProjectSync): Promise<void> {
+		return new Promise((resolve) => {
+			const before = sync.connectedPeerIds().join();
+			const stop = sync.onChange(() => {
+				if (this.sync === sync && sync.connectedPeerIds().join() === before) return;
+				stop();
+				resolve();
+			});
+		});
 	}
 
 	private async restartSync(sharing: ProjectSharing | null): Promise<void> {
