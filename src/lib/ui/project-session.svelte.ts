@@ -94,7 +94,8 @@ export class ProjectSession {
 
 	/** A new key: old links stop working; teammates who should stay need the new link. */
 	async rotateKey(): Promise<ProjectSharing> {
-		const sharing = { ...(this.sharing ?? { signalingUrls: [], iceServers: [] }), key: newProjectKey() };
+		// A snapshot: IndexedDB cannot store the reactive proxy.
+		const sharing = { ...($state.snapshot(this.sharing) ?? { signalingUrls: [], iceServers: [] }), key: newProjectKey() };
 		await setProjectSharing(this.id, sharing);
 		await this.restartSync(sharing);
 		return sharing;
@@ -102,7 +103,7 @@ export class ProjectSession {
 
 	async updateNetwork(patch: Pick<ProjectSharing, 'signalingUrls' | 'iceServers'>): Promise<void> {
 		if (!this.sharing) return;
-		const sharing = { ...this.sharing, ...patch };
+		const sharing = { ...$state.snapshot(this.sharing), ...$state.snapshot(patch) };
 		await setProjectSharing(this.id, sharing);
 		await this.restartSync(sharing);
 	}
