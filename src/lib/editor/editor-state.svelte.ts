@@ -9,6 +9,8 @@ export class EditorState {
 	hint = $state<string | null>(null);
 	/** Screen px per image px. */
 	zoom = $state(1);
+	/** Bumped whenever the view pans, zooms or resizes: what is drawn over the canvas follows it. */
+	viewRevision = $state(0);
 	/** The image and every visible tile are drawn. */
 	ready = $state(false);
 	loadError = $state<string | null>(null);

@@ -320,6 +320,7 @@ export class Editor {
 		const v = this.viewport;
 		this.lastViewChange = performance.now();
 		this.state.zoom = v.scale;
+		this.state.viewRevision++;
 		const d = this.container.dataset;
 		d.scale = String(v.scale);
 		d.tx = String(v.tx);

@@ -80,8 +80,12 @@ export class Presence {
 		return out.sort((a, b) => a.user.name.localeCompare(b.user.name) || a.clientId - b.clientId);
 	}
 
+	/** Called when another peer's state changes (not this device's own: its cursor moves would wake every view). */
 	onChange(fn: () => void): () => void {
-		const handler = () => fn();
+		const own = this.awareness.clientID;
+		const handler = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+			if ([added, updated, removed].some((ids) => ids.some((id) => id !== own))) fn();
+		};
 		this.awareness.on('change', handler);
 		return () => this.awareness.off('change', handler);
 	}

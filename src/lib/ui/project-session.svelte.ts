@@ -41,6 +41,8 @@ export class ProjectSession {
 	private readonly stop: () => void;
 	private stopSync: (() => void) | null = null;
 	private imageId: string | null = null;
+	/** Kept so that a restarted sync (a new key, new servers) publishes it again. */
+	private selection: string[] = [];
 	private closed = false;
 
 	constructor(project: OpenProject) {
@@ -111,6 +113,7 @@ export class ProjectSession {
 	/** The image this user has open, for presence (null in the library). */
 	setOpenImage(imageId: string | null): void {
 		this.imageId = imageId;
+		this.selection = [];
 		this.presence?.setImage(imageId);
 	}
 
@@ -180,6 +183,22 @@ export class ProjectSession {
 		});
 	}
 
+	/** An editor closing: its image is no longer open, unless the next one has already said otherwise. */
+	leaveImage(imageId: string): void {
+		if (this.imageId === imageId) this.setOpenImage(null);
+	}
+
+	/** The pointer over the open image, in image pixels (null: off the canvas). */
+	setCursor(cursor: { x: number; y: number } | null): void {
+		this.presence?.setCursor(cursor);
+	}
+
+	/** The shapes selected on the open image. */
+	setSelection(ids: readonly string[]): void {
+		this.selection = [...ids];
+		this.presence?.setSelection(ids);
+	}
+
 	private async restartSync(sharing: ProjectSharing | null): Promise<void> {
 		const previous = this.sync;
 		this.stopSync?.();
@@ -200,6 +219,7 @@ export class ProjectSession {
 		this.sync = sync;
 		this.presence = new Presence(sync, deviceActor());
 		this.presence.setImage(this.imageId);
+		if (this.selection.length) this.presence.setSelection(this.selection);
 		const refresh = () => {
 			this.syncStatus = sync.status;
 			this.peerCount = sync.connectedPeerIds().length;
@@ -210,6 +230,7 @@ export class ProjectSession {
 			stopStatus();
 			stopPresence();
 		};
+		this.peers = this.presence.peers();
 		refresh();
 	}
 
