@@ -34,7 +34,6 @@ export interface RawChannel extends EventTarget {
 	onclose: ((ev: Event) => unknown) | null;
 	onerror: ((ev: Event) => unknown) | null;
 	onbufferedamountlow: ((ev: Event) => unknown) | null;
-	onmessage: ((ev: MessageEvent) => unknown) | null;
 }
 
 export class FramedChannel {
@@ -51,7 +50,7 @@ export class FramedChannel {
 		private readonly highWater = HIGH_WATER_BYTES
 	) {
 		raw.binaryType = 'arraybuffer';
-		raw.onmessage = (ev) => this.receive(ev.data);
+		raw.addEventListener('message', (ev) => this.receive((ev as MessageEvent<ArrayBuffer | string>).data));
 		raw.addEventListener('bufferedamountlow', () => this.pump());
 	}
 
