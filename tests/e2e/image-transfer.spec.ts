@@ -65,3 +65,59 @@ test('an image only one peer has reaches another byte-identical, and every image
 		await closeAll(a, b, c).catch(() => {});
 	}
 });
+
+test('when the peer sending an image leaves, the transfer goes on from another peer at the byte it reached', async ({ browser }) => {
+	test.setTimeout(240_000);
+	const a = await newPeer(browser, 'Ada');
+	const b = await newPeer(browser, 'Bo');
+	const c = await newPeer(browser, 'Cy');
+	const peers = { Ada: a, Cy: c };
+	try {
+		const { projectId } = await seedOn(a.page, 'images=1&polygons=0&width=800&height=600&seed=17');
+		const link = await shareProject(a.page, projectId);
+		const bytes = png(4000, 3000, 78, { noise: true }); // 36 MB
+		const hash = createHash('sha256').update(bytes).digest('hex');
+		await importImage(a.page, tempFolder().write('big.png', bytes));
+
+		// C gets the image too: now two peers can send it.
+		await join(c.page, link);
+		await c.page.getByTestId('image-cell').filter({ hasText: 'big.png' }).click();
+		await waitForEditor(c.page);
+		expect(await storedImageHash(c.page, hash)).toBe(hash);
+		await c.page.goBack();
+		// Slower senders, so that the transfer is still running when its sender leaves.
+		for (const p of [a, c]) await (await p.context.newCDPSession(p.page)).send('Emulation.setCPUThrottlingRate', { rate: 4 });
+
+		await join(b.page, link);
+		await expect(b.page.getByTestId('sync-badge')).toHaveAttribute('data-peers', '2', { timeout: 30_000 });
+		await b.page.evaluate(() => {
+			const seen: { received: number; from: string }[] = [];
+			(window as unknown as { __progress: typeof seen }).__progress = seen;
+			new MutationObserver(() => {
+				const el = document.querySelector('[data-testid="image-fetch"]');
+				const from = document.querySelector('[data-testid="image-fetch-source"]')?.getAttribute('data-name') ?? '';
+				if (el) seen.push({ received: Number(el.getAttribute('data-received')), from });
+			}).observe(document, { subtree: true, attributes: true, childList: true });
+		});
+		await b.page.getByTestId('image-cell').filter({ hasText: 'big.png' }).click();
+		const source = b.page.getByTestId('image-fetch-source');
+		await expect(source).toHaveAttribute('data-name', /^(Ada|Cy)$/, { timeout: 30_000 });
+		await expect.poll(async () => Number(await b.page.getByTestId('image-fetch').getAttribute('data-received'))).toBeGreaterThan(0);
+		const sender = (await source.getAttribute('data-name')) as 'Ada' | 'Cy';
+		const other = sender === 'Ada' ? 'Cy' : 'Ada';
+		await peers[sender].context.close();
+
+		await waitForEditor(b.page);
+		expect(await storedImageHash(b.page, hash)).toBe(hash);
+		const seen = await b.page.evaluate(() => (window as unknown as { __progress: { received: number; from: string }[] }).__progress);
+		const firstFromOther = seen.findIndex((s) => s.from === other);
+		expect(firstFromOther, 'the other peer took over').toBeGreaterThan(0);
+		const reachedBefore = Math.max(...seen.slice(0, firstFromOther).map((s) => s.received));
+		expect(reachedBefore).toBeGreaterThan(0);
+		// It went on from where it was: the count never fell back.
+		for (let i = 1; i < seen.length; i++) expect(seen[i].received).toBeGreaterThanOrEqual(seen[i - 1].received);
+		expect(seen[seen.length - 1].received).toBe(bytes.length);
+	} finally {
+		await closeAll(a, b, c).catch(() => {});
+	}
+});

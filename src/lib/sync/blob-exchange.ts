@@ -19,7 +19,8 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface FetchOptions {
 	signal?: AbortSignal;
-	onProgress?(received: number, total: number): void;
+	/** `source`: the id of the peer sending now (it changes when a transfer resumes from another). */
+	onProgress?(received: number, total: number, source?: string): void;
 }
 
 export interface FetchAllOptions {
@@ -40,7 +41,7 @@ interface SharedTransfer {
 	promise: Promise<Uint8Array<ArrayBuffer>>;
 	controller: AbortController;
 	callers: Set<FetchOptions>;
-	progress: [number, number] | null;
+	progress: [number, number, string | undefined] | null;
 }
 
 export class BlobExchange {
@@ -160,9 +161,9 @@ export class BlobExchange {
 			sha256Hex: (bytes: Uint8Array<ArrayBuffer>) => this.deps.sha256Hex(bytes),
 			maxBlobBytes: this.options.maxBlobBytes
 		};
-		const transfer = new BlobTransfer(hash, context, controller.signal, (received, total) => {
-			shared.progress = [received, total];
-			for (const caller of shared.callers) reportProgress(caller, received, total);
+		const transfer = new BlobTransfer(hash, context, controller.signal, (received, total, source) => {
+			shared.progress = [received, total, source];
+			for (const caller of shared.callers) reportProgress(caller, received, total, source);
 		});
 		shared.promise = transfer.run().finally(() => {
 			if (this.transfers.get(hash) === shared) this.transfers.delete(hash);
@@ -183,9 +184,9 @@ export class BlobExchange {
 }
 
 /** A throwing progress callback is reported, but does not break the transfer other fetches share. */
-function reportProgress(caller: FetchOptions, received: number, total: number): void {
+function reportProgress(caller: FetchOptions, received: number, total: number, source: string | undefined): void {
 	try {
-		caller.onProgress?.(received, total);
+		caller.onProgress?.(received, total, source);
 	} catch (e) {
 		queueMicrotask(() => {
 			throw e;

@@ -33,6 +33,8 @@ const MIXED_FAILURES_TOLERATED = 2;
 export class BlobTransfer implements DownloadSink {
 	private bytes: Uint8Array<ArrayBuffer> | null = null;
 	private received = 0;
+	/** The peer sending now. */
+	private source: string | undefined;
 	private contributors = new Set<BlobPeer>();
 	private mixedFailures = 0;
 	private readonly answers = new Map<BlobPeer, 'pending' | 'yes' | 'no'>();
@@ -45,7 +47,7 @@ export class BlobTransfer implements DownloadSink {
 		readonly hash: string,
 		private readonly context: TransferContext,
 		private readonly signal: AbortSignal,
-		private readonly onProgress: (received: number, total: number) => void
+		private readonly onProgress: (received: number, total: number, source: string | undefined) => void
 	) {}
 
 	async run(): Promise<Uint8Array<ArrayBuffer>> {
@@ -67,14 +69,14 @@ export class BlobTransfer implements DownloadSink {
 		if (this.bytes && this.bytes.byteLength === size) return 'continue';
 		if (this.received > 0) return 'restart';
 		this.bytes = new Uint8Array(size);
-		this.onProgress(0, size);
+		this.onProgress(0, size, this.source);
 		return 'continue';
 	}
 
 	write(offset: number, bytes: Uint8Array): void {
 		this.bytes!.set(bytes, offset);
 		this.received = offset + bytes.byteLength;
-		this.onProgress(this.received, this.bytes!.byteLength);
+		this.onProgress(this.received, this.bytes!.byteLength, this.source);
 	}
 
 	// ---- the fetch ----
@@ -84,6 +86,7 @@ export class BlobTransfer implements DownloadSink {
 			const peer = await this.pickSource();
 			if (!peer) throw new BlobUnavailableError(this.hash, this.reasons);
 			this.contributors.add(peer);
+			this.source = peer.id;
 			const outcome = await peer.download(this.hash, this.received, this, this.signal);
 			switch (outcome.kind) {
 				case 'complete':

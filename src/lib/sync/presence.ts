@@ -60,6 +60,8 @@ export class Presence {
 		};
 		sync.provider?.on('peers', peersChanged);
 		this.stopSync = () => sync.provider?.off('peers', peersChanged);
+		// y-webrtc names this device in the room once the key is derived: publish that name.
+		void sync.provider?.key.then(() => this.awareness.getLocalState() && this.update({}));
 	}
 
 	private get awareness() {

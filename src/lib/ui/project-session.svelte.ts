@@ -34,7 +34,7 @@ export class ProjectSession {
 	/** Whether every change is committed to IndexedDB: the header's save indicator. */
 	saveState = $state<SaveState>('saved');
 	/** Images being fetched from peers now: bytes received and expected, by hash. */
-	imageFetches = $state<Record<string, { received: number; total: number; waiting: boolean }>>({});
+	imageFetches = $state<Record<string, { received: number; total: number; waiting: boolean; from?: string }>>({});
 	readonly project: OpenProject;
 	sync: ProjectSync | null = null;
 	presence: Presence | null = null;
@@ -135,7 +135,8 @@ export class ProjectSession {
 			this.imageFetches[hash] = { received: 0, total: image.size, waiting: false };
 			try {
 				const bytes = await sync.blobs.fetch(hash, {
-					onProgress: (received, total) => (this.imageFetches[hash] = { received, total, waiting: false })
+					onProgress: (received, total, source) =>
+						(this.imageFetches[hash] = { received, total, waiting: false, from: this.peerName(source) })
 				});
 				const blob = await storeReceivedImage(this.id, image, bytes);
 				noteThumbnailsArrived();
@@ -170,6 +171,11 @@ export class ProjectSession {
 			onProgress,
 			signal
 		});
+	}
+
+	/** The display name of a peer, by its y-webrtc id (from its presence). */
+	private peerName(peerId: string | undefined): string | undefined {
+		return peerId ? this.peers.find((p) => p.peerId === peerId)?.user.name : undefined;
 	}
 
 	private nextPeerChange(sync: ProjectSync): Promise<void> {
