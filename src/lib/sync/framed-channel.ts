@@ -39,6 +39,8 @@ export interface RawChannel extends EventTarget {
 export class FramedChannel {
 	/** Set by the user of the channel (simple-peer): called once per whole message. */
 	onmessage: ((ev: { data: ArrayBuffer | string }) => unknown) | null = null;
+	/** Whole messages received: a link that says it is open but carries nothing shows here. */
+	received = 0;
 	private readonly queue: Uint8Array<ArrayBuffer>[] = [];
 	private queuedBytes = 0;
 	private parts: Uint8Array[] = [];
@@ -152,6 +154,7 @@ export class FramedChannel {
 	}
 
 	private deliver(bytes: Uint8Array) {
+		this.received++;
 		const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
 		this.onmessage?.({ data: copy as ArrayBuffer });
 	}

@@ -5,6 +5,7 @@ import type { ProjectSharing } from '$lib/storage/db';
 import { roomName } from './invite';
 import { peerlabelWrtc, type PeerlabelPeerConnection } from './peer-connection';
 import { TabSync } from './tab-sync';
+import type { FramedChannel } from './framed-channel';
 import { BlobExchange } from './blob-exchange';
 import { getImageBlob, hasImageBlob, sha256Hex } from '$lib/storage/blobs';
 
@@ -31,9 +32,22 @@ export type SyncStatus =
 	/** shared, connected to at least one peer */
 	| 'connected';
 
+/**
+ * A connection not open after this long, or open but silent (each side sends its sync request as soon
+ * as it opens), is dropped and tried again. y-webrtc can get stuck when two peers offer to each other at
+ * once (after a key or server change, say): one side rejects the other's offer while its own fails, or
+ * accepts an offer on a connection that made one, and both then write to a data channel the other
+ * does not read. Nothing in y-webrtc retries. The jitter keeps two peers from retrying in step.
+ */
+const CONNECT_TIMEOUT_MS = 8000;
+const SILENT_TIMEOUT_MS = 4000;
+const RETRY_JITTER_MS = 4000;
+
 interface ConnInternals {
 	connected: boolean;
-	peer: { _pc: PeerlabelPeerConnection; on(event: string, fn: () => void): void };
+	closed: boolean;
+	destroy(): void;
+	peer: { initiator: boolean; _pc: PeerlabelPeerConnection; _channel?: FramedChannel; on(event: string, fn: () => void): void };
 }
 
 /** The signaling endpoint of the server the app was loaded from (see src/server/signaling.js). */
@@ -166,7 +180,24 @@ export class ProjectSync {
 	private watchConnection(peerId: string) {
 		const conn = this.provider?.room?.webrtcConns.get(peerId) as unknown as ConnInternals | undefined;
 		if (!conn) return;
+		// Only the peer with the smaller room id makes the offer: two peers that announce themselves at
+		// once (both back online, both after a restart) would otherwise offer to each other, which y-webrtc
+		// does not untangle reliably. Dropping ours makes y-webrtc announce us again, and the other side,
+		// seeing that, makes the offer.
+		const ours = this.provider?.room?.peerId ?? '';
+		if (conn.peer.initiator && ours > peerId) {
+			conn.destroy();
+			return;
+		}
 		conn.peer.on('connect', () => this.changed());
+		const retry = () => !conn.closed && !this.destroyed && conn.destroy(); // y-webrtc then announces again
+		const jitter = () => Math.random() * RETRY_JITTER_MS;
+		let watchdog = setTimeout(() => !conn.connected && retry(), CONNECT_TIMEOUT_MS + jitter());
+		conn.peer.on('connect', () => {
+			clearTimeout(watchdog);
+			watchdog = setTimeout(() => conn.peer._channel?.received === 0 && retry(), SILENT_TIMEOUT_MS + jitter());
+		});
+		conn.peer.on('close', () => clearTimeout(watchdog));
 		// At once, before the channel opens: a request the peer sends as soon as it opens finds us listening.
 		this.blobs.addPeer(peerId, conn.peer._pc.blobChannel);
 	}
