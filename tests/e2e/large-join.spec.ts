@@ -16,6 +16,8 @@ test('a new peer joins a project of 100,000 annotations and ends with all of the
 		await expect(a.page.getByTestId('library')).toHaveAttribute('data-annotation-count', '100000');
 
 		await join(b.page, link);
+		// Tens of MB take seconds: the joining peer sees them arrive.
+		await expect(b.page.getByTestId('library-notice')).toContainText(/Receiving the project from a teammate… \d+ % \([\d.]+ of [\d.]+ MB\)/, { timeout: 60_000 });
 		await expect(b.page.getByTestId('library')).toHaveAttribute('data-annotation-count', '100000', { timeout: 120_000 });
 		await expect(b.page.getByTestId('image-count')).toHaveText('10,000 images');
 		// What arrived is stored: it is there after a reload, with no peer online.

@@ -26,11 +26,18 @@ function randomBytes(n: number, seed: number): Uint8Array {
 
 describe('FramedChannel', () => {
 	it('delivers a message far over the browser’s size limit whole, in frames below it', async () => {
-		const { a, rawA, received, arrived } = framedPair();
+		const framed = framedPair();
+		const { a, rawA, received, arrived } = framed;
 		const big = randomBytes(12 * 1024 * 1024, 1); // a large project's sync
 		expect(big.byteLength).toBeGreaterThan(MAX_MESSAGE_SIZE);
+		const progress: [number, number][] = [];
+		framed.b.onprogress = (received, total) => progress.push([received, total]);
 		a.send(big);
 		await arrived(1);
+		// Progress rose to the whole message, which the receiver knew from the first frame.
+		expect(progress.length).toBeGreaterThan(10);
+		expect(progress.every(([, total]) => total === big.byteLength)).toBe(true);
+		expect(progress.at(-1)![0]).toBe(big.byteLength);
 		expect(received).toHaveLength(1);
 		// (toEqual on 20 MB is element by element: far too slow)
 		expect(Buffer.from(received[0]).equals(Buffer.from(big))).toBe(true);

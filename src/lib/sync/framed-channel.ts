@@ -12,10 +12,16 @@
  * members simple-peer uses and passes everything else to the real channel.
  */
 
-/** Frame header: the first byte says whether more frames of the same message follow. */
+/**
+ * Frame header: the first byte says where the frame sits in its message. The first frame of a split
+ * message also carries the message's length (4 bytes, big-endian), so the receiver can show progress
+ * and fill one buffer without joining copies at the end.
+ */
 const WHOLE = 0;
 const MORE = 1;
 const LAST = 2;
+const FIRST = 3;
+const LENGTH_BYTES = 4;
 
 export const FRAME_BYTES = 64 * 1024;
 /** Stop handing frames to the browser above this many buffered bytes. */
@@ -41,10 +47,13 @@ export class FramedChannel {
 	onmessage: ((ev: { data: ArrayBuffer | string }) => unknown) | null = null;
 	/** Whole messages received: a link that says it is open but carries nothing shows here. */
 	received = 0;
+	/** Called as the frames of a split message arrive (bytes so far, bytes in all), and once at its end. */
+	onprogress: ((received: number, total: number) => void) | null = null;
 	private readonly queue: Uint8Array<ArrayBuffer>[] = [];
 	private queuedBytes = 0;
-	private parts: Uint8Array[] = [];
-	private partsBytes = 0;
+	/** The split message being received, and how much of it has arrived. */
+	private incoming: Uint8Array | null = null;
+	private incomingBytes = 0;
 
 	constructor(
 		readonly raw: RawChannel,
@@ -103,7 +112,12 @@ export class FramedChannel {
 			this.enqueue(frame(WHOLE, bytes));
 			return;
 		}
-		for (let at = 0; at < bytes.byteLength; at += body) {
+		const first = new Uint8Array(1 + LENGTH_BYTES + body - LENGTH_BYTES);
+		first[0] = FIRST;
+		new DataView(first.buffer).setUint32(1, bytes.byteLength);
+		first.set(bytes.subarray(0, body - LENGTH_BYTES), 1 + LENGTH_BYTES);
+		this.enqueue(first);
+		for (let at = body - LENGTH_BYTES; at < bytes.byteLength; at += body) {
 			const end = Math.min(at + body, bytes.byteLength);
 			this.enqueue(frame(end === bytes.byteLength ? LAST : MORE, bytes.subarray(at, end)));
 		}
@@ -134,23 +148,28 @@ export class FramedChannel {
 		if (typeof data === 'string') return; // never sent by a FramedChannel
 		const bytes = new Uint8Array(data);
 		const kind = bytes[0];
-		const body = bytes.subarray(1);
 		if (kind === WHOLE) {
-			this.deliver(body);
+			this.deliver(bytes.subarray(1));
 			return;
 		}
-		this.parts.push(body);
-		this.partsBytes += body.byteLength;
-		if (kind !== LAST) return;
-		const whole = new Uint8Array(this.partsBytes);
-		let at = 0;
-		for (const p of this.parts) {
-			whole.set(p, at);
-			at += p.byteLength;
+		if (kind === FIRST) {
+			this.incoming = new Uint8Array(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1));
+			this.incomingBytes = 0;
+			this.append(bytes.subarray(1 + LENGTH_BYTES));
+			return;
 		}
-		this.parts = [];
-		this.partsBytes = 0;
+		if (!this.incoming) return; // a frame of a message whose start was lost: cannot happen on a reliable channel
+		this.append(bytes.subarray(1));
+		if (kind !== LAST) return;
+		const whole = this.incoming;
+		this.incoming = null;
 		this.deliver(whole);
+	}
+
+	private append(body: Uint8Array) {
+		this.incoming!.set(body, this.incomingBytes);
+		this.incomingBytes += body.byteLength;
+		this.onprogress?.(this.incomingBytes, this.incoming!.byteLength);
 	}
 
 	private deliver(bytes: Uint8Array) {

@@ -66,6 +66,9 @@ export class ProjectSync {
 	/** Image bytes to and from the connected peers, over each connection's own blob channel. */
 	readonly blobs: BlobExchange;
 	private readonly tabs: TabSync;
+	/** A large message arriving now (the whole project, when joining): bytes so far and in all. */
+	incoming: { received: number; total: number } | null = null;
+	private incomingShownAt = 0;
 	private readonly listeners = new Set<() => void>();
 	/** The image hashes the project references: the only blobs this device serves. */
 	private referenced: Set<string> | null = null;
@@ -194,12 +197,24 @@ export class ProjectSync {
 		const jitter = () => Math.random() * RETRY_JITTER_MS;
 		let watchdog = setTimeout(() => !conn.connected && retry(), CONNECT_TIMEOUT_MS + jitter());
 		conn.peer.on('connect', () => {
+			const channel = conn.peer._channel;
+			if (channel) channel.onprogress = (received, total) => this.receiving(received, total);
 			clearTimeout(watchdog);
 			watchdog = setTimeout(() => conn.peer._channel?.received === 0 && retry(), SILENT_TIMEOUT_MS + jitter());
 		});
 		conn.peer.on('close', () => clearTimeout(watchdog));
 		// At once, before the channel opens: a request the peer sends as soon as it opens finds us listening.
 		this.blobs.addPeer(peerId, conn.peer._pc.blobChannel);
+	}
+
+	/** Progress of a large message: reported a few times a second, and at its end. */
+	private receiving(received: number, total: number) {
+		const done = received >= total;
+		this.incoming = done ? null : { received, total };
+		const now = performance.now();
+		if (!done && now - this.incomingShownAt < 200) return;
+		this.incomingShownAt = now;
+		this.changed();
 	}
 
 	private peerGone(peerId: string) {

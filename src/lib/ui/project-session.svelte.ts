@@ -31,6 +31,8 @@ export class ProjectSession {
 	peers = $state<PeerPresence[]>([]);
 	/** True while a joined project has not yet received its document from a peer. */
 	awaitingDocument = $state(false);
+	/** A large sync arriving from a peer now (bytes so far and in all). */
+	incoming = $state<{ received: number; total: number } | null>(null);
 	/** Whether every change is committed to IndexedDB: the header's save indicator. */
 	saveState = $state<SaveState>('saved');
 	/** Images being fetched from peers now: bytes received and expected, by hash. */
@@ -229,6 +231,7 @@ export class ProjectSession {
 		const refresh = () => {
 			this.syncStatus = sync.status;
 			this.peerCount = sync.connectedPeerIds().length;
+			this.incoming = sync.incoming;
 		};
 		const stopStatus = sync.onChange(refresh);
 		const stopPresence = this.presence.onChange(() => (this.peers = this.presence?.peers() ?? []));

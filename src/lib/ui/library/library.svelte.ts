@@ -149,8 +149,14 @@ export class LibraryState {
 	/** Why nothing can be changed now (still opening, or a newer schema), or null. */
 	get readOnlyReason(): string | null {
 		if (!this.doc) return OPENING;
-		if (this.session?.awaitingDocument && this.session.sharing)
+		if (this.session?.awaitingDocument && this.session.sharing) {
+			const incoming = this.session.incoming;
+			if (incoming) {
+				const mb = (n: number) => (n / 1e6).toFixed(1);
+				return `Receiving the project from a teammate… ${Math.floor((100 * incoming.received) / incoming.total)} % (${mb(incoming.received)} of ${mb(incoming.total)} MB)`;
+			}
 			return 'Waiting for a teammate who has this project to come online: it arrives from them, directly.';
+		}
 		return this.doc.readOnlyReason;
 	}
 
