@@ -43,6 +43,9 @@ export interface RawChannel extends EventTarget {
 }
 
 export class FramedChannel {
+	/** The channel whose message is being handled right now (its handlers run synchronously). */
+	static delivering: FramedChannel | null = null;
+
 	/** Set by the user of the channel (simple-peer): called once per whole message. */
 	onmessage: ((ev: { data: ArrayBuffer | string }) => unknown) | null = null;
 	/** Whole messages received: a link that says it is open but carries nothing shows here. */
@@ -175,7 +178,13 @@ export class FramedChannel {
 	private deliver(bytes: Uint8Array) {
 		this.received++;
 		const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
-		this.onmessage?.({ data: copy as ArrayBuffer });
+		const outer = FramedChannel.delivering;
+		FramedChannel.delivering = this;
+		try {
+			this.onmessage?.({ data: copy as ArrayBuffer });
+		} finally {
+			FramedChannel.delivering = outer;
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import { roomName } from './invite';
 import { peerlabelWrtc, type PeerlabelPeerConnection } from './peer-connection';
 import { TabSync } from './tab-sync';
 import type { FramedChannel } from './framed-channel';
+import { skipEchoes } from './no-echo';
 import { BlobExchange } from './blob-exchange';
 import { getImageBlob, hasImageBlob, sha256Hex } from '$lib/storage/blobs';
 
@@ -69,6 +70,7 @@ export class ProjectSync {
 	/** A large message arriving now (the whole project, when joining): bytes so far and in all. */
 	incoming: { received: number; total: number } | null = null;
 	private incomingShownAt = 0;
+	private stopEchoSkip: (() => void) | null = null;
 	private readonly listeners = new Set<() => void>();
 	/** The image hashes the project references: the only blobs this device serves. */
 	private referenced: Set<string> | null = null;
@@ -118,7 +120,9 @@ export class ProjectSync {
 		// y-webrtc encrypts every update for its BroadcastChannel, which is muted (no-broadcast.ts): a
 		// 30 MB sync cost ~0.4 s of AES for nothing. Its room exists once the key is derived.
 		void provider.key.then(() => {
-			if (provider.room) Object.defineProperty(provider.room, 'bcconnected', { get: () => false, set: () => {} });
+			if (!provider.room || this.destroyed) return;
+			Object.defineProperty(provider.room, 'bcconnected', { get: () => false, set: () => {} });
+			this.stopEchoSkip = skipEchoes(provider);
 		});
 		if (typeof window !== 'undefined') {
 			window.addEventListener('offline', this.wentOffline);
@@ -168,6 +172,7 @@ export class ProjectSync {
 			window.removeEventListener('online', this.cameOnline);
 		}
 		this.stopDocWatch();
+		this.stopEchoSkip?.();
 		this.blobs.destroy();
 		this.tabs.destroy();
 		this.provider?.destroy();
