@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { dragOnImage, shapeRows, waitForEditor } from './support/editor';
-import { closeAll, join, newPeer, seedOn, shareProject, syncBadge } from './support/peers';
+import { closeAll, join, newPeer, renameProject, seedOn, shareProject, syncBadge } from './support/peers';
 
 test('a teammate opens the invite link, receives the project, and sees a box drawn by the other', async ({ browser }) => {
 	const a = await newPeer(browser, 'Ada');
@@ -48,9 +48,7 @@ test('a peer with a wrong key receives nothing; a new key locks out the old link
 		await join(eve.page, wrongKey);
 		await expect(eve.page.getByTestId('library-notice')).toContainText('Waiting for a teammate');
 		// A renames the project: B gets it, Eve does not, and A never counts Eve as a peer.
-		await a.page.getByTestId('project-title').dblclick();
-		await a.page.getByTestId('project-title-input').fill('Street scenes');
-		await a.page.getByTestId('project-title-input').press('Enter');
+		await renameProject(a.page, 'Street scenes');
 		await expect(b.page.getByTestId('project-title')).toHaveText('Street scenes');
 		await expect(syncBadge(eve.page)).toHaveAttribute('data-status', 'searching');
 		await expect(eve.page.getByTestId('library')).toHaveAttribute('data-annotation-count', '0');
@@ -67,9 +65,7 @@ test('a peer with a wrong key receives nothing; a new key locks out the old link
 		await a.page.getByTestId('share-close').click();
 		await expect(syncBadge(b.page)).toHaveAttribute('data-status', 'searching', { timeout: 30_000 });
 		await expect(syncBadge(a.page)).toHaveAttribute('data-status', 'searching');
-		await a.page.getByTestId('project-title').dblclick();
-		await a.page.getByTestId('project-title-input').fill('Street scenes v2');
-		await a.page.getByTestId('project-title-input').press('Enter');
+		await renameProject(a.page, 'Street scenes v2');
 		// The new link brings B back, with what it missed.
 		await join(b.page, newLink);
 		await expect(b.page.getByTestId('project-title')).toHaveText('Street scenes v2', { timeout: 30_000 });
@@ -89,9 +85,7 @@ test('two tabs of one browser stay in sync without sharing', async ({ browser })
 			await expect(p.getByTestId('library')).toHaveAttribute('data-live', 'true');
 		}
 		await expect(syncBadge(second)).toHaveAttribute('data-status', 'private');
-		await a.page.getByTestId('project-title').dblclick();
-		await a.page.getByTestId('project-title-input').fill('Renamed in tab one');
-		await a.page.getByTestId('project-title-input').press('Enter');
+		await renameProject(a.page, 'Renamed in tab one');
 		await expect(second.getByTestId('project-title')).toHaveText('Renamed in tab one');
 	} finally {
 		await closeAll(a);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { attachSignaling } from '../../src/server/signaling.js';
-import { closeAll, join, newPeer, seedOn, shareProject, syncBadge } from './support/peers';
+import { closeAll, join, newPeer, renameProject, seedOn, shareProject, syncBadge } from './support/peers';
 
 /**
  * A partial mesh: A and C use different signaling servers and never meet; B uses both. Edits still
@@ -44,9 +44,7 @@ test('updates travel through a peer in the middle (A-B-C, A and C not connected)
 		await expect(syncBadge(c.page)).toHaveAttribute('data-peers', '1');
 
 		// A's edit reaches C, and C's reaches A, through B.
-		await a.page.getByTestId('project-title').dblclick();
-		await a.page.getByTestId('project-title-input').fill('Named by A');
-		await a.page.getByTestId('project-title-input').press('Enter');
+		await renameProject(a.page, 'Named by A');
 		await expect(c.page.getByTestId('project-title')).toHaveText('Named by A');
 		await c.page.getByTestId('new-class-name').fill('lane');
 		await c.page.getByTestId('add-class').click();

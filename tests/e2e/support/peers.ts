@@ -49,6 +49,13 @@ export async function join(page: Page, link: string): Promise<void> {
 
 export const syncBadge = (page: Page) => page.getByTestId('sync-badge');
 
+/** Renames the project from its library page, as a user does (double-click the title). */
+export async function renameProject(page: Page, name: string): Promise<void> {
+	await page.getByTestId('project-title').dblclick();
+	await page.getByTestId('project-title-input').fill(name);
+	await page.getByTestId('project-title-input').press('Enter');
+}
+
 export async function closeAll(...peers: Peer[]): Promise<void> {
 	await Promise.all(peers.map((p) => p.context.close()));
 }
