@@ -52,6 +52,11 @@ export async function getThumbnails(hashes: readonly string[]): Promise<Map<stri
 	return out;
 }
 
+/** Every image hash whose bytes this device holds (keys only: one read, whatever the count). */
+export async function storedBlobHashes(): Promise<Set<string>> {
+	return new Set(await (await db()).getAllKeys('blobs'));
+}
+
 export async function hasImageBlob(hash: string): Promise<boolean> {
 	return (await (await db()).getKey('blobs', hash)) !== undefined;
 }

@@ -1,7 +1,7 @@
 import { getProjectEntry, openProject, setProjectSharing, type OpenProject } from '$lib/storage/projects';
 import type { ProjectSharing } from '$lib/storage/db';
 import { deviceActor } from '$lib/storage/actor';
-import { getImageBlob, storeReceivedImage } from '$lib/storage/blobs';
+import { getImageBlob, storeReceivedImage, storedBlobHashes } from '$lib/storage/blobs';
 import { BlobUnavailableError } from '$lib/sync/blob-exchange';
 import { noteThumbnailsArrived } from '$lib/ui/library/thumbnail-arrivals.svelte';
 import { onPageHide } from '$lib/storage/page-hide';
@@ -161,9 +161,8 @@ export class ProjectSession {
 	async fetchAllImages(onProgress: (p: { fetched: number; failed: number; total: number }) => void, signal?: AbortSignal) {
 		const sync = this.sync;
 		if (!sync || !this.sharing) throw new Error('Only a shared project can fetch images from teammates.');
-		const missing = [];
-		for (const image of this.doc.images()) if (!(await getImageBlob(image.hash))) missing.push(image);
-		const byHash = new Map(missing.map((i) => [i.hash, i]));
+		const stored = await storedBlobHashes();
+		const byHash = new Map(this.doc.images().filter((i) => !stored.has(i.hash)).map((i) => [i.hash, i]));
 		onProgress({ fetched: 0, failed: 0, total: byHash.size });
 		return sync.blobs.fetchAll(byHash.keys(), {
 			store: async (hash, bytes) => {
