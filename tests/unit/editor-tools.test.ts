@@ -150,6 +150,14 @@ describe('select tool', () => {
 		updatedAt: 0
 	});
 
+	/** The select tool over one 100x50 box at (10,10) that every point hits. */
+	function selectToolOverBox() {
+		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
+		const context = fakeContext([box]);
+		context.ctx.hitTest = () => box;
+		return { ...context, tool: createSelectTool(context.ctx) };
+	}
+
 	it('moves a selected box by its body, clamped to the image, written once on release', () => {
 		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
 		const { ctx, updated, live } = fakeContext([box]);
@@ -204,10 +212,7 @@ describe('select tool', () => {
 	});
 
 	it('writes a move under way when the page is hidden, as a release would, and then ends it', () => {
-		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
-		const { ctx, updated, live } = fakeContext([box]);
-		ctx.hitTest = () => box;
-		const tool = createSelectTool(ctx);
+		const { ctx, updated, live, tool } = selectToolOverBox();
 		tool.down(at(50, 30));
 		tool.move(at(80, 50), true);
 		tool.commit?.();
@@ -219,20 +224,14 @@ describe('select tool', () => {
 	});
 
 	it('writes nothing when hidden after a click without movement', () => {
-		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
-		const { ctx, updated } = fakeContext([box]);
-		ctx.hitTest = () => box;
-		const tool = createSelectTool(ctx);
+		const { ctx, updated, tool } = selectToolOverBox();
 		tool.down(at(50, 30));
 		tool.commit?.();
 		expect(updated).toHaveLength(0);
 	});
 
 	it('does not write anything for a click without movement', () => {
-		const box = record('b', 'box', { x: 10, y: 10, width: 100, height: 50 });
-		const { ctx, updated } = fakeContext([box]);
-		ctx.hitTest = () => box;
-		const tool = createSelectTool(ctx);
+		const { ctx, updated, tool } = selectToolOverBox();
 		tool.down(at(50, 30));
 		tool.move(at(51, 30), true);
 		tool.up(at(51, 30));
