@@ -5,47 +5,7 @@ import type { Geometry, ShapeType } from '$lib/shapes/registry';
 import { createBoxTool } from '$lib/shapes/box/view';
 import { createPolygonTool } from '$lib/shapes/polygon/view';
 import { createSelectTool } from '$lib/editor/tools/select-tool';
-import type { ToolContext, ToolPointer } from '$lib/editor/tools/tool';
-import { Viewport } from '$lib/editor/viewport';
-
-/** A ToolContext over an in-memory list of shapes, at zoom 1 (screen = image coordinates). */
-function fakeContext(shapes: AnnotationRecord[] = []) {
-	const created: { type: ShapeType; geometry: unknown }[] = [];
-	const updated: { id: string; geometry: unknown }[] = [];
-	const hints: string[] = [];
-	let selectedId: string | null = null;
-	let live: Geometry | null = null;
-	const viewport = new Viewport({ width: 1000, height: 800 }, { width: 1000, height: 800 });
-	const ctx: ToolContext = {
-		viewport,
-		image: { width: 1000, height: 800 },
-		tolerance: (px) => px,
-		shape: (id) => shapes.find((s) => s.id === id),
-		hitTest: () => null,
-		get selectedId() {
-			return selectedId;
-		},
-		select: (id) => (selectedId = id),
-		setLive: (g) => (live = g),
-		create: (type, geometry) => (created.push({ type, geometry }), true),
-		update: (id, geometry) => (updated.push({ id, geometry }), true),
-		hint: (t) => hints.push(t),
-		currentColor: () => '#ff0000',
-		redraw: () => {},
-		setCursor: () => {}
-	};
-	return { ctx, created, updated, hints, live: () => live };
-}
-
-const at = (x: number, y: number, extra: Partial<ToolPointer> = {}): ToolPointer => ({
-	image: { x, y },
-	screen: { x, y },
-	button: 0,
-	alt: false,
-	shift: false,
-	mod: false,
-	...extra
-});
+import { at, fakeContext } from './support/fake-tool-context';
 
 describe('box tool', () => {
 	it('draws by press-drag-release', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ProjectDoc, SCHEMA_VERSION, type AnnotationRecord } from '$lib/model';
+import { CLASS_DEFAULTS, ProjectDoc, SCHEMA_VERSION, type AnnotationRecord } from '$lib/model';
 
 function project(ydoc = new Y.Doc(), actor = { id: 'alice', name: 'Alice' }) {
 	const doc = new ProjectDoc(ydoc, actor);
@@ -110,6 +110,19 @@ describe('migration', () => {
 		expect(p.geometry).toEqual({ points: [1, 2, 30, 2, 30, 40] });
 		expect(doc.annotationsOf('i1').map((a) => a.id)).toEqual(['b', 'p']);
 		expect(doc.readOnlyReason).toBeNull();
+		// v2 → v3: the class gains the sub-annotation fields, keeping its own values.
+		expect(doc.getClass('c1')).toMatchObject({ name: 'car', hotkey: '1', attributes: [], text: false, skeleton: null, maskMode: 'instance' });
+	});
+
+	it('migrates a v2 class without touching one that already has the v3 fields', () => {
+		const old = new Y.Doc();
+		old.getMap('meta').set('schemaVersion', 2);
+		old.getMap('meta').set('settings', { name: 'Old', description: '', createdAt: 1 });
+		old.getMap('classes').set('c1', { id: 'c1', name: 'car', color: '#ff0000', hotkey: null, shapeTypes: ['box'], description: 'd', order: 0 });
+		const doc = project(old);
+		doc.migrate();
+		expect(doc.schemaVersion).toBe(3);
+		expect(doc.getClass('c1')).toEqual({ ...CLASS_DEFAULTS, id: 'c1', name: 'car', color: '#ff0000', hotkey: null, shapeTypes: ['box'], description: 'd', order: 0 });
 	});
 
 	it('keeps a document from a newer app read-only', () => {

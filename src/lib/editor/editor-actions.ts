@@ -1,5 +1,4 @@
-import { SHAPE_TYPES } from '$lib/shapes/registry';
-import { shapeViews } from '$lib/shapes/views';
+import { DRAWABLE_TYPES, shapeViews } from '$lib/shapes/views';
 import { ActionRegistry, type Action } from './actions';
 import type { Editor } from './editor';
 
@@ -9,7 +8,7 @@ const ZOOM_STEP = 1.25;
 export function editorActions(): ActionRegistry<Editor> {
 	const tools: Action<Editor>[] = [
 		{ id: 'tool.select', label: 'Select', keys: ['v'], run: (e) => e.setTool('select') },
-		...SHAPE_TYPES.map((type): Action<Editor> => {
+		...DRAWABLE_TYPES.map((type): Action<Editor> => {
 			const view = shapeViews[type];
 			return { id: `tool.${type}`, label: view.toolLabel, keys: [view.toolKey], run: (e) => e.setTool(type) };
 		})

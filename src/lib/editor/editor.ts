@@ -1,5 +1,5 @@
 import type { Point } from '$lib/geometry';
-import type { AnnotationRecord, DocChange, ProjectDoc } from '$lib/model';
+import type { AnnotationRecord, ClassRecord, DocChange, ProjectDoc } from '$lib/model';
 import { isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
 import { onPageHide } from '$lib/storage/page-hide';
@@ -113,8 +113,11 @@ export class Editor {
 	setTool(id: string): void {
 		this.tool.cancel();
 		if (id === 'select') this.tool = createSelectTool(this.toolContext);
-		else if (isShapeType(id)) this.tool = shapeView(id).createTool(this.toolContext);
-		else return;
+		else {
+			const create = isShapeType(id) ? shapeView(id).createTool : undefined;
+			if (!create) return;
+			this.tool = create(this.toolContext);
+		}
 		this.state.tool = id;
 		this.container.dataset.tool = id;
 		this.setCursor(id === 'select' ? 'default' : 'crosshair');
@@ -193,6 +196,10 @@ export class Editor {
 	/** The colour of the current class: what new shapes will get. */
 	currentColor(): string {
 		return (this.state.classId && this.doc.getClass(this.state.classId)?.color) || FALLBACK_COLOR;
+	}
+
+	currentClass(): ClassRecord | undefined {
+		return this.state.classId ? this.doc.getClass(this.state.classId) : undefined;
 	}
 
 	private refuse(reason: string): false {

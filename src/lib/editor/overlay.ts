@@ -48,7 +48,8 @@ export class Overlay {
 	}
 
 	shape(type: ShapeType, g: Geometry, style: StrokeStyle): void {
-		this.style(shapeView(type).paperPath(this.scope, g), style);
+		const view = shapeView(type);
+		this.style(view.paperPath(this.scope, g), view.open ? { ...style, fillAlpha: 0 } : style);
 	}
 
 	polyline(points: readonly number[], style: StrokeStyle & { closed?: boolean }): void {
@@ -68,7 +69,7 @@ export class Overlay {
 		item.strokeScaling = false;
 	}
 
-	private style(item: paper.Path, s: StrokeStyle): void {
+	private style(item: paper.Item, s: StrokeStyle): void {
 		item.strokeColor = new this.scope.Color(s.color);
 		item.strokeWidth = s.width ?? 2;
 		item.strokeScaling = false;

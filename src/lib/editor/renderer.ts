@@ -22,7 +22,7 @@ export class Renderer implements TileSource {
 	readonly tiles: TileCache;
 	private readonly ctx: CanvasRenderingContext2D;
 	private readonly paths = new Map<string, { geometry: Geometry; path: Path2D }>();
-	private readonly styles = new Map<string, { fill: string; stroke: string }>();
+	private readonly styles = new Map<string, { color: string; fill: string; stroke: string }>();
 	private excluded: string | null = null;
 	private dpr = 1;
 
@@ -74,14 +74,22 @@ export class Renderer implements TileSource {
 		if (id === this.excluded) return;
 		const a = this.store.get(id);
 		if (!a) return;
+		const view = shapeView(a.type);
+		const style = this.style(a.classId);
+		if (view.drawTile) {
+			// The tile cache set lineWidth to one tile pixel in image units.
+			view.drawTile(ctx, a.geometry, { ...style, lineWidth: 1, pxToImage: ctx.lineWidth });
+			return;
+		}
 		let cached = this.paths.get(id);
 		if (cached?.geometry !== a.geometry) {
-			cached = { geometry: a.geometry, path: shapeView(a.type).path2d(a.geometry) };
+			cached = { geometry: a.geometry, path: view.path2d(a.geometry) };
 			this.paths.set(id, cached);
 		}
-		const style = this.style(a.classId);
-		ctx.fillStyle = style.fill;
-		ctx.fill(cached.path);
+		if (!view.open) {
+			ctx.fillStyle = style.fill;
+			ctx.fill(cached.path, view.fillRule ?? 'nonzero');
+		}
 		ctx.strokeStyle = style.stroke;
 		ctx.stroke(cached.path);
 	}
@@ -170,11 +178,11 @@ export class Renderer implements TileSource {
 		}
 	}
 
-	private style(classId: string): { fill: string; stroke: string } {
+	private style(classId: string): { color: string; fill: string; stroke: string } {
 		let s = this.styles.get(classId);
 		if (!s) {
 			const color = this.doc.getClass(classId)?.color ?? '#9aa4b2';
-			s = { fill: withAlpha(color, FILL_ALPHA), stroke: color };
+			s = { color, fill: withAlpha(color, FILL_ALPHA), stroke: color };
 			this.styles.set(classId, s);
 		}
 		return s;

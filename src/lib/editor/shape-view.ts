@@ -6,14 +6,35 @@ import type { Tool, ToolContext } from './tools/tool';
  * The DOM side of one annotation type (its pure side is the ShapeKind in kind.ts): how it is traced
  * into cached tiles, how it appears live on the overlay, and the tool that draws new ones.
  */
+export interface TileStyle {
+	color: string;
+	fill: string;
+	stroke: string;
+	/** Outline width in screen px (a setting). */
+	lineWidth: number;
+	pxToImage: number;
+}
+
 export interface ShapeView<G> {
 	readonly type: ShapeType;
-	/** Toolbar label and the single-letter key that picks the drawing tool. */
+	/** Toolbar label and the single-letter key that picks the drawing tool ('' for kinds without a tool). */
 	readonly toolLabel: string;
 	readonly toolKey: string;
-	/** The outline in image coordinates, for tiles (built once per geometry, reused at every zoom). */
+	/**
+	 * The outline in image coordinates, for tiles (built once per geometry, reused at every zoom).
+	 * Filled with the nonzero rule unless `fillRule` says otherwise (polygons with holes: 'evenodd').
+	 */
 	path2d(g: G): Path2D;
-	/** The outline as a Paper item in image coordinates, for the live overlay. */
-	paperPath(scope: paper.PaperScope, g: G): paper.Path;
-	createTool(ctx: ToolContext): Tool;
+	readonly fillRule?: CanvasFillRule;
+	/** Open shapes (polylines, keypoint skeleton edges) are stroked only, never filled. */
+	readonly open?: boolean;
+	/**
+	 * Draws the shape into a tile instead of filling and stroking `path2d` (pixel masks, skeletons with
+	 * per-point styles). The context is in image coordinates; `pxToImage` is one screen pixel in image units.
+	 */
+	drawTile?(ctx: OffscreenCanvasRenderingContext2D, g: G, style: TileStyle): void;
+	/** The outline as a Paper item in image coordinates, for the live overlay (a Group or Raster where needed). */
+	paperPath(scope: paper.PaperScope, g: G): paper.Item;
+	/** The drawing tool; image-level kinds (tags) have none. */
+	createTool?(ctx: ToolContext): Tool;
 }

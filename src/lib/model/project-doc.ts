@@ -3,15 +3,16 @@ import { shapeKind, isShapeType, type Geometry, type ShapeType } from '$lib/shap
 import { newId } from './ids';
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
-import type {
-	Actor,
-	AnnotationRecord,
-	AttributeValue,
-	ClassRecord,
-	Id,
-	ImageRecord,
-	ImageStatus,
-	ProjectSettings
+import {
+	CLASS_DEFAULTS,
+	type Actor,
+	type AnnotationRecord,
+	type AttributeValue,
+	type ClassRecord,
+	type Id,
+	type ImageRecord,
+	type ImageStatus,
+	type ProjectSettings
 } from './records';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -42,7 +43,14 @@ export interface AnnotationPatch {
 	geometry?: unknown;
 	attributes?: Record<string, AttributeValue>;
 	z?: number;
+	/** Sub-annotations and flags: null removes the field from the record. */
+	text?: string | null;
+	instanceId?: number | null;
+	direction?: { angle: number } | null;
+	locked?: boolean | null;
 }
+
+const OPTIONAL_FIELDS = ['text', 'instanceId', 'direction', 'locked'] as const;
 
 /**
  * Yjs #514: when this replica's value of a map key won over a concurrent value from another replica,
@@ -206,11 +214,10 @@ export class ProjectDoc {
 		const usedKeys = new Set(existing.map((c) => c.hotkey));
 		const freeKey = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].find((k) => !usedKeys.has(k)) ?? null;
 		const record: ClassRecord = {
+			...CLASS_DEFAULTS,
 			id: newId(),
 			color: DEFAULT_CLASS_COLORS[existing.length % DEFAULT_CLASS_COLORS.length],
 			hotkey: freeKey,
-			shapeTypes: [],
-			description: '',
 			order: existing.length ? Math.max(...existing.map((c) => c.order)) + 1 : 0,
 			...input,
 			name
@@ -380,6 +387,11 @@ export class ProjectDoc {
 		}
 		if (patch.attributes !== undefined) next.attributes = patch.attributes;
 		if (patch.z !== undefined) next.z = patch.z;
+		for (const field of OPTIONAL_FIELDS) {
+			const value = patch[field];
+			if (value === null || value === false || value === '') delete next[field];
+			else if (value !== undefined) (next as unknown as Record<string, unknown>)[field] = value;
+		}
 		this.ydoc.transact(() => this.maps.annotations.set(id, next), Origin.edit);
 		return { ok: true, value: next };
 	}

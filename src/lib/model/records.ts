@@ -11,6 +11,34 @@ export interface ProjectSettings {
 	name: string;
 	description: string;
 	createdAt: number;
+	/** Image-level tags: 'single' keeps at most one tag class per image (classification), 'multi' any number. */
+	tagMode?: 'single' | 'multi';
+}
+
+export type AttributeKind = 'text' | 'number' | 'select' | 'multiselect' | 'checkbox';
+
+/** One attribute a class asks for on each of its annotations (CVAT's and V7's per-label attributes). */
+export interface AttributeSpec {
+	/** Stable key of the value in `AnnotationRecord.attributes` (survives renames). */
+	id: Id;
+	name: string;
+	kind: AttributeKind;
+	/** The choices of select and multiselect. */
+	options: string[];
+	/** Range of number attributes (null: open). */
+	min: number | null;
+	max: number | null;
+	/** Value a new annotation starts with (null: none). */
+	default: AttributeValue | null;
+	/** Images with an annotation of this class lacking a value are flagged in the grid. */
+	required: boolean;
+}
+
+/** The template of a skeleton class: named points in a unit box (0…1) and the edges joining them. */
+export interface SkeletonTemplate {
+	points: { name: string; x: number; y: number }[];
+	/** Pairs of point indices. */
+	edges: [number, number][];
 }
 
 export interface ClassRecord {
@@ -25,7 +53,29 @@ export interface ClassRecord {
 	description: string;
 	/** Sort key of the class list. */
 	order: number;
+	/** Attributes asked for on this class's annotations. */
+	attributes: AttributeSpec[];
+	/** Sub-annotations this class's annotations carry besides attributes (V7's sub-annotation types). */
+	text: boolean;
+	instanceId: boolean;
+	direction: boolean;
+	/** The point template of skeleton annotations of this class (null: not a skeleton class). */
+	skeleton: SkeletonTemplate | null;
+	/** Pixel masks: one instance per object, or one semantic layer per class and image. */
+	maskMode: 'instance' | 'semantic';
 }
+
+/** What a new class gets for the fields a caller leaves out (and what v3 gave every older class). */
+export const CLASS_DEFAULTS: Omit<ClassRecord, 'id' | 'name' | 'color' | 'hotkey' | 'order'> = {
+	shapeTypes: [],
+	description: '',
+	attributes: [],
+	text: false,
+	instanceId: false,
+	direction: false,
+	skeleton: null,
+	maskMode: 'instance'
+};
 
 export interface ImageRecord {
 	id: Id;
@@ -48,7 +98,15 @@ export interface AnnotationRecord<T extends ShapeType = ShapeType> {
 	classId: Id;
 	type: T;
 	geometry: Geometry;
+	/** Values of the class's attributes, by `AttributeSpec.id`. */
 	attributes: Record<string, AttributeValue>;
+	/** Sub-annotations, absent when unset (keeps the 100k-annotation document small). */
+	text?: string;
+	instanceId?: number;
+	/** Direction vector: angle in degrees, clockwise from +x in image coordinates (y down). */
+	direction?: { angle: number };
+	/** A locked shape cannot be moved, reshaped or deleted until unlocked (shared with peers). */
+	locked?: boolean;
 	/** Drawing order on its image: higher is on top. */
 	z: number;
 	/** Device user id of the author of the latest change. */

@@ -1,10 +1,11 @@
 import type * as Y from 'yjs';
+import { CLASS_DEFAULTS } from './records';
 
 /**
  * The document's schema version. Bump it with a migration below whenever the meaning or layout of a
  * stored record changes; docs/schema.md describes each version.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The version of a document that holds records but no version marker: the first layout. */
 export const FIRST_SCHEMA_VERSION = 1;
@@ -60,6 +61,19 @@ export const MIGRATIONS: readonly Migration[] = [
 							: a.geometry;
 					annotations.set(a.id, { ...a, geometry, z: a.z ?? z });
 				});
+			}
+		}
+	},
+	{
+		from: 2,
+		to: 3,
+		description:
+			'Classes gain attribute specs, sub-annotation switches (text, instance id, direction), a skeleton template and a mask mode.',
+		migrate({ classes }) {
+			for (const value of classes.values()) {
+				const c = value as Record<string, unknown> & { id: string };
+				const missing = Object.keys(CLASS_DEFAULTS).some((k) => !(k in c));
+				if (missing) classes.set(c.id, { ...CLASS_DEFAULTS, ...c });
 			}
 		}
 	}

@@ -8,8 +8,11 @@ export interface Handle {
 	id: string;
 	x: number;
 	y: number;
-	/** vertex: an existing point; corner/side: box grips; midpoint: drag to insert a vertex. */
-	role: 'vertex' | 'corner' | 'side' | 'midpoint';
+	/**
+	 * vertex: an existing point; corner/side: box grips; midpoint: drag to insert a vertex;
+	 * rotate: turns the shape about its centre (the select tool shows the angle while dragging).
+	 */
+	role: 'vertex' | 'corner' | 'side' | 'midpoint' | 'rotate';
 	cursor: string;
 }
 
@@ -21,6 +24,11 @@ export interface Handle {
 export interface ShapeKind<G> {
 	readonly type: string;
 	readonly label: string;
+	/**
+	 * Image-level kinds (tags) have no place on the image: no tool, no outline, no handles; the editor
+	 * lists them in their own panel.
+	 */
+	readonly imageLevel?: boolean;
 	/** Checks untrusted geometry and returns it clamped to the image, or the reason it is degenerate. */
 	validate(raw: unknown, image: Size): Validation<G>;
 	bounds(g: G): Rect;
@@ -34,6 +42,8 @@ export interface ShapeKind<G> {
 	removeVertex(g: G, handleId: string): G | null;
 	/** Pixel area, for statistics and sanity checks. */
 	area(g: G): number;
+	/** A few words on the geometry for the shape list, e.g. '12 points' or '40×30'. */
+	describe(g: G): string;
 }
 
 export function validationError<G>(reason: string): Validation<G> {

@@ -12,3 +12,6 @@ export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
 export function shapeView(type: ShapeType): ShapeView<Geometry> {
 	return shapeViews[type] as unknown as ShapeView<Geometry>;
 }
+
+/** The types that have a drawing tool, in toolbar order. */
+export const DRAWABLE_TYPES = (Object.keys(shapeViews) as ShapeType[]).filter((t) => shapeViews[t].createTool);

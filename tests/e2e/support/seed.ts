@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import type { Page } from '@playwright/test';
 import { SCHEMA_VERSION } from '../../../src/lib/model/schema';
+import { CLASS_DEFAULTS } from '../../../src/lib/model/records';
 
 export interface SeedOptions {
 	name: string;
@@ -32,7 +33,7 @@ export async function seedProject(page: Page, options: SeedOptions): Promise<str
 		const classes = ydoc.getMap('classes');
 		const classIds = (options.classes ?? []).map((name, n) => {
 			const cid = id('cls', n);
-			classes.set(cid, { id: cid, name, color: ['#e6194b', '#3cb44b', '#4363d8'][n % 3], hotkey: String(n + 1), shapeTypes: [], description: '', order: n });
+			classes.set(cid, { ...CLASS_DEFAULTS, id: cid, name, color: ['#e6194b', '#3cb44b', '#4363d8'][n % 3], hotkey: String(n + 1), order: n });
 			return cid;
 		});
 		const images = ydoc.getMap('images');

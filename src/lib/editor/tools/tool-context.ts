@@ -22,6 +22,7 @@ export function toolContext(editor: Editor): ToolContext {
 		update: (id, geometry) => editor.updateGeometry(id, geometry),
 		hint: (text) => editor.hint(text),
 		currentColor: () => editor.currentColor(),
+		currentClass: () => editor.currentClass(),
 		redraw: () => editor.redrawOverlay(),
 		setCursor: (c) => editor.setCursor(c)
 	};

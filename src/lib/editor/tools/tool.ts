@@ -1,5 +1,5 @@
 import type { Point, Size } from '$lib/geometry';
-import type { AnnotationRecord } from '$lib/model';
+import type { AnnotationRecord, ClassRecord } from '$lib/model';
 import type { Geometry, ShapeType } from '$lib/shapes/registry';
 import type { Overlay } from '../overlay';
 import type { Viewport } from '../viewport';
@@ -32,6 +32,8 @@ export interface ToolContext {
 	hint(text: string): void;
 	/** The colour new shapes get (the current class). */
 	currentColor(): string;
+	/** The class new shapes get (skeleton templates, mask modes live on it). */
+	currentClass(): ClassRecord | undefined;
 	/** Something the tool draws on the overlay changed. */
 	redraw(): void;
 	setCursor(cursor: string): void;

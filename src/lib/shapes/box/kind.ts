@@ -82,5 +82,9 @@ export const boxKind: ShapeKind<BoxGeometry> = {
 
 	area(g) {
 		return g.width * g.height;
+	},
+
+	describe(g) {
+		return `${Math.round(g.width)}×${Math.round(g.height)}`;
 	}
 };

@@ -101,6 +101,10 @@ export const polygonKind: ShapeKind<PolygonGeometry> = {
 
 	area(g) {
 		return Math.abs(signedArea(g.points));
+	},
+
+	describe(g) {
+		return `${g.points.length / 2} points`;
 	}
 };
 

@@ -1,5 +1,5 @@
 import { seededRandom } from '$lib/geometry/random';
-import { Origin, type NewAnnotation } from '$lib/model';
+import { Origin, type ClassRecord, type NewAnnotation } from '$lib/model';
 import { sha256Hex, storeImageBlob } from '$lib/storage/blobs';
 import { createProject, openProject } from '$lib/storage/projects';
 
@@ -19,6 +19,8 @@ export interface SeedParams {
 	shapes: 'polygons' | 'mixed';
 	/** Annotations created per transaction, so per stored update (default 1000). */
 	batch?: number;
+	/** The classes to create (default: car, person, tree with hotkeys 1-3). */
+	classes?: (Partial<Omit<ClassRecord, 'id'>> & { name: string })[];
 }
 
 
@@ -78,8 +80,8 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 	let result: { projectId: string; imageIds: string[] };
 	try {
 		const doc = project.doc;
-		const classes = ['car', 'person', 'tree'].map((name) => {
-			const r = doc.addClass({ name });
+		const classes = (p.classes ?? [{ name: 'car' }, { name: 'person' }, { name: 'tree' }]).map((input) => {
+			const r = doc.addClass(input);
 			if (!r.ok) throw new Error(r.reason);
 			return r.value;
 		});

@@ -1,0 +1,45 @@
+import type { AnnotationRecord, ClassRecord } from '$lib/model';
+import type { Geometry, ShapeType } from '$lib/shapes/registry';
+import type { ToolContext, ToolPointer } from '$lib/editor/tools/tool';
+import { Viewport } from '$lib/editor/viewport';
+
+/** A ToolContext over an in-memory list of shapes, at zoom 1 (screen = image coordinates). */
+export function fakeContext(shapes: AnnotationRecord[] = [], currentClass?: ClassRecord) {
+	const created: { type: ShapeType; geometry: unknown }[] = [];
+	const updated: { id: string; geometry: unknown }[] = [];
+	const hints: string[] = [];
+	let selectedId: string | null = null;
+	let live: Geometry | null = null;
+	const viewport = new Viewport({ width: 1000, height: 800 }, { width: 1000, height: 800 });
+	const ctx: ToolContext = {
+		viewport,
+		image: { width: 1000, height: 800 },
+		tolerance: (px) => px,
+		shape: (id) => shapes.find((s) => s.id === id),
+		hitTest: () => null,
+		get selectedId() {
+			return selectedId;
+		},
+		select: (id) => (selectedId = id),
+		setLive: (g) => (live = g),
+		create: (type, geometry) => (created.push({ type, geometry }), true),
+		update: (id, geometry) => (updated.push({ id, geometry }), true),
+		hint: (t) => hints.push(t),
+		currentColor: () => currentClass?.color ?? '#ff0000',
+		currentClass: () => currentClass,
+		redraw: () => {},
+		setCursor: () => {}
+	};
+	return { ctx, created, updated, hints, live: () => live };
+}
+
+export const at = (x: number, y: number, extra: Partial<ToolPointer> = {}): ToolPointer => ({
+	image: { x, y },
+	screen: { x, y },
+	button: 0,
+	alt: false,
+	shift: false,
+	mod: false,
+	...extra
+});
+
