@@ -1,5 +1,8 @@
 import { boxKind } from './box/kind';
+import { cuboidKind } from './cuboid/kind';
+import { ellipseKind } from './ellipse/kind';
 import { polygonKind } from './polygon/kind';
+import { rotatedBoxKind } from './rotatedBox/kind';
 import type { ShapeKind } from './kind';
 
 /**
@@ -8,7 +11,10 @@ import type { ShapeKind } from './kind';
  */
 export const shapeKinds = {
 	box: boxKind,
-	polygon: polygonKind
+	polygon: polygonKind,
+	rotatedBox: rotatedBoxKind,
+	ellipse: ellipseKind,
+	cuboid: cuboidKind
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own geometry type
 } satisfies Record<string, ShapeKind<any>>;
 

@@ -1,12 +1,18 @@
 import type { ShapeView } from '$lib/editor/shape-view';
 import type { Geometry, GeometryByType, ShapeType } from './registry';
 import { boxView } from './box/view';
+import { cuboidView } from './cuboid/view';
+import { ellipseView } from './ellipse/view';
 import { polygonView } from './polygon/view';
+import { rotatedBoxView } from './rotatedBox/view';
 
 /** The editor side of every annotation type; one line per type, beside registry.ts. */
 export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
 	box: boxView,
-	polygon: polygonView
+	polygon: polygonView,
+	rotatedBox: rotatedBoxView,
+	ellipse: ellipseView,
+	cuboid: cuboidView
 };
 
 export function shapeView(type: ShapeType): ShapeView<Geometry> {

@@ -1,10 +1,12 @@
 import { clamp, clampPointToImage, type Point } from '$lib/geometry';
+import { normalizeAngle } from '$lib/geometry/rotation';
 import type { Handle } from '$lib/shapes/kind';
 import type { AnnotationRecord } from '$lib/model';
 import { shapeKind, type Geometry } from '$lib/shapes/registry';
 import { CLICK_SLOP_PX, screenDistance, type Tool, type ToolContext, type ToolPointer } from './tool';
 
 const HANDLE_PX = 7;
+const ROTATE_SNAP_DEGREES = 15;
 /** Midpoint handles of edges shorter than this (screen px) are hidden: they would cover the vertices. */
 const MIN_EDGE_FOR_MIDPOINT_PX = 24;
 
@@ -18,6 +20,13 @@ type SelectState =
 	| { name: 'idle' }
 	| { name: 'moving'; id: string; start: ToolPointer; original: Geometry; moved: boolean }
 	| { name: 'reshaping'; id: string; handle: Handle; start: ToolPointer; original: Geometry; moved: boolean };
+
+/** Shift while turning: the angle (degrees, which turnable geometries store as `angle`) in 15° steps. */
+function snapAngle(g: Geometry): Geometry {
+	const angle = (g as { angle?: unknown }).angle;
+	if (typeof angle !== 'number') return g;
+	return { ...g, angle: normalizeAngle(Math.round(angle / ROTATE_SNAP_DEGREES) * ROTATE_SNAP_DEGREES) };
+}
 
 export function createSelectTool(ctx: ToolContext): Tool {
 	let state: SelectState = { name: 'idle' };
@@ -116,7 +125,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
 				const dy = clamp(p.image.y - state.start.image.y, -b.minY, ctx.image.height - b.maxY);
 				setLive(kind.translate(state.original, dx, dy));
 			} else {
-				setLive(kind.dragHandle(state.original, state.handle.id, clampPointToImage(p.image, ctx.image)));
+				let next = kind.dragHandle(state.original, state.handle.id, clampPointToImage(p.image, ctx.image));
+				if (state.handle.role === 'rotate') {
+					if (p.shift) next = snapAngle(next);
+					ctx.hint(kind.describe(next)); // the angle while turning
+				}
+				setLive(next);
 			}
 		},
 		up(p) {
@@ -159,7 +173,11 @@ export function createSelectTool(ctx: ToolContext): Tool {
 			const s = selected();
 			if (!s) return;
 			for (const h of shapeKind(s.type).handles(live ?? s.geometry))
-				o.handle(h, { round: h.role === 'midpoint', size: h.role === 'midpoint' ? 6 : 8, active: h.id === hoverHandle?.id });
+				o.handle(h, {
+					round: h.role === 'midpoint' || h.role === 'rotate',
+					size: h.role === 'midpoint' ? 6 : 8,
+					active: h.id === hoverHandle?.id
+				});
 		}
 	};
 }
