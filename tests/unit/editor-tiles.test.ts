@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pixelAligned, TileCache } from '$lib/editor/tile-cache';
+import { pixelAligned, TileCache, TILE_MARGIN_PX } from '$lib/editor/tile-cache';
 import { SpatialIndex } from '$lib/editor/spatial-index';
 import { byDistanceTo, levelForScale, levelScale, tileKey, tileRect, tilesInRect, tileSpan, TILE_SIZE } from '$lib/editor/tiles';
 import { pickLevel } from '$lib/editor/image-pyramid';
@@ -88,8 +88,9 @@ describe('tile cache', () => {
 		cache.invalidate({ minX: 600, minY: 100, maxX: 700, maxY: 130 });
 
 		const dirty = here.filter((t) => t.jobs.length);
+		const M = TILE_MARGIN_PX; // strokes and dots reach past the bounds
 		expect(dirty.map((t) => t.key)).toEqual(['0/1/0']);
-		expect(dirty[0].jobs[0]).toMatchObject({ full: false, rect: { minX: 598, minY: 98, maxX: 702, maxY: 132 } });
+		expect(dirty[0].jobs[0]).toMatchObject({ full: false, rect: { minX: 600 - M, minY: 100 - M, maxX: 700 + M, maxY: 130 + M } });
 		expect(dirty[0].complete).toBe(true); // still shown while the small redraw is pending
 		expect(cache.get({ level: -4, col: 0, row: 0 })).toBeUndefined();
 		expect(cache.get({ level: -4, col: 1, row: 0 })).toBeDefined();
@@ -97,7 +98,7 @@ describe('tile cache', () => {
 		// A second change before the redraw ran joins the same job.
 		cache.invalidate({ minX: 640, minY: 300, maxX: 650, maxY: 310 });
 		expect(dirty[0].jobs).toHaveLength(1);
-		expect(dirty[0].jobs[0].rect).toMatchObject({ minY: 98, maxY: 312 });
+		expect(dirty[0].jobs[0].rect).toMatchObject({ minY: 100 - M, maxY: 310 + M });
 	});
 
 	it('keeps at most its cap of tiles, least recently used out first, never the visible ones', () => {

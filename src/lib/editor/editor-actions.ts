@@ -18,6 +18,7 @@ export function editorActions(): ActionRegistry<Editor> {
 		{ id: 'undo', label: 'Undo', keys: ['mod+z'], run: (e) => e.undo() },
 		{ id: 'redo', label: 'Redo', keys: ['mod+shift+z', 'mod+y'], run: (e) => e.redo() },
 		{ id: 'delete', label: 'Delete shape', keys: ['delete', 'backspace'], run: (e) => e.deleteSelected() },
+		{ id: 'polygon.hole', label: 'Cut a hole', keys: ['h'], run: (e) => e.cutHole() },
 		{ id: 'deselect', label: 'Deselect', keys: ['escape'], run: (e) => e.select(null) },
 		{ id: 'zoom.in', label: 'Zoom in', keys: ['+', '='], run: (e) => e.zoomBy(ZOOM_STEP) },
 		{ id: 'zoom.out', label: 'Zoom out', keys: ['-'], run: (e) => e.zoomBy(1 / ZOOM_STEP) },

@@ -14,6 +14,8 @@ export class EditorState {
 	/** The image and every visible tile are drawn. */
 	ready = $state(false);
 	loadError = $state<string | null>(null);
+	/** Vertices placed within a few screen px of another shape's vertex land exactly on it. */
+	snapToVertices = $state(true);
 
 	private hintTimer: ReturnType<typeof setTimeout> | undefined;
 

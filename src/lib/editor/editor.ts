@@ -2,6 +2,7 @@ import type { Point } from '$lib/geometry';
 import type { AnnotationRecord, ClassRecord, DocChange, ProjectDoc } from '$lib/model';
 import { isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
+import { createPolygonTool } from '$lib/shapes/polygon/view';
 import { onPageHide } from '$lib/storage/page-hide';
 import { keyCombo, type ActionRegistry } from './actions';
 import { editorActions } from './editor-actions';
@@ -24,6 +25,7 @@ const TILE_BUDGET_MS = 5;
 const IDLE_TILE_BUDGET_MS = 11;
 const IDLE_AFTER_MS = 150;
 const HIT_TOLERANCE_PX = 4;
+const SNAP_PX = 8;
 const FALLBACK_COLOR = '#9aa4b2';
 
 /** The editor that last wrote document.body's data-editor-ready (a new one may mount before the old goes). */
@@ -124,6 +126,15 @@ export class Editor {
 		this.redrawOverlay();
 	}
 
+	/** The polygon tool, drawing a ring that becomes a hole of the selected polygon. */
+	cutHole(): void {
+		const sel = this.state.selectedId ? this.store.get(this.state.selectedId) : undefined;
+		if (sel?.type !== 'polygon') return this.hint('Select a polygon first, then press H to cut a hole in it');
+		this.setTool('polygon');
+		this.tool = createPolygonTool(this.toolContext, sel.id);
+		this.hint('Click the corners of the hole inside the polygon and close it on the first point; Escape cancels', 6000);
+	}
+
 	select(id: string | null): void {
 		if (id !== null && !this.store.get(id)) id = null;
 		this.live = null;
@@ -189,8 +200,13 @@ export class Editor {
 		return this.store.hitTest(p, HIT_TOLERANCE_PX / this.viewport.scale);
 	}
 
-	hint(text: string): void {
-		this.state.showHint(text);
+	snap(p: Point, exceptId?: string): Point {
+		if (!this.state.snapToVertices) return p;
+		return this.store.nearestVertex(p, SNAP_PX / this.viewport.scale, exceptId) ?? p;
+	}
+
+	hint(text: string, ms?: number): void {
+		this.state.showHint(text, ms);
 	}
 
 	/** The colour of the current class: what new shapes will get. */
@@ -315,7 +331,10 @@ export class Editor {
 		const o = this.overlay;
 		o.begin(this.viewport);
 		const sel = this.state.selectedId ? this.store.get(this.state.selectedId) : undefined;
-		if (sel) o.shape(sel.type, this.live ?? sel.geometry, { color: this.classColor(sel), fillAlpha: 0.35, width: 2 });
+		if (sel) {
+			const edges = this.doc.getClass(sel.classId)?.skeleton?.edges;
+			o.shape(sel.type, this.live ?? sel.geometry, { color: this.classColor(sel), fillAlpha: 0.35, width: 2, edges });
+		}
 		this.tool.drawOverlay(o);
 		// An empty layer that was already blank needs no clearing: skip Paper's redraw.
 		const wasEmpty = this.overlayEmpty;

@@ -22,7 +22,7 @@ export class Renderer implements TileSource {
 	readonly tiles: TileCache;
 	private readonly ctx: CanvasRenderingContext2D;
 	private readonly paths = new Map<string, { geometry: Geometry; path: Path2D }>();
-	private readonly styles = new Map<string, { color: string; fill: string; stroke: string }>();
+	private readonly styles = new Map<string, { color: string; fill: string; stroke: string; edges?: [number, number][] }>();
 	private excluded: string | null = null;
 	private dpr = 1;
 
@@ -178,11 +178,12 @@ export class Renderer implements TileSource {
 		}
 	}
 
-	private style(classId: string): { color: string; fill: string; stroke: string } {
+	private style(classId: string): { color: string; fill: string; stroke: string; edges?: [number, number][] } {
 		let s = this.styles.get(classId);
 		if (!s) {
-			const color = this.doc.getClass(classId)?.color ?? '#9aa4b2';
-			s = { color, fill: withAlpha(color, FILL_ALPHA), stroke: color };
+			const cls = this.doc.getClass(classId);
+			const color = cls?.color ?? '#9aa4b2';
+			s = { color, fill: withAlpha(color, FILL_ALPHA), stroke: color, edges: cls?.skeleton?.edges };
 			this.styles.set(classId, s);
 		}
 		return s;

@@ -64,6 +64,25 @@ export class ShapeStore {
 		return null;
 	}
 
+	/** The vertex (or box corner) of a shape other than `exceptId` nearest to p within tolerance, or null. */
+	nearestVertex(p: Point, tolerance: number, exceptId?: string): Point | null {
+		let best: Point | null = null;
+		let bestD = tolerance;
+		for (const c of this.index.candidatesAt(p.x, p.y, tolerance)) {
+			const a = c.id === exceptId ? undefined : this.records.get(c.id);
+			if (!a) continue;
+			for (const h of shapeKind(a.type).handles(a.geometry)) {
+				if (h.role !== 'vertex' && h.role !== 'corner') continue;
+				const d = Math.hypot(h.x - p.x, h.y - p.y);
+				if (d <= bestD) {
+					best = { x: h.x, y: h.y };
+					bestD = d;
+				}
+			}
+		}
+		return best;
+	}
+
 	/** Bounds of a shape grown by a margin (strokes and handles reach past the geometry). */
 	paddedBounds(id: string, margin: number): Rect | undefined {
 		const b = this.bounds(id);

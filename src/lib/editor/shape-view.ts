@@ -13,6 +13,8 @@ export interface TileStyle {
 	/** Outline width in screen px (a setting). */
 	lineWidth: number;
 	pxToImage: number;
+	/** The class's skeleton edges (pairs of point indices), for skeletons. */
+	edges?: readonly (readonly [number, number])[];
 }
 
 export interface ShapeView<G> {
@@ -34,7 +36,12 @@ export interface ShapeView<G> {
 	 */
 	drawTile?(ctx: OffscreenCanvasRenderingContext2D, g: G, style: TileStyle): void;
 	/** The outline as a Paper item in image coordinates, for the live overlay (a Group or Raster where needed). */
-	paperPath(scope: paper.PaperScope, g: G): paper.Item;
+	paperPath(scope: paper.PaperScope, g: G, edges?: TileStyle['edges']): paper.Item;
+	/**
+	 * A key pressed while the select tool hovers handle `handleId` of this selected shape: the edited
+	 * geometry, or null when the key means nothing here (e.g. O cycles a skeleton point's visibility).
+	 */
+	handleKey?(key: string, g: G, handleId: string): G | null;
 	/** The drawing tool; image-level kinds (tags) have none. */
 	createTool?(ctx: ToolContext): Tool;
 }

@@ -4,6 +4,8 @@ import { levelScale, TILE_SIZE, tileKey, tileRect, type TileCoord } from './tile
 
 /** Stroke width of cached shapes in tile (≈ screen) px: 1 px strokes take Skia's hairline path, ~4x cheaper. */
 export const TILE_STROKE_PX = 1;
+/** How far (tile px) drawings reach past a shape's bounds: strokes, and the dots of keypoints and skeletons. */
+export const TILE_MARGIN_PX = 6;
 /** Most shapes drawn between two reads of the time (and of a pixel, which forces rasterization). */
 const MAX_BATCH = 48;
 
@@ -82,7 +84,7 @@ export class TileCache {
 	invalidate(rect: Rect): void {
 		for (const [key, tile] of this.tiles) {
 			const s = levelScale(tile.coord.level);
-			const grown = inflateRect(rect, (TILE_STROKE_PX + 1) / s);
+			const grown = inflateRect(rect, TILE_MARGIN_PX / s);
 			if (!rectsIntersect(grown, tile.rect)) continue;
 			if (tile.coord.level !== this.level) {
 				this.tiles.delete(key);
@@ -116,7 +118,7 @@ export class TileCache {
 	private run(tile: Tile, job: Job, deadline: number): boolean {
 		const s = levelScale(tile.coord.level);
 		if (job.ids === null) {
-			const margin = (TILE_STROKE_PX + 1) / s;
+			const margin = TILE_MARGIN_PX / s;
 			job.ids = this.source.index.search(inflateRect(job.rect, margin)).map((e) => e.id);
 			if (!tile.canvas && !job.ids.length) return true;
 			const ctx = this.context(tile);

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { shapeKind, isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { newId } from './ids';
+import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
 import {
@@ -336,6 +337,8 @@ export class ProjectDoc {
 				return { ok: false, reason: `Class “${cls.name}” cannot be drawn as ${shapeKind(input.type).label.toLowerCase()}` };
 			const checked = shapeKind(input.type).validate(input.geometry, image);
 			if (!checked.ok) return checked;
+			const misfit = input.type === 'skeleton' && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
+			if (misfit) return { ok: false, reason: misfit };
 			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
 			topZ.set(image.id, z);
 			return {
@@ -384,6 +387,10 @@ export class ProjectDoc {
 			const checked = shapeKind(current.type).validate(patch.geometry, image);
 			if (!checked.ok) return checked;
 			next.geometry = checked.geometry;
+		}
+		if (current.type === 'skeleton' && (patch.geometry !== undefined || patch.classId !== undefined)) {
+			const misfit = skeletonMismatch(next.geometry as SkeletonGeometry, this.getClass(next.classId)?.skeleton);
+			if (misfit) return { ok: false, reason: misfit };
 		}
 		if (patch.attributes !== undefined) next.attributes = patch.attributes;
 		if (patch.z !== undefined) next.z = patch.z;

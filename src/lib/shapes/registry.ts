@@ -3,6 +3,9 @@ import { cuboidKind } from './cuboid/kind';
 import { ellipseKind } from './ellipse/kind';
 import { polygonKind } from './polygon/kind';
 import { rotatedBoxKind } from './rotatedBox/kind';
+import { polylineKind } from './polyline/kind';
+import { keypointKind } from './keypoint/kind';
+import { skeletonKind } from './skeleton/kind';
 import type { ShapeKind } from './kind';
 
 /**
@@ -14,7 +17,10 @@ export const shapeKinds = {
 	polygon: polygonKind,
 	rotatedBox: rotatedBoxKind,
 	ellipse: ellipseKind,
-	cuboid: cuboidKind
+	cuboid: cuboidKind,
+	polyline: polylineKind,
+	keypoint: keypointKind,
+	skeleton: skeletonKind
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own geometry type
 } satisfies Record<string, ShapeKind<any>>;
 

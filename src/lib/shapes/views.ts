@@ -5,6 +5,9 @@ import { cuboidView } from './cuboid/view';
 import { ellipseView } from './ellipse/view';
 import { polygonView } from './polygon/view';
 import { rotatedBoxView } from './rotatedBox/view';
+import { polylineView } from './polyline/view';
+import { keypointView } from './keypoint/view';
+import { skeletonView } from './skeleton/view';
 
 /** The editor side of every annotation type; one line per type, beside registry.ts. */
 export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
@@ -12,7 +15,10 @@ export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
 	polygon: polygonView,
 	rotatedBox: rotatedBoxView,
 	ellipse: ellipseView,
-	cuboid: cuboidView
+	cuboid: cuboidView,
+	polyline: polylineView,
+	keypoint: keypointView,
+	skeleton: skeletonView
 };
 
 export function shapeView(type: ShapeType): ShapeView<Geometry> {

@@ -4,7 +4,11 @@ import type { ToolContext, ToolPointer } from '$lib/editor/tools/tool';
 import { Viewport } from '$lib/editor/viewport';
 
 /** A ToolContext over an in-memory list of shapes, at zoom 1 (screen = image coordinates). */
-export function fakeContext(shapes: AnnotationRecord[] = [], currentClass?: ClassRecord) {
+export function fakeContext(
+	shapes: AnnotationRecord[] = [],
+	currentClass?: ClassRecord,
+	options: { snap?: ToolContext['snap'] } = {}
+) {
 	const created: { type: ShapeType; geometry: unknown }[] = [];
 	const updated: { id: string; geometry: unknown }[] = [];
 	const hints: string[] = [];
@@ -17,6 +21,7 @@ export function fakeContext(shapes: AnnotationRecord[] = [], currentClass?: Clas
 		tolerance: (px) => px,
 		shape: (id) => shapes.find((s) => s.id === id),
 		hitTest: () => null,
+		snap: options.snap ?? ((p) => p),
 		get selectedId() {
 			return selectedId;
 		},

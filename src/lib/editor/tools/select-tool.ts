@@ -3,6 +3,7 @@ import { normalizeAngle } from '$lib/geometry/rotation';
 import type { Handle } from '$lib/shapes/kind';
 import type { AnnotationRecord } from '$lib/model';
 import { shapeKind, type Geometry } from '$lib/shapes/registry';
+import { shapeView } from '$lib/shapes/views';
 import { CLICK_SLOP_PX, screenDistance, type Tool, type ToolContext, type ToolPointer } from './tool';
 
 const HANDLE_PX = 7;
@@ -38,10 +39,20 @@ export function createSelectTool(ctx: ToolContext): Tool {
 	function handlesOf(type: AnnotationRecord['type'], g: Geometry): Handle[] {
 		const all = shapeKind(type).handles(g);
 		const minEdge = ctx.tolerance(MIN_EDGE_FOR_MIDPOINT_PX);
-		const vertices = all.filter((h) => h.role === 'vertex');
+		// Vertices by ring: 'v:i' is the outer ring, 'h0:v:i' a polygon's first hole, and so on.
+		const rings = new Map<string, Handle[]>();
+		for (const h of all) {
+			if (h.role !== 'vertex') continue;
+			const key = h.id.slice(0, h.id.lastIndexOf('v:'));
+			const ring = rings.get(key);
+			if (ring) ring.push(h);
+			else rings.set(key, [h]);
+		}
 		return all.filter((h) => {
 			if (h.role !== 'midpoint') return true;
-			const i = Number(h.id.slice(2));
+			const cut = h.id.lastIndexOf('m:');
+			const vertices = rings.get(h.id.slice(0, cut)) ?? [];
+			const i = Number(h.id.slice(cut + 2));
 			const a = vertices[i],
 				b = vertices[(i + 1) % vertices.length];
 			return !a || !b || Math.hypot(a.x - b.x, a.y - b.y) >= minEdge;
@@ -144,6 +155,14 @@ export function createSelectTool(ctx: ToolContext): Tool {
 			if (state.name !== 'idle') {
 				if (key !== 'escape') return false;
 				this.cancel();
+				return true;
+			}
+			// The hovered handle's shape may give the key a meaning (O: a skeleton point's visibility).
+			const s = hoverHandle ? selected() : null;
+			const edited = s && hoverHandle ? shapeView(s.type).handleKey?.(key, s.geometry, hoverHandle.id) : null;
+			if (s && edited) {
+				ctx.update(s.id, edited);
+				ctx.redraw();
 				return true;
 			}
 			if ((key === 'delete' || key === 'backspace') && hoverHandle?.role === 'vertex' && ctx.selectedId) {

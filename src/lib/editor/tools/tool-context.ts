@@ -13,6 +13,7 @@ export function toolContext(editor: Editor): ToolContext {
 		tolerance: (px) => px / editor.viewport.scale,
 		shape: (id) => editor.store.get(id),
 		hitTest: (p) => editor.hitTest(p),
+		snap: (p, exceptId) => editor.snap(p, exceptId),
 		get selectedId() {
 			return editor.selectedId;
 		},

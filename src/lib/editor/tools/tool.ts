@@ -21,6 +21,11 @@ export interface ToolContext {
 	/** Image pixels spanned by `px` screen pixels at the current zoom. */
 	tolerance(px: number): number;
 	shape(id: string): AnnotationRecord | undefined;
+	/**
+	 * p moved exactly onto the nearest vertex of another shape within a few screen px (shared borders),
+	 * or p itself; `exceptId` is a shape whose own vertices do not count. Off when the user turns it off.
+	 */
+	snap(p: Point, exceptId?: string): Point;
 	/** Topmost shape at p, or null. */
 	hitTest(p: Point): AnnotationRecord | null;
 	readonly selectedId: string | null;

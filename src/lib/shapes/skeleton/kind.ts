@@ -1,0 +1,123 @@
+import { boundsOfFlat, clamp, isFiniteNumber, rectContainsPoint, type Rect } from '$lib/geometry';
+import { validationError, type Handle, type ShapeKind } from '../kind';
+
+/**
+ * A skeleton class's template (the same shape as ClassRecord.skeleton): named points in a unit box
+ * (0…1) and the edges joining them, as pairs of point indices.
+ */
+export interface SkeletonTemplate {
+	points: { name: string; x: number; y: number }[];
+	edges: [number, number][];
+}
+
+/** COCO's keypoint visibility flags. */
+export const NOT_LABELED = 0;
+/** Labeled where it would be, but hidden behind something. */
+export const OCCLUDED = 1;
+export const VISIBLE = 2;
+
+/**
+ * One instance of its class's template: x, y per template point (flat, in template order) and a COCO
+ * visibility flag per point. Not-labeled points keep a position so that labelling them again is a drag.
+ */
+export interface SkeletonGeometry {
+	points: number[];
+	visibility: number[];
+}
+
+function labeledPoints(g: SkeletonGeometry): number[] {
+	const out: number[] = [];
+	for (let i = 0; i < g.visibility.length; i++) if (g.visibility[i] !== NOT_LABELED) out.push(g.points[i * 2], g.points[i * 2 + 1]);
+	return out;
+}
+
+function index(handleId: string): number {
+	return Number(handleId.slice(2));
+}
+
+/** The class's template scaled into a box; every point visible. */
+export function placeTemplate(template: SkeletonTemplate, box: { x: number; y: number; width: number; height: number }): SkeletonGeometry {
+	return {
+		points: template.points.flatMap((p) => [box.x + p.x * box.width, box.y + p.y * box.height]),
+		visibility: template.points.map(() => VISIBLE)
+	};
+}
+
+/** visible → occluded → not labeled → visible, for point i. */
+export function cycleVisibility(g: SkeletonGeometry, i: number): SkeletonGeometry {
+	const v = g.visibility[i];
+	const next = v === VISIBLE ? OCCLUDED : v === OCCLUDED ? NOT_LABELED : VISIBLE;
+	return { points: g.points, visibility: g.visibility.map((x, k) => (k === i ? next : x)) };
+}
+
+/** Why this skeleton does not fit its class's template, or null when it does. */
+export function skeletonMismatch(g: SkeletonGeometry, template: SkeletonTemplate | null | undefined): string | null {
+	if (!template) return 'This class has no skeleton template: add one in the class editor';
+	const n = g.visibility.length;
+	if (n !== template.points.length)
+		return `This skeleton has ${n} points but its class’s template has ${template.points.length}`;
+	return null;
+}
+
+export const skeletonKind: ShapeKind<SkeletonGeometry> = {
+	type: 'skeleton',
+	label: 'Skeleton',
+
+	validate(raw, image) {
+		const g = raw as Partial<SkeletonGeometry> | null;
+		if (!g || typeof g !== 'object' || !Array.isArray(g.points) || !Array.isArray(g.visibility))
+			return validationError('Skeleton points are missing');
+		const n = g.visibility.length;
+		if (g.points.length !== n * 2 || !g.points.every(isFiniteNumber))
+			return validationError('A skeleton needs one x, y pair of numbers per point');
+		if (!g.visibility.every((v) => v === NOT_LABELED || v === OCCLUDED || v === VISIBLE))
+			return validationError('Skeleton point visibility must be 0 (not labeled), 1 (occluded) or 2 (visible)');
+		if (!g.visibility.some((v) => v !== NOT_LABELED)) return validationError('A skeleton needs at least one labeled point');
+		const points = g.points.map((v, i) => clamp(v, 0, i % 2 === 0 ? image.width : image.height));
+		return { ok: true, geometry: { points, visibility: g.visibility.slice() } };
+	},
+
+	/** The box of its labeled points (what is drawn). */
+	bounds(g): Rect {
+		return boundsOfFlat(labeledPoints(g));
+	},
+
+	/** Anywhere in the box of its labeled points, as a person's skeleton is picked in other tools. */
+	hitTest(g, p, tolerance) {
+		return rectContainsPoint(boundsOfFlat(labeledPoints(g)), p, tolerance);
+	},
+
+	translate(g, dx, dy) {
+		return { points: g.points.map((v, i) => v + (i % 2 === 0 ? dx : dy)), visibility: g.visibility };
+	},
+
+	/** Every point, labeled or not, is a handle 'v:i': a not-labeled one can be dragged and labeled again. */
+	handles(g) {
+		return g.visibility.map((_, i): Handle => ({ id: `v:${i}`, x: g.points[i * 2], y: g.points[i * 2 + 1], role: 'vertex', cursor: 'move' }));
+	},
+
+	dragHandle(g, handleId, p) {
+		const i = index(handleId);
+		const points = g.points.slice();
+		points[i * 2] = p.x;
+		points[i * 2 + 1] = p.y;
+		return { points, visibility: g.visibility };
+	},
+
+	/** The point count is the template's: removing a point marks it not labeled. */
+	removeVertex(g, handleId) {
+		const i = index(handleId);
+		if (!handleId.startsWith('v:') || !(i < g.visibility.length)) return null;
+		return { points: g.points, visibility: g.visibility.map((v, k) => (k === i ? NOT_LABELED : v)) };
+	},
+
+	area(g) {
+		const b = boundsOfFlat(labeledPoints(g));
+		return (b.maxX - b.minX) * (b.maxY - b.minY);
+	},
+
+	describe(g) {
+		const labeled = g.visibility.filter((v) => v !== NOT_LABELED).length;
+		return `${labeled}/${g.visibility.length} points`;
+	}
+};
