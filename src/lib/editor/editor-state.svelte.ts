@@ -1,3 +1,5 @@
+import type { MaskToolOptions } from './tools/tool';
+
 /**
  * What the editor's Svelte UI shows, kept up to date by the (non-reactive) editor core.
  * The UI reads it and calls the editor's methods; it never writes it.
@@ -16,6 +18,9 @@ export class EditorState {
 	loadError = $state<string | null>(null);
 	/** Vertices placed within a few screen px of another shape's vertex land exactly on it. */
 	snapToVertices = $state(true);
+	/** Mask brush diameter in image px, and what the mask tool does (see MaskToolOptions). */
+	brushSize = $state(20);
+	maskTool = $state<MaskToolOptions['maskTool']>('brush');
 
 	private hintTimer: ReturnType<typeof setTimeout> | undefined;
 

@@ -13,7 +13,7 @@ import { Overlay } from './overlay';
 import { Renderer } from './renderer';
 import { ShapeStore } from './shape-store';
 import { createSelectTool } from './tools/select-tool';
-import type { Tool, ToolContext } from './tools/tool';
+import type { MaskToolOptions, Tool, ToolContext } from './tools/tool';
 import { toolContext } from './tools/tool-context';
 import { Viewport } from './viewport';
 
@@ -193,6 +193,18 @@ export class Editor {
 	/** Shows the selected shape with this geometry while a gesture is in progress (null: the stored one). */
 	setLive(geometry: Geometry | null): void {
 		this.live = geometry;
+		this.redrawOverlay();
+	}
+
+	get maskOptions(): Readonly<MaskToolOptions> {
+		return this.state;
+	}
+
+	/** Brush size (clamped to 1-500 image px, whole pixels) and mode of the mask tool. */
+	setMaskOptions(patch: Partial<MaskToolOptions>): void {
+		if (patch.brushSize !== undefined && Number.isFinite(patch.brushSize))
+			this.state.brushSize = Math.min(500, Math.max(1, Math.round(patch.brushSize)));
+		if (patch.maskTool) this.state.maskTool = patch.maskTool;
 		this.redrawOverlay();
 	}
 

@@ -51,7 +51,7 @@ export class Overlay {
 
 	shape(type: ShapeType, g: Geometry, style: StrokeStyle): void {
 		const view = shapeView(type);
-		this.style(view.paperPath(this.scope, g, style.edges), view.open ? { ...style, fillAlpha: 0 } : style);
+		this.style(view.paperPath(this.scope, g, { color: style.color, edges: style.edges }), view.open ? { ...style, fillAlpha: 0 } : style);
 	}
 
 	polyline(points: readonly number[], style: StrokeStyle & { closed?: boolean }): void {

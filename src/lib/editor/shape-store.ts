@@ -33,6 +33,10 @@ export class ShapeStore {
 		return this.records.get(id);
 	}
 
+	all(): AnnotationRecord[] {
+		return [...this.records.values()];
+	}
+
 	bounds(id: string): Rect | undefined {
 		return this.index.get(id);
 	}

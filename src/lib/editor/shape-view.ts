@@ -35,8 +35,11 @@ export interface ShapeView<G> {
 	 * per-point styles). The context is in image coordinates; `pxToImage` is one screen pixel in image units.
 	 */
 	drawTile?(ctx: OffscreenCanvasRenderingContext2D, g: G, style: TileStyle): void;
-	/** The outline as a Paper item in image coordinates, for the live overlay (a Group or Raster where needed). */
-	paperPath(scope: paper.PaperScope, g: G, edges?: TileStyle['edges']): paper.Item;
+	/**
+	 * The outline as a Paper item in image coordinates, for the live overlay (a Group or Raster where
+	 * needed; a Raster has no stroke or fill to style, so it gets the colour here; a skeleton its class's edges).
+	 */
+	paperPath(scope: paper.PaperScope, g: G, style?: { color?: string; edges?: TileStyle['edges'] }): paper.Item;
 	/**
 	 * A key pressed while the select tool hovers handle `handleId` of this selected shape: the edited
 	 * geometry, or null when the key means nothing here (e.g. O cycles a skeleton point's visibility).

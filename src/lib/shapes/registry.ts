@@ -6,6 +6,7 @@ import { rotatedBoxKind } from './rotatedBox/kind';
 import { polylineKind } from './polyline/kind';
 import { keypointKind } from './keypoint/kind';
 import { skeletonKind } from './skeleton/kind';
+import { maskKind } from './mask/kind';
 import type { ShapeKind } from './kind';
 
 /**
@@ -20,7 +21,8 @@ export const shapeKinds = {
 	cuboid: cuboidKind,
 	polyline: polylineKind,
 	keypoint: keypointKind,
-	skeleton: skeletonKind
+	skeleton: skeletonKind,
+	mask: maskKind
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own geometry type
 } satisfies Record<string, ShapeKind<any>>;
 

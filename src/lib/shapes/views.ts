@@ -8,6 +8,7 @@ import { rotatedBoxView } from './rotatedBox/view';
 import { polylineView } from './polyline/view';
 import { keypointView } from './keypoint/view';
 import { skeletonView } from './skeleton/view';
+import { maskView } from './mask/view';
 
 /** The editor side of every annotation type; one line per type, beside registry.ts. */
 export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
@@ -18,7 +19,8 @@ export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
 	cuboid: cuboidView,
 	polyline: polylineView,
 	keypoint: keypointView,
-	skeleton: skeletonView
+	skeleton: skeletonView,
+	mask: maskView
 };
 
 export function shapeView(type: ShapeType): ShapeView<Geometry> {

@@ -1,6 +1,6 @@
 import type { AnnotationRecord, ClassRecord } from '$lib/model';
 import type { Geometry, ShapeType } from '$lib/shapes/registry';
-import type { ToolContext, ToolPointer } from '$lib/editor/tools/tool';
+import type { MaskToolOptions, ToolContext, ToolPointer } from '$lib/editor/tools/tool';
 import { Viewport } from '$lib/editor/viewport';
 
 /** A ToolContext over an in-memory list of shapes, at zoom 1 (screen = image coordinates). */
@@ -14,6 +14,7 @@ export function fakeContext(
 	const hints: string[] = [];
 	let selectedId: string | null = null;
 	let live: Geometry | null = null;
+	const maskOptions: MaskToolOptions = { brushSize: 20, maskTool: 'brush' };
 	const viewport = new Viewport({ width: 1000, height: 800 }, { width: 1000, height: 800 });
 	const ctx: ToolContext = {
 		viewport,
@@ -33,9 +34,12 @@ export function fakeContext(
 		currentColor: () => currentClass?.color ?? '#ff0000',
 		currentClass: () => currentClass,
 		redraw: () => {},
-		setCursor: () => {}
+		setCursor: () => {},
+		annotations: () => shapes,
+		maskOptions,
+		setMaskOptions: (patch) => Object.assign(maskOptions, patch)
 	};
-	return { ctx, created, updated, hints, live: () => live };
+	return { ctx, created, updated, hints, live: () => live, maskOptions };
 }
 
 export const at = (x: number, y: number, extra: Partial<ToolPointer> = {}): ToolPointer => ({

@@ -25,6 +25,11 @@ export function toolContext(editor: Editor): ToolContext {
 		currentColor: () => editor.currentColor(),
 		currentClass: () => editor.currentClass(),
 		redraw: () => editor.redrawOverlay(),
-		setCursor: (c) => editor.setCursor(c)
+		setCursor: (c) => editor.setCursor(c),
+		annotations: () => editor.store.all(),
+		get maskOptions() {
+			return editor.maskOptions;
+		},
+		setMaskOptions: (patch) => editor.setMaskOptions(patch)
 	};
 }

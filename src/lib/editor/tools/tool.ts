@@ -14,6 +14,12 @@ export interface ToolPointer {
 	mod: boolean;
 }
 
+/** The mask tool's options, shown in its toolbar: brush diameter in image px, and what a gesture does. */
+export interface MaskToolOptions {
+	brushSize: number;
+	maskTool: 'brush' | 'eraser' | 'fill';
+}
+
 /** What the editor lends a tool: it never touches the document or the DOM directly. */
 export interface ToolContext {
 	readonly viewport: Viewport;
@@ -42,6 +48,10 @@ export interface ToolContext {
 	/** Something the tool draws on the overlay changed. */
 	redraw(): void;
 	setCursor(cursor: string): void;
+	/** The shapes of this image (semantic masks look up their class's mask). */
+	annotations(): AnnotationRecord[];
+	readonly maskOptions: Readonly<MaskToolOptions>;
+	setMaskOptions(patch: Partial<MaskToolOptions>): void;
 }
 
 /**

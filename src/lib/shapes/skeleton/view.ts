@@ -129,7 +129,8 @@ export const skeletonView: ShapeView<SkeletonGeometry> = {
 			ctx.globalAlpha = 1;
 		}
 	},
-	paperPath(scope: paper.PaperScope, g, edges) {
+	paperPath(scope: paper.PaperScope, g, style) {
+		const edges = style?.edges;
 		const pts = g.points;
 		const children: paper.Item[] = drawnEdges(g, edges).map(
 			([a, b]) => new scope.Path.Line({ from: [pts[a * 2], pts[a * 2 + 1]], to: [pts[b * 2], pts[b * 2 + 1]] })
