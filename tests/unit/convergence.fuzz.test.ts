@@ -406,8 +406,8 @@ function runFuzz(seed: number, options: FuzzOptions = {}): FuzzResult {
 		const classes = doc.classes();
 		const annotations = [...doc.allAnnotations()];
 		const someAnnotation = annotations.length ? pick(rand, annotations) : undefined;
-		if (!images.length) {
-			transientlyMissing++; // see below: every image record replaced by updates still waiting
+		if (!images.length || !classes.length) {
+			transientlyMissing++; // see below: every image (or class) record replaced by updates still waiting
 			net.tick();
 			continue;
 		}

@@ -22,8 +22,8 @@ describe('project summary', () => {
 		expect(summary).toMatchObject({ projectId: 'p1', name: 'Harbour' });
 		expect(summary.classes.map((c) => c.name)).toEqual(['boat', 'buoy']);
 		expect(summary.images).toEqual([
-			{ id: a.id, name: 'a.jpg', hash: 'ha', width: 100, height: 80, status: 'in_progress', annotationCount: 3, classIds: [boat.value.id, buoy.value.id] },
-			{ id: b.id, name: 'b.jpg', hash: 'hb', width: 100, height: 80, status: 'done', annotationCount: 0, classIds: [] }
+			{ id: a.id, name: 'a.jpg', hash: 'ha', width: 100, height: 80, status: 'in_progress', annotationCount: 3, classIds: [boat.value.id, buoy.value.id], missingRequired: 0 },
+			{ id: b.id, name: 'b.jpg', hash: 'hb', width: 100, height: 80, status: 'done', annotationCount: 0, classIds: [], missingRequired: 0 }
 		]);
 	});
 });

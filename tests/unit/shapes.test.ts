@@ -71,7 +71,7 @@ describe('polygon', () => {
 describe('registry', () => {
 	it('knows every type by its stored name', () => {
 		expect([...SHAPE_TYPES].sort()).toEqual(
-			['box', 'cuboid', 'ellipse', 'keypoint', 'mask', 'polygon', 'polyline', 'rotatedBox', 'skeleton'].sort()
+			['box', 'cuboid', 'ellipse', 'keypoint', 'mask', 'polygon', 'polyline', 'rotatedBox', 'skeleton', 'tag'].sort()
 		);
 		for (const t of SHAPE_TYPES) expect(shapeKind(t).type).toBe(t);
 		expect(isShapeType('toString')).toBe(false);

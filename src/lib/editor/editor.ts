@@ -1,10 +1,11 @@
 import type { Point } from '$lib/geometry';
-import type { AnnotationRecord, ClassRecord, DocChange, ProjectDoc } from '$lib/model';
+import type { AnnotationPatch, AnnotationRecord, ClassRecord, DocChange, ProjectDoc } from '$lib/model';
 import { isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
 import { createPolygonTool } from '$lib/shapes/polygon/view';
 import { onPageHide } from '$lib/storage/page-hide';
 import { keyCombo, type ActionRegistry } from './actions';
+import { directionArrow, overlayDirectionArrow } from './direction-arrow';
 import { editorActions } from './editor-actions';
 import type { EditorState } from './editor-state.svelte';
 import { ImagePyramid } from './image-pyramid';
@@ -237,7 +238,30 @@ export class Editor {
 
 	pickClassByHotkey(key: string): void {
 		const cls = this.doc.classes().find((c) => c.hotkey === key);
-		if (cls) this.setClass(cls.id);
+		// A class that is only an image tag has nothing to draw: its hotkey toggles the tag.
+		if (cls?.shapeTypes.length === 1 && cls.shapeTypes[0] === 'tag') this.toggleTag(cls.id);
+		else if (cls) this.setClass(cls.id);
+	}
+
+	/** Puts this class's tag on the image, or takes it off (single tag mode: it replaces the other tag). */
+	toggleTag(classId: string): boolean {
+		const on = !this.doc.annotationsOf(this.options.imageId).some((a) => a.type === 'tag' && a.classId === classId);
+		const r = this.doc.setTag(this.options.imageId, classId, on);
+		return r.ok || this.refuse(r.reason);
+	}
+
+	/** Writes attributes or sub-annotations of a shape (the inspector); false with a hint when refused. */
+	updateAnnotation(id: string, patch: AnnotationPatch): boolean {
+		if (this.doc.readOnlyReason) return this.refuse(this.doc.readOnlyReason);
+		const r = this.doc.updateAnnotation(id, patch);
+		return r.ok || this.refuse(r.reason);
+	}
+
+	/** The smallest instance id above every one on this image. */
+	nextInstanceId(): number {
+		let top = 0;
+		for (const a of this.doc.annotationsOf(this.options.imageId)) top = Math.max(top, a.instanceId ?? 0);
+		return top + 1;
 	}
 
 	undo(): void {
@@ -347,6 +371,8 @@ export class Editor {
 			const edges = this.doc.getClass(sel.classId)?.skeleton?.edges;
 			o.shape(sel.type, this.live ?? sel.geometry, { color: this.classColor(sel), fillAlpha: 0.35, width: 2, edges });
 		}
+		const arrow = sel && directionArrow({ ...sel, geometry: this.live ?? sel.geometry }, this.doc.getClass(sel.classId));
+		if (arrow) overlayDirectionArrow(o, arrow, this.classColor(sel!));
 		this.tool.drawOverlay(o);
 		// An empty layer that was already blank needs no clearing: skip Paper's redraw.
 		const wasEmpty = this.overlayEmpty;

@@ -2,6 +2,7 @@ import { intersectRects, unionRect, type Rect } from '$lib/geometry';
 import type { ProjectDoc } from '$lib/model';
 import type { Geometry } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
+import { directionArrow, drawDirectionArrow } from './direction-arrow';
 import type { ImagePyramid } from './image-pyramid';
 import type { ShapeStore } from './shape-store';
 import { TileCache, type Tile, type TileSource } from './tile-cache';
@@ -79,6 +80,7 @@ export class Renderer implements TileSource {
 		if (view.drawTile) {
 			// The tile cache set lineWidth to one tile pixel in image units.
 			view.drawTile(ctx, a.geometry, { ...style, lineWidth: 1, pxToImage: ctx.lineWidth });
+			this.drawArrow(ctx, id);
 			return;
 		}
 		let cached = this.paths.get(id);
@@ -92,6 +94,15 @@ export class Renderer implements TileSource {
 		}
 		ctx.strokeStyle = style.stroke;
 		ctx.stroke(cached.path);
+		this.drawArrow(ctx, id);
+	}
+
+	private drawArrow(ctx: OffscreenCanvasRenderingContext2D, id: string): void {
+		const a = this.store.get(id);
+		const arrow = a && directionArrow(a, this.doc.getClass(a.classId));
+		if (!arrow) return;
+		ctx.strokeStyle = this.style(a.classId).stroke;
+		drawDirectionArrow(ctx, arrow);
 	}
 
 	/** Draws a frame, spending at most `budgetMs` on tile work; true when every visible tile is final. */

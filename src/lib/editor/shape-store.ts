@@ -1,7 +1,20 @@
-import { inflateRect, type Point, type Rect } from '$lib/geometry';
+import { inflateRect, unionRect, type Point, type Rect } from '$lib/geometry';
 import type { AnnotationRecord, DocChange, ProjectDoc } from '$lib/model';
 import { shapeKind } from '$lib/shapes/registry';
+import { directionReach } from './direction-arrow';
 import { SpatialIndex } from './spatial-index';
+
+/** Image-level annotations (tags) have no place on the canvas: the store, so the renderer and hit-test, skip them. */
+function onCanvas(a: AnnotationRecord): boolean {
+	return !shapeKind(a.type).imageLevel;
+}
+
+/** What a shape covers on the canvas: its bounds, and the reach of its direction arrow. */
+function canvasBounds(a: AnnotationRecord): Rect {
+	const b = shapeKind(a.type).bounds(a.geometry);
+	const arrow = directionReach(a);
+	return arrow ? unionRect(b, arrow) : b;
+}
 
 /**
  * The editor's copy of one image's shapes: records by id plus their bounds in an R-tree. Document
@@ -20,9 +33,9 @@ export class ShapeStore {
 
 	reload(): void {
 		this.records.clear();
-		const list = this.doc.annotationsOf(this.imageId);
+		const list = this.doc.annotationsOf(this.imageId).filter(onCanvas);
 		for (const a of list) this.records.set(a.id, a);
-		this.index.load(list.map((a) => ({ id: a.id, z: a.z, bounds: shapeKind(a.type).bounds(a.geometry) })));
+		this.index.load(list.map((a) => ({ id: a.id, z: a.z, bounds: canvasBounds(a) })));
 	}
 
 	get size(): number {
@@ -49,9 +62,9 @@ export class ShapeStore {
 			if (before) dirty.push(before);
 			this.records.delete(id);
 			const now = action === 'delete' ? undefined : this.doc.getAnnotation(id);
-			if (now && now.imageId === this.imageId) {
+			if (now && now.imageId === this.imageId && onCanvas(now)) {
 				this.records.set(id, now);
-				const b = shapeKind(now.type).bounds(now.geometry);
+				const b = canvasBounds(now);
 				this.index.upsert(id, now.z, b);
 				dirty.push(b);
 			}

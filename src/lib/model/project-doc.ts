@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { shapeKind, isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
+import { attributeDefaults, checkAttributeValues, mapAttributesByName, validateAttributeSpecs } from './attributes';
 import { newId } from './ids';
 import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { Origin, isLocalOrigin } from './origins';
@@ -194,6 +195,15 @@ export class ProjectDoc {
 		return { ok: true, value: next };
 	}
 
+	/** Image tags: 'single' keeps one tag per image (classification), 'multi' any number. */
+	get tagMode(): 'single' | 'multi' {
+		return this.settings.tagMode ?? 'multi';
+	}
+
+	setTagMode(mode: 'single' | 'multi'): Result<ProjectSettings> {
+		return this.updateSettings({ tagMode: mode });
+	}
+
 	// ---- classes ---------------------------------------------------------------------------------
 
 	classes(): ClassRecord[] {
@@ -212,6 +222,8 @@ export class ProjectDoc {
 		const existing = this.classes();
 		if (existing.some((c) => c.name.toLowerCase() === name.toLowerCase()))
 			return { ok: false, reason: `A class named “${name}” already exists` };
+		const checked = this.checkClassFields(input, null);
+		if (!checked.ok) return checked;
 		const usedKeys = new Set(existing.map((c) => c.hotkey));
 		const freeKey = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].find((k) => !usedKeys.has(k)) ?? null;
 		const record: ClassRecord = {
@@ -221,6 +233,7 @@ export class ProjectDoc {
 			hotkey: freeKey,
 			order: existing.length ? Math.max(...existing.map((c) => c.order)) + 1 : 0,
 			...input,
+			...checked.value,
 			name
 		};
 		this.ydoc.transact(() => this.maps.classes.set(record.id, record), Origin.admin);
@@ -239,7 +252,101 @@ export class ProjectDoc {
 			if (this.classes().some((c) => c.id !== id && c.name.toLowerCase() === next.name.toLowerCase()))
 				return { ok: false, reason: `A class named “${next.name}” already exists` };
 		}
+		const checked = this.checkClassFields(patch, id);
+		if (!checked.ok) return checked;
+		Object.assign(next, checked.value);
 		this.ydoc.transact(() => this.maps.classes.set(id, next), Origin.admin);
+		return { ok: true, value: next };
+	}
+
+	/** Checks the fields of a class beyond its name: attribute specs, a free hotkey, known shape types. */
+	private checkClassFields(patch: Partial<Omit<ClassRecord, 'id'>>, id: Id | null): Result<Partial<ClassRecord>> {
+		const out: Partial<ClassRecord> = {};
+		if (patch.attributes !== undefined) {
+			const specs = validateAttributeSpecs(patch.attributes);
+			if (!specs.ok) return specs;
+			out.attributes = specs.value;
+		}
+		if (patch.hotkey !== undefined && patch.hotkey !== null) {
+			if (!/^[1-9]$/.test(patch.hotkey)) return { ok: false, reason: 'A hotkey is a digit from 1 to 9' };
+			const holder = this.classes().find((c) => c.id !== id && c.hotkey === patch.hotkey);
+			if (holder) return { ok: false, reason: `Hotkey ${patch.hotkey} is taken by “${holder.name}”` };
+		}
+		if (patch.shapeTypes?.some((t) => !isShapeType(t))) return { ok: false, reason: 'Unknown shape type' };
+		if (patch.maskMode !== undefined && patch.maskMode !== 'instance' && patch.maskMode !== 'semantic')
+			return { ok: false, reason: 'Unknown mask mode' };
+		return { ok: true, value: out };
+	}
+
+	/** How many annotations, on every image, have this class. */
+	countAnnotationsOfClass(id: Id): number {
+		let n = 0;
+		for (const a of this.allAnnotations()) if (a.classId === id) n++;
+		return n;
+	}
+
+	/** Deletes a class and all its annotations in one transaction; returns how many annotations went. */
+	deleteClass(id: Id): Result<number> {
+		const guard = this.writable();
+		if (guard) return guard;
+		if (!this.getClass(id)) return { ok: false, reason: 'That class no longer exists' };
+		const doomed = [...this.allAnnotations()].filter((a) => a.classId === id).map((a) => a.id);
+		this.ydoc.transact(() => {
+			for (const a of doomed) this.maps.annotations.delete(a);
+			this.maps.classes.delete(id);
+		}, Origin.admin);
+		return { ok: true, value: doomed.length };
+	}
+
+	/**
+	 * Moves every annotation of `fromId` to `intoId` and deletes `fromId`, in one transaction. Attribute
+	 * values follow by attribute name; a tag that `into` already has on the image is dropped, not doubled.
+	 * Returns how many annotations moved.
+	 */
+	mergeClasses(fromId: Id, intoId: Id): Result<number> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const from = this.getClass(fromId);
+		const into = this.getClass(intoId);
+		if (!from || !into) return { ok: false, reason: 'That class no longer exists' };
+		if (fromId === intoId) return { ok: false, reason: 'Pick another class to merge into' };
+		const moving = [...this.allAnnotations()].filter((a) => a.classId === fromId);
+		const refused = moving.find((a) => into.shapeTypes.length && !into.shapeTypes.includes(a.type));
+		if (refused)
+			return { ok: false, reason: `Class “${into.name}” cannot be drawn as ${shapeKind(refused.type).label.toLowerCase()}` };
+		const tagged = new Set(
+			[...this.allAnnotations()].filter((a) => a.classId === intoId && a.type === 'tag').map((a) => a.imageId)
+		);
+		const now = Date.now();
+		let moved = 0;
+		this.ydoc.transact(() => {
+			for (const a of moving) {
+				if (a.type === 'tag' && tagged.has(a.imageId)) {
+					this.maps.annotations.delete(a.id);
+					continue;
+				}
+				const attributes = { ...attributeDefaults(into), ...mapAttributesByName(a.attributes, from, into) };
+				this.maps.annotations.set(a.id, { ...a, classId: intoId, attributes, author: this.actor.id, updatedAt: now });
+				moved++;
+			}
+			this.maps.classes.delete(fromId);
+		}, Origin.admin);
+		return { ok: true, value: moved };
+	}
+
+	/** Moves a class to `newIndex` of the class list, rewriting every class's `order` as 0…n-1. */
+	reorderClass(id: Id, newIndex: number): Result<ClassRecord[]> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const list = this.classes();
+		const at = list.findIndex((c) => c.id === id);
+		if (at < 0) return { ok: false, reason: 'That class no longer exists' };
+		const [moved] = list.splice(at, 1);
+		list.splice(Math.max(0, Math.min(list.length, Math.round(newIndex))), 0, moved);
+		const next = list.map((c, order) => ({ ...c, order }));
+		this.ydoc.transact(() => {
+			for (const c of next) if (c.order !== this.getClass(c.id)?.order) this.maps.classes.set(c.id, c);
+		}, Origin.admin);
 		return { ok: true, value: next };
 	}
 
@@ -339,6 +446,8 @@ export class ProjectDoc {
 			if (!checked.ok) return checked;
 			const misfit = input.type === 'skeleton' && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
 			if (misfit) return { ok: false, reason: misfit };
+			const values = checkAttributeValues(cls, input.attributes ?? {});
+			if (!values.ok) return values;
 			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
 			topZ.set(image.id, z);
 			return {
@@ -349,7 +458,7 @@ export class ProjectDoc {
 					classId: cls.id,
 					type: input.type,
 					geometry: checked.geometry as Geometry,
-					attributes: input.attributes ?? {},
+					attributes: { ...attributeDefaults(cls), ...values.value },
 					z,
 					author: this.actor.id,
 					createdAt: now,
@@ -380,6 +489,10 @@ export class ProjectDoc {
 			if (cls.shapeTypes.length && !cls.shapeTypes.includes(current.type))
 				return { ok: false, reason: `Class “${cls.name}” cannot be drawn as ${shapeKind(current.type).label.toLowerCase()}` };
 			next.classId = cls.id;
+			// Values follow by attribute name; the new class's defaults fill the rest.
+			const old = this.getClass(current.classId);
+			if (old && cls.id !== old.id && patch.attributes === undefined)
+				next.attributes = { ...attributeDefaults(cls), ...mapAttributesByName(current.attributes, old, cls) };
 		}
 		if (patch.geometry !== undefined) {
 			const image = this.getImage(current.imageId);
@@ -392,7 +505,13 @@ export class ProjectDoc {
 			const misfit = skeletonMismatch(next.geometry as SkeletonGeometry, this.getClass(next.classId)?.skeleton);
 			if (misfit) return { ok: false, reason: misfit };
 		}
-		if (patch.attributes !== undefined) next.attributes = patch.attributes;
+		if (patch.attributes !== undefined) {
+			const cls = this.getClass(next.classId);
+			if (!cls) return { ok: false, reason: 'That class no longer exists' };
+			const values = checkAttributeValues(cls, patch.attributes);
+			if (!values.ok) return values;
+			next.attributes = values.value;
+		}
 		if (patch.z !== undefined) next.z = patch.z;
 		for (const field of OPTIONAL_FIELDS) {
 			const value = patch[field];
@@ -401,6 +520,33 @@ export class ProjectDoc {
 		}
 		this.ydoc.transact(() => this.maps.annotations.set(id, next), Origin.edit);
 		return { ok: true, value: next };
+	}
+
+	/**
+	 * Puts the tag of a class on an image or takes it off, as one undoable edit. In 'single' tag mode a
+	 * new tag replaces the image's other tags in the same transaction.
+	 */
+	setTag(imageId: Id, classId: Id, on: boolean): Result<AnnotationRecord | null> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const cls = this.getClass(classId);
+		if (!cls) return { ok: false, reason: 'That class no longer exists' };
+		if (on && cls.shapeTypes.length && !cls.shapeTypes.includes('tag'))
+			return { ok: false, reason: `Class “${cls.name}” is not an image tag` };
+		if (!this.getImage(imageId)) return { ok: false, reason: 'That image no longer exists' };
+		const tags = this.annotationsOf(imageId).filter((a) => a.type === 'tag');
+		const own = tags.filter((a) => a.classId === classId);
+		if (!on) {
+			if (own.length) this.deleteAnnotations(own.map((a) => a.id));
+			return { ok: true, value: null };
+		}
+		if (own.length && (this.tagMode === 'multi' || tags.length === own.length)) return { ok: true, value: own[0] };
+		let result: Result<AnnotationRecord> = { ok: false, reason: 'Nothing was tagged' };
+		this.ydoc.transact(() => {
+			if (this.tagMode === 'single') for (const a of tags) if (a.classId !== classId) this.maps.annotations.delete(a.id);
+			result = own.length ? { ok: true, value: own[0] } : this.createAnnotation({ imageId, classId, type: 'tag', geometry: {} });
+		}, Origin.edit);
+		return result;
 	}
 
 	deleteAnnotations(ids: Iterable<Id>): void {

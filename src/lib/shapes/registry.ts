@@ -7,6 +7,7 @@ import { polylineKind } from './polyline/kind';
 import { keypointKind } from './keypoint/kind';
 import { skeletonKind } from './skeleton/kind';
 import { maskKind } from './mask/kind';
+import { tagKind } from './tag/kind';
 import type { ShapeKind } from './kind';
 
 /**
@@ -22,7 +23,8 @@ export const shapeKinds = {
 	polyline: polylineKind,
 	keypoint: keypointKind,
 	skeleton: skeletonKind,
-	mask: maskKind
+	mask: maskKind,
+	tag: tagKind
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own geometry type
 } satisfies Record<string, ShapeKind<any>>;
 

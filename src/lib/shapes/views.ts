@@ -9,6 +9,7 @@ import { polylineView } from './polyline/view';
 import { keypointView } from './keypoint/view';
 import { skeletonView } from './skeleton/view';
 import { maskView } from './mask/view';
+import { tagView } from './tag/view';
 
 /** The editor side of every annotation type; one line per type, beside registry.ts. */
 export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
@@ -20,7 +21,8 @@ export const shapeViews: { [T in ShapeType]: ShapeView<GeometryByType[T]> } = {
 	polyline: polylineView,
 	keypoint: keypointView,
 	skeleton: skeletonView,
-	mask: maskView
+	mask: maskView,
+	tag: tagView
 };
 
 export function shapeView(type: ShapeType): ShapeView<Geometry> {

@@ -1,10 +1,13 @@
 import type { ClassRecord, Id, ImageRecord, ProjectDoc } from '$lib/model';
+import { missingRequired } from '$lib/model/attributes';
 import { db } from './db';
 
 /** One image as the library shows it. */
 export type ImageSummary = Pick<ImageRecord, 'id' | 'name' | 'hash' | 'width' | 'height' | 'status'> & {
 	annotationCount: number;
 	classIds: Id[];
+	/** How many of its annotations lack a required attribute (absent in summaries saved before v3). */
+	missingRequired?: number;
 };
 
 /**
@@ -22,7 +25,9 @@ export interface ProjectSummary {
 
 export function summarizeProject(projectId: string, doc: ProjectDoc): ProjectSummary {
 	const classIdsOf = new Map<Id, Set<Id>>();
+	const missingOf = new Map<Id, number>();
 	for (const a of doc.allAnnotations()) {
+		if (missingRequired(a, doc.getClass(a.classId)).length) missingOf.set(a.imageId, (missingOf.get(a.imageId) ?? 0) + 1);
 		let set = classIdsOf.get(a.imageId);
 		if (!set) classIdsOf.set(a.imageId, (set = new Set()));
 		set.add(a.classId);
@@ -40,7 +45,8 @@ export function summarizeProject(projectId: string, doc: ProjectDoc): ProjectSum
 			height,
 			status,
 			annotationCount: doc.annotationIds(id).size,
-			classIds: [...(classIdsOf.get(id) ?? [])]
+			classIds: [...(classIdsOf.get(id) ?? [])],
+			missingRequired: missingOf.get(id) ?? 0
 		}))
 	};
 }

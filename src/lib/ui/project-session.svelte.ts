@@ -20,6 +20,8 @@ export class ProjectSession {
 	imagesRevision = $state(0);
 	classesRevision = $state(0);
 	annotationsRevision = $state(0);
+	/** Bumped when the project's settings change (the tag mode). */
+	metaRevision = $state(0);
 	/** Set while the browser refuses to store this project's latest changes (a full disk). */
 	saveProblem = $state<string | null>(null);
 	/** How this device shares the project (null: not shared). */
@@ -55,6 +57,7 @@ export class ProjectSession {
 			if (change.classes) this.classesRevision++;
 			if (change.annotations.size) this.annotationsRevision++;
 			if (change.meta) {
+				this.metaRevision++;
 				// A peer's document arrived, or a peer wrote with an older schema: bring it to ours.
 				this.awaitingDocument = project.doc.schemaVersion === undefined;
 				project.doc.migrate();

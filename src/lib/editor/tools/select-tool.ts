@@ -26,7 +26,7 @@ type SelectState =
 function snapAngle(g: Geometry): Geometry {
 	const angle = (g as { angle?: unknown }).angle;
 	if (typeof angle !== 'number') return g;
-	return { ...g, angle: normalizeAngle(Math.round(angle / ROTATE_SNAP_DEGREES) * ROTATE_SNAP_DEGREES) };
+	return { ...(g as object), angle: normalizeAngle(Math.round(angle / ROTATE_SNAP_DEGREES) * ROTATE_SNAP_DEGREES) } as Geometry;
 }
 
 export function createSelectTool(ctx: ToolContext): Tool {

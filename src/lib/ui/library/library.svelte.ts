@@ -2,6 +2,7 @@ import { onPageHide } from '$lib/storage/page-hide';
 import { updateProjectEntry } from '$lib/storage/projects';
 import { saveSummary, summarizeProject, type ImageSummary, type ProjectSummary } from '$lib/storage/project-summary';
 import type { ClassRecord, Id, ImageStatus, ProjectDoc } from '$lib/model';
+import { missingRequired } from '$lib/model/attributes';
 import type { ProjectSession } from '$lib/ui/project-session.svelte';
 
 export type StatusFilter = 'all' | ImageStatus;
@@ -32,6 +33,8 @@ export class LibraryState {
 	status = $state<StatusFilter>('all');
 	/** Show only images with at least one annotation of this class. */
 	classId = $state<Id | null>(null);
+	/** Show only images with an annotation that lacks a required attribute. */
+	needsAttributes = $state(false);
 
 	private readonly summaryById: Map<Id, ImageSummary>;
 
@@ -71,8 +74,11 @@ export class LibraryState {
 	readonly filtered: LibraryImage[] = $derived.by(() => {
 		const status = this.status;
 		const ofClass = this.imagesOfClass;
-		if (status === 'all' && !ofClass) return this.images;
-		return this.images.filter((i) => (status === 'all' || i.status === status) && (!ofClass || ofClass.has(i.id)));
+		const needs = this.needsAttributes;
+		if (status === 'all' && !ofClass && !needs) return this.images;
+		return this.images.filter(
+			(i) => (status === 'all' || i.status === status) && (!ofClass || ofClass.has(i.id)) && (!needs || this.missingRequired(i.id) > 0)
+		);
 	});
 
 	private stop: (() => void) | null = null;
@@ -131,10 +137,61 @@ export class LibraryState {
 		return result.ok ? null : result.reason;
 	}
 
-	updateClass(id: Id, patch: { name?: string; color?: string }): string | null {
+	updateClass(id: Id, patch: Partial<Omit<ClassRecord, 'id'>>): string | null {
 		if (!this.doc) return OPENING;
 		const result = this.doc.updateClass(id, patch);
 		return result.ok ? null : result.reason;
+	}
+
+	/** How many annotations a class has (for the delete and merge confirmations). */
+	countOfClass(id: Id): number {
+		void this.annotationsVersion;
+		return this.doc?.countAnnotationsOfClass(id) ?? 0;
+	}
+
+	deleteClass(id: Id): string | null {
+		if (!this.doc) return OPENING;
+		const result = this.doc.deleteClass(id);
+		if (result.ok && this.classId === id) this.classId = null;
+		return result.ok ? null : result.reason;
+	}
+
+	mergeClasses(fromId: Id, intoId: Id): string | null {
+		if (!this.doc) return OPENING;
+		const result = this.doc.mergeClasses(fromId, intoId);
+		if (result.ok && this.classId === fromId) this.classId = intoId;
+		return result.ok ? null : result.reason;
+	}
+
+	moveClass(id: Id, newIndex: number): string | null {
+		if (!this.doc) return OPENING;
+		const result = this.doc.reorderClass(id, newIndex);
+		return result.ok ? null : result.reason;
+	}
+
+	readonly tagMode: 'single' | 'multi' = $derived.by(() => {
+		void this.metaVersion;
+		return this.doc?.tagMode ?? 'multi';
+	});
+
+	setTagMode(mode: 'single' | 'multi'): string | null {
+		if (!this.doc) return OPENING;
+		const result = this.doc.setTagMode(mode);
+		return result.ok ? null : result.reason;
+	}
+
+	/** How many annotations of an image lack a required attribute (reactive). */
+	missingRequired(imageId: Id): number {
+		void this.annotationsVersion;
+		void this.classesVersion;
+		const doc = this.doc;
+		if (!doc) return this.summaryById.get(imageId)?.missingRequired ?? 0;
+		let n = 0;
+		for (const id of doc.annotationIds(imageId)) {
+			const a = doc.getAnnotation(id);
+			if (a && missingRequired(a, doc.getClass(a.classId)).length) n++;
+		}
+		return n;
 	}
 
 	/** Renames the project; returns why not, or null. */
