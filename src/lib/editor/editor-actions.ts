@@ -7,10 +7,10 @@ const ZOOM_STEP = 1.25;
 /** Every keyboard shortcut of the editor; toolbar buttons run the same actions by id. */
 export function editorActions(): ActionRegistry<Editor> {
 	const tools: Action<Editor>[] = [
-		{ id: 'tool.select', label: 'Select', keys: ['v'], run: (e) => e.setTool('select') },
+		{ id: 'tool.select', label: 'Select', keys: ['v'], group: 'tools', run: (e) => e.setTool('select') },
 		...DRAWABLE_TYPES.map((type): Action<Editor> => {
 			const view = shapeViews[type];
-			return { id: `tool.${type}`, label: view.toolLabel, keys: [view.toolKey], run: (e) => e.setTool(type) };
+			return { id: `tool.${type}`, label: `${view.toolLabel} tool`, keys: [view.toolKey], group: 'tools', run: (e) => e.setTool(type) };
 		})
 	];
 	return new ActionRegistry<Editor>().register(
@@ -18,17 +18,30 @@ export function editorActions(): ActionRegistry<Editor> {
 		{ id: 'undo', label: 'Undo', keys: ['mod+z'], run: (e) => e.undo() },
 		{ id: 'redo', label: 'Redo', keys: ['mod+shift+z', 'mod+y'], run: (e) => e.redo() },
 		{ id: 'delete', label: 'Delete shape', keys: ['delete', 'backspace'], run: (e) => e.deleteSelected() },
-		{ id: 'polygon.hole', label: 'Cut a hole', keys: ['h'], run: (e) => e.cutHole() },
-		{ id: 'deselect', label: 'Deselect', keys: ['escape'], run: (e) => e.select(null) },
-		{ id: 'zoom.in', label: 'Zoom in', keys: ['+', '='], run: (e) => e.zoomBy(ZOOM_STEP) },
-		{ id: 'zoom.out', label: 'Zoom out', keys: ['-'], run: (e) => e.zoomBy(1 / ZOOM_STEP) },
-		{ id: 'zoom.fit', label: 'Fit to screen', keys: ['0'], run: (e) => e.fit() },
-		{ id: 'image.next', label: 'Next image', keys: ['arrowright', 'f'], run: (e) => e.navigate(1) },
-		{ id: 'image.previous', label: 'Previous image', keys: ['arrowleft', 'd'], run: (e) => e.navigate(-1) },
+		{ id: 'polygon.hole', label: 'Cut a hole in the selected polygon', keys: ['h'], run: (e) => e.cutHole() },
+		{ id: 'copy', label: 'Copy shape', keys: ['mod+c'], run: (e) => e.copySelected() },
+		{ id: 'paste', label: 'Paste shape', keys: ['mod+v'], run: (e) => e.paste() },
+		{ id: 'duplicate', label: 'Duplicate shape', keys: ['mod+d'], run: (e) => e.duplicateSelected() },
+		{ id: 'repeat.previous', label: 'Copy shapes from previous image', keys: ['shift+r'], run: (e) => e.repeatPreviousImage() },
+		{ id: 'order.front', label: 'Bring to front', keys: [']'], run: (e) => e.moveToEnd(1) },
+		{ id: 'order.back', label: 'Send to back', keys: ['['], run: (e) => e.moveToEnd(-1) },
+		{ id: 'order.forward', label: 'Bring forward', keys: ['mod+]'], run: (e) => e.moveOneStep(1) },
+		{ id: 'order.backward', label: 'Send backward', keys: ['mod+['], run: (e) => e.moveOneStep(-1) },
+		{ id: 'lock', label: 'Lock / unlock shape', keys: ['mod+l'], run: (e) => e.toggleLock() },
+		{ id: 'deselect', label: 'Deselect', keys: ['escape'], group: 'view', fixedKeys: true, run: (e) => e.select(null) },
+		{ id: 'hide', label: 'Hide shape (nothing selected: show all)', keys: ['alt+h'], group: 'view', run: (e) => e.toggleHidden() },
+		{ id: 'zoom.in', label: 'Zoom in', keys: ['+', '='], group: 'view', run: (e) => e.zoomBy(ZOOM_STEP) },
+		{ id: 'zoom.out', label: 'Zoom out', keys: ['-'], group: 'view', run: (e) => e.zoomBy(1 / ZOOM_STEP) },
+		{ id: 'zoom.fit', label: 'Fit to screen', keys: ['0'], group: 'view', run: (e) => e.fit() },
+		{ id: 'help', label: 'Keyboard shortcuts', keys: ['?'], group: 'view', run: (e) => e.openShortcuts() },
+		{ id: 'image.next', label: 'Next image', keys: ['arrowright', 'f'], group: 'navigation', run: (e) => e.navigate(1) },
+		{ id: 'image.previous', label: 'Previous image', keys: ['arrowleft', 'd'], group: 'navigation', run: (e) => e.navigate(-1) },
 		{
 			id: 'class.hotkey',
 			label: 'Pick class by hotkey',
 			keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+			group: 'tools',
+			fixedKeys: true,
 			run: (e, key) => e.pickClassByHotkey(key)
 		}
 	);

@@ -21,6 +21,10 @@ export class EditorState {
 	/** Mask brush diameter in image px, and what the mask tool does (see MaskToolOptions). */
 	brushSize = $state(20);
 	maskTool = $state<MaskToolOptions['maskTool']>('brush');
+	/** The keyboard shortcut sheet is open. */
+	shortcutsOpen = $state(false);
+	/** Bumped when a shortcut is rebound: button titles follow it. */
+	keysRevision = $state(0);
 
 	private hintTimer: ReturnType<typeof setTimeout> | undefined;
 

@@ -1,11 +1,15 @@
 import type { Point } from '$lib/geometry';
 import type { AnnotationPatch, AnnotationRecord, ClassRecord, DocChange, ProjectDoc } from '$lib/model';
-import { isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
+import { isShapeType, shapeKind, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
 import { createPolygonTool } from '$lib/shapes/polygon/view';
 import { onPageHide } from '$lib/storage/page-hide';
+import { LOCKED_REASON } from '$lib/model/project-doc';
 import { keyCombo, type ActionRegistry } from './actions';
 import { directionArrow, overlayDirectionArrow } from './direction-arrow';
+import { clipShape, copyToClipboard, placeShapes, readClipboard, type ClipShape } from './clipboard';
+import { applyOverrides, loadOverrides, rebind, resetAllBindings, resetBinding, saveOverrides, type HotkeyOverrides } from './hotkeys';
+import { viewPrefs } from './view-prefs.svelte';
 import { editorActions } from './editor-actions';
 import type { EditorState } from './editor-state.svelte';
 import { ImagePyramid } from './image-pyramid';
@@ -78,6 +82,7 @@ export class Editor {
 		this.viewport = new Viewport({ width: image.width, height: image.height });
 		this.store = new ShapeStore(this.doc, options.imageId);
 		this.actions = editorActions();
+		applyOverrides(this.actions, loadOverrides());
 
 		const base = document.createElement('canvas');
 		const top = document.createElement('canvas');
@@ -88,6 +93,8 @@ export class Editor {
 		container.append(base, top);
 		this.renderer = new Renderer(base, this.viewport, this.store, this.doc, this.pyramid);
 		this.overlay = new Overlay(top);
+		this.renderer.isHidden = (a) => viewPrefs.isHidden(a);
+		this.renderer.setStyle(viewPrefs.fillOpacity, viewPrefs.outlineWidth);
 		this.toolContext = toolContext(this);
 		this.tool = createSelectTool(this.toolContext);
 
@@ -96,6 +103,7 @@ export class Editor {
 			attachInput(this),
 			// A move or reshape under way is written now: a hidden page may never see the pointerup.
 			onPageHide(() => this.tool.commit?.()),
+			viewPrefs.subscribe(() => this.viewPrefsChanged()),
 			() => base.remove(),
 			() => top.remove()
 		);
@@ -137,7 +145,8 @@ export class Editor {
 	}
 
 	select(id: string | null): void {
-		if (id !== null && !this.store.get(id)) id = null;
+		const shape = id === null ? undefined : this.store.get(id);
+		if (!shape || viewPrefs.isHidden(shape)) id = null;
 		this.live = null;
 		this.state.selectedId = id;
 		if (id) this.container.dataset.selectedId = id;
@@ -158,6 +167,7 @@ export class Editor {
 
 	deleteShape(id: string): void {
 		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
+		if (this.store.get(id)?.locked) return void this.refuse(LOCKED_REASON);
 		if (id === this.state.selectedId) this.select(null);
 		this.doc.deleteAnnotations([id]);
 	}
@@ -210,7 +220,7 @@ export class Editor {
 	}
 
 	hitTest(p: Point): AnnotationRecord | null {
-		return this.store.hitTest(p, HIT_TOLERANCE_PX / this.viewport.scale);
+		return this.store.hitTest(p, HIT_TOLERANCE_PX / this.viewport.scale, (a) => !viewPrefs.isHidden(a));
 	}
 
 	snap(p: Point, exceptId?: string): Point {
@@ -295,6 +305,133 @@ export class Editor {
 	navigate(delta: 1 | -1): void {
 		this.tool.cancel();
 		this.options.navigate(delta);
+	}
+
+	// ---- editing comforts: clipboard, order, lock, hide, shortcuts -------------------------------------
+
+	copySelected(): void {
+		const a = this.selectedShape();
+		if (!a) return void this.hint('Select a shape to copy');
+		copyToClipboard({ sourceImageId: this.options.imageId, shapes: [clipShape(a)] });
+		this.hint('Copied 1 shape: Ctrl+V pastes it here or on another image');
+	}
+
+	/** Pastes the clipboard at the same place (10 px off when an identical shape is already there). */
+	paste(): void {
+		const clip = readClipboard();
+		if (!clip?.shapes.length) return void this.hint('Nothing copied yet: select a shape and press Ctrl+C');
+		this.placeCopies(clip.shapes, true);
+	}
+
+	duplicateSelected(): void {
+		const a = this.selectedShape();
+		if (!a) return void this.hint('Select a shape to duplicate');
+		this.placeCopies([clipShape(a)], true);
+	}
+
+	/** Copies every shape of the previous image (project order) onto this one, as one undo step. */
+	repeatPreviousImage(): void {
+		const images = this.doc.images();
+		const previous = images[images.findIndex((i) => i.id === this.options.imageId) - 1];
+		if (!previous) return void this.hint('This is the first image: there is no previous one to copy from');
+		// Tags the image already has are not doubled; in single-label mode any tag here stands.
+		const here = this.doc.annotationsOf(this.options.imageId).filter((a) => shapeKind(a.type).imageLevel);
+		const tagTaken = (classId: string) => (this.doc.tagMode === 'single' ? here.length > 0 : here.some((t) => t.classId === classId));
+		const shapes = this.doc
+			.annotationsOf(previous.id)
+			.filter((a) => !shapeKind(a.type).imageLevel || !tagTaken(a.classId))
+			.map(clipShape);
+		if (!shapes.length) return void this.hint(`${previous.name} has no shapes to copy`);
+		const { placed, skipped } = this.placeCopies(shapes, false);
+		if (placed) this.hint(`Copied ${placed} shape${placed === 1 ? '' : 's'} from ${previous.name}${skipped ? ` (${skipped} did not fit)` : ''}`);
+	}
+
+	/** Brings the selected shape to the front (+1) or sends it to the back (-1). */
+	moveToEnd(side: 1 | -1): void {
+		const a = this.selectedShape();
+		if (!a) return void this.hint('Select a shape first');
+		const r = this.doc.setZExtreme(a.id, side);
+		if (!r.ok) this.refuse(r.reason);
+	}
+
+	/** Moves the selected shape one place up (+1) or down (-1) the drawing order. */
+	moveOneStep(step: 1 | -1): void {
+		const a = this.selectedShape();
+		if (!a) return void this.hint('Select a shape first');
+		const r = this.doc.stepZ(a.id, step);
+		if (!r.ok) this.refuse(r.reason);
+	}
+
+	toggleLock(id = this.state.selectedId): void {
+		const a = id ? this.store.get(id) : undefined;
+		if (!a) return void this.hint('Select a shape to lock or unlock');
+		const r = this.doc.updateAnnotation(a.id, { locked: !a.locked });
+		if (!r.ok) return void this.refuse(r.reason);
+		this.hint(r.value.locked ? 'Locked: it cannot be moved, reshaped or deleted (its class and attributes still can change)' : 'Unlocked');
+	}
+
+	/** Hides the selected shape on this device; with nothing selected, shows every hidden shape again. */
+	toggleHidden(): void {
+		const id = this.state.selectedId;
+		if (id) {
+			viewPrefs.setShapeHidden(id, true);
+			this.hint('Hidden on this device: show it again with its eye in the shape list');
+		} else if (viewPrefs.hiddenShapes.size) {
+			for (const hidden of viewPrefs.hiddenShapes) viewPrefs.setShapeHidden(hidden, false);
+			this.hint('Every hidden shape is shown again');
+		} else this.hint('Select a shape to hide');
+	}
+
+	openShortcuts(): void {
+		this.tool.cancel();
+		this.state.shortcutsOpen = true;
+	}
+
+	/** Rebinds an action to one combo (refused when another action uses it); null when done, else why not. */
+	rebindKey(id: string, combo: string): string | null {
+		return this.saveKeys(rebind(this.actions, loadOverrides(), id, combo));
+	}
+
+	resetKey(id: string): string | null {
+		return this.saveKeys(resetBinding(this.actions, loadOverrides(), id));
+	}
+
+	resetAllKeys(): void {
+		this.saveKeys({ ok: true, overrides: resetAllBindings(this.actions) });
+	}
+
+	private saveKeys(r: { ok: true; overrides: HotkeyOverrides } | { ok: false; reason: string }): string | null {
+		if (!r.ok) return r.reason;
+		saveOverrides(r.overrides);
+		this.state.keysRevision++;
+		return null;
+	}
+
+	private selectedShape(): AnnotationRecord | undefined {
+		return this.state.selectedId ? this.store.get(this.state.selectedId) : undefined;
+	}
+
+	/** Creates copies on this image as one undo step and selects the topmost; refused ones are counted. */
+	private placeCopies(shapes: ClipShape[], offsetIfOccupied: boolean): { placed: number; skipped: number } {
+		if (this.doc.readOnlyReason) return this.refuse(this.doc.readOnlyReason), { placed: 0, skipped: shapes.length };
+		const image = this.viewport.image;
+		const { inputs, skipped } = placeShapes(shapes, this.options.imageId, image, this.doc.annotationsOf(this.options.imageId), offsetIfOccupied);
+		const results = this.doc.createAnnotations(inputs);
+		const created = results.flatMap((r) => (r.ok ? [r.value] : []));
+		const refused = results.find((r) => !r.ok);
+		if (!created.length) {
+			const reason = refused && !refused.ok ? refused.reason : `It does not fit this image (${image.width}×${image.height})`;
+			this.refuse(shapes.length === 1 ? reason : `None of the ${shapes.length} shapes could be placed: ${reason}`);
+		} else this.select(created[created.length - 1].id);
+		return { placed: created.length, skipped: skipped + results.length - created.length };
+	}
+
+	private viewPrefsChanged(): void {
+		this.renderer.setStyle(viewPrefs.fillOpacity, viewPrefs.outlineWidth);
+		this.renderer.invalidateAll();
+		const sel = this.selectedShape();
+		if (sel && viewPrefs.isHidden(sel)) this.select(null);
+		this.requestRender();
 	}
 
 	runAction(id: string): void {

@@ -1,5 +1,5 @@
 import { intersectRects, unionRect, type Rect } from '$lib/geometry';
-import type { ProjectDoc } from '$lib/model';
+import type { AnnotationRecord, ProjectDoc } from '$lib/model';
 import type { Geometry } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
 import { directionArrow, drawDirectionArrow } from './direction-arrow';
@@ -25,6 +25,9 @@ export class Renderer implements TileSource {
 	private readonly paths = new Map<string, { geometry: Geometry; path: Path2D }>();
 	private readonly styles = new Map<string, { color: string; fill: string; stroke: string; edges?: [number, number][] }>();
 	private excluded: string | null = null;
+	private fillAlpha = FILL_ALPHA;
+	/** Shapes not drawn (hidden on this device). */
+	isHidden: (a: AnnotationRecord) => boolean = () => false;
 	private dpr = 1;
 
 	constructor(
@@ -71,15 +74,23 @@ export class Renderer implements TileSource {
 		this.tiles.clear();
 	}
 
+	/** The device's fill opacity and outline width (tile px): every tile is redrawn. */
+	setStyle(fillAlpha: number, strokePx: number): void {
+		if (fillAlpha === this.fillAlpha && strokePx === this.tiles.strokePx) return;
+		this.fillAlpha = fillAlpha;
+		this.tiles.strokePx = strokePx;
+		this.invalidateAll();
+	}
+
 	drawShape(ctx: OffscreenCanvasRenderingContext2D, id: string): void {
 		if (id === this.excluded) return;
 		const a = this.store.get(id);
-		if (!a) return;
+		if (!a || this.isHidden(a)) return;
 		const view = shapeView(a.type);
 		const style = this.style(a.classId);
 		if (view.drawTile) {
-			// The tile cache set lineWidth to one tile pixel in image units.
-			view.drawTile(ctx, a.geometry, { ...style, lineWidth: 1, pxToImage: ctx.lineWidth });
+			// The tile cache set lineWidth to the outline width in image units.
+			view.drawTile(ctx, a.geometry, { ...style, lineWidth: this.tiles.strokePx, pxToImage: ctx.lineWidth / this.tiles.strokePx });
 			this.drawArrow(ctx, id);
 			return;
 		}
@@ -194,7 +205,7 @@ export class Renderer implements TileSource {
 		if (!s) {
 			const cls = this.doc.getClass(classId);
 			const color = cls?.color ?? '#9aa4b2';
-			s = { color, fill: withAlpha(color, FILL_ALPHA), stroke: color, edges: cls?.skeleton?.edges };
+			s = { color, fill: withAlpha(color, this.fillAlpha), stroke: color, edges: cls?.skeleton?.edges };
 			this.styles.set(classId, s);
 		}
 		return s;

@@ -72,11 +72,11 @@ export class ShapeStore {
 		return dirty;
 	}
 
-	/** The topmost shape at p: R-tree candidates, then each kind's exact test. */
-	hitTest(p: Point, tolerance: number): AnnotationRecord | null {
+	/** The topmost shape at p (of those `accept` lets through): R-tree candidates, then each kind's exact test. */
+	hitTest(p: Point, tolerance: number, accept: (a: AnnotationRecord) => boolean = () => true): AnnotationRecord | null {
 		for (const c of this.index.candidatesAt(p.x, p.y, tolerance)) {
 			const a = this.records.get(c.id);
-			if (a && shapeKind(a.type).hitTest(a.geometry, p, tolerance)) return a;
+			if (a && accept(a) && shapeKind(a.type).hitTest(a.geometry, p, tolerance)) return a;
 		}
 		return null;
 	}

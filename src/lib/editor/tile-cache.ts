@@ -42,6 +42,8 @@ export interface Tile {
  */
 export class TileCache {
 	level = 0;
+	/** Outline width in tile px (the device's setting; TILE_STROKE_PX by default). */
+	strokePx = TILE_STROKE_PX;
 	/** Running estimate of the ms one shape costs to rasterize, to size batches to the budget. */
 	private costPerShape = 0.05;
 	private readonly tiles = new Map<string, Tile>();
@@ -84,7 +86,7 @@ export class TileCache {
 	invalidate(rect: Rect): void {
 		for (const [key, tile] of this.tiles) {
 			const s = levelScale(tile.coord.level);
-			const grown = inflateRect(rect, TILE_MARGIN_PX / s);
+			const grown = inflateRect(rect, Math.max(TILE_MARGIN_PX, this.strokePx + 1) / s);
 			if (!rectsIntersect(grown, tile.rect)) continue;
 			if (tile.coord.level !== this.level) {
 				this.tiles.delete(key);
@@ -118,7 +120,7 @@ export class TileCache {
 	private run(tile: Tile, job: Job, deadline: number): boolean {
 		const s = levelScale(tile.coord.level);
 		if (job.ids === null) {
-			const margin = TILE_MARGIN_PX / s;
+			const margin = Math.max(TILE_MARGIN_PX, this.strokePx + 1) / s;
 			job.ids = this.source.index.search(inflateRect(job.rect, margin)).map((e) => e.id);
 			if (!tile.canvas && !job.ids.length) return true;
 			const ctx = this.context(tile);
@@ -134,7 +136,7 @@ export class TileCache {
 			ctx.rect(job.rect.minX, job.rect.minY, job.rect.maxX - job.rect.minX, job.rect.maxY - job.rect.minY);
 			ctx.clip();
 		}
-		ctx.lineWidth = TILE_STROKE_PX / s;
+		ctx.lineWidth = this.strokePx / s;
 		const ids = job.ids;
 		// Canvas2D only records draw calls; pixels are made when the tile is next read. Reading a pixel
 		// after each batch makes that happen here, so the time budget measures real work.

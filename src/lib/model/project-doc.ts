@@ -38,6 +38,10 @@ export interface NewAnnotation {
 	type: ShapeType;
 	geometry: unknown;
 	attributes?: Record<string, AttributeValue>;
+	/** Sub-annotations carried over by copy and paste. */
+	text?: string;
+	instanceId?: number;
+	direction?: { angle: number };
 }
 
 export interface AnnotationPatch {
@@ -53,6 +57,9 @@ export interface AnnotationPatch {
 }
 
 const OPTIONAL_FIELDS = ['text', 'instanceId', 'direction', 'locked'] as const;
+
+/** Why a locked shape's geometry or existence cannot change (its class and attributes still can). */
+export const LOCKED_REASON = 'This shape is locked (Ctrl+L to unlock): it cannot be moved, reshaped or deleted';
 
 /**
  * Yjs #514: when this replica's value of a map key won over a concurrent value from another replica,
@@ -459,6 +466,9 @@ export class ProjectDoc {
 					type: input.type,
 					geometry: checked.geometry as Geometry,
 					attributes: { ...attributeDefaults(cls), ...values.value },
+					...(input.text !== undefined && { text: input.text }),
+					...(input.instanceId !== undefined && { instanceId: input.instanceId }),
+					...(input.direction !== undefined && { direction: input.direction }),
 					z,
 					author: this.actor.id,
 					createdAt: now,
@@ -494,6 +504,8 @@ export class ProjectDoc {
 			if (old && cls.id !== old.id && patch.attributes === undefined)
 				next.attributes = { ...attributeDefaults(cls), ...mapAttributesByName(current.attributes, old, cls) };
 		}
+		if (patch.geometry !== undefined && current.locked && patch.locked !== false && patch.locked !== null)
+			return { ok: false, reason: LOCKED_REASON };
 		if (patch.geometry !== undefined) {
 			const image = this.getImage(current.imageId);
 			if (!image) return { ok: false, reason: 'That image no longer exists' };
@@ -554,6 +566,37 @@ export class ProjectDoc {
 		this.ydoc.transact(() => {
 			for (const id of ids) this.maps.annotations.delete(id);
 		}, Origin.edit);
+	}
+
+	/** Puts a shape above (+1) or below (-1) every other shape of its image; false when it already is. */
+	setZExtreme(id: Id, side: 1 | -1): Result<AnnotationRecord> {
+		const current = this.getAnnotation(id);
+		if (!current) return { ok: false, reason: 'That shape no longer exists' };
+		const others = this.annotationsOf(current.imageId).filter((a) => a.id !== id);
+		if (!others.length) return { ok: true, value: current };
+		const z = side > 0 ? Math.max(...others.map((a) => a.z)) + 1 : Math.min(...others.map((a) => a.z)) - 1;
+		if (side > 0 ? current.z >= z : current.z <= z) return { ok: true, value: current };
+		return this.updateAnnotation(id, { z });
+	}
+
+	/** Moves a shape one place up (+1) or down (-1) the drawing order of its image: one undo step. */
+	stepZ(id: Id, step: 1 | -1): Result<AnnotationRecord> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const current = this.getAnnotation(id);
+		if (!current) return { ok: false, reason: 'That shape no longer exists' };
+		const order = this.annotationsOf(current.imageId);
+		const neighbour = order[order.findIndex((a) => a.id === id) + step];
+		if (!neighbour) return { ok: true, value: current };
+		// Swap the two z values; equal ones (concurrent creations) are split so the order really changes.
+		const z = neighbour.z === current.z ? neighbour.z + step * 0.5 : neighbour.z;
+		const now = Date.now();
+		const moved = { ...current, z, author: this.actor.id, updatedAt: now };
+		this.ydoc.transact(() => {
+			this.maps.annotations.set(id, moved);
+			if (neighbour.z !== current.z) this.maps.annotations.set(neighbour.id, { ...neighbour, z: current.z, author: this.actor.id, updatedAt: now });
+		}, Origin.edit);
+		return { ok: true, value: moved };
 	}
 
 	private topZ(imageId: Id): number {

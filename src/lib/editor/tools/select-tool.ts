@@ -2,6 +2,7 @@ import { clamp, clampPointToImage, type Point } from '$lib/geometry';
 import { normalizeAngle } from '$lib/geometry/rotation';
 import type { Handle } from '$lib/shapes/kind';
 import type { AnnotationRecord } from '$lib/model';
+import { LOCKED_REASON } from '$lib/model/project-doc';
 import { shapeKind, type Geometry } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
 import { CLICK_SLOP_PX, screenDistance, type Tool, type ToolContext, type ToolPointer } from './tool';
@@ -125,9 +126,11 @@ export function createSelectTool(ctx: ToolContext): Tool {
 		move(p, pressed) {
 			if (state.name === 'idle' || !pressed) return updateHover(p);
 			if (!state.moved && screenDistance(state.start, p) < CLICK_SLOP_PX) return;
+			const first = !state.moved;
 			state.moved = true;
 			const s = ctx.shape(state.id);
 			if (!s) return this.cancel();
+			if (s.locked) return void (first && ctx.hint(LOCKED_REASON));
 			const kind = shapeKind(s.type);
 			if (state.name === 'moving') {
 				// Keep the whole shape on the image rather than letting validation squash it at the edge.
