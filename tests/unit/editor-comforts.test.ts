@@ -261,9 +261,9 @@ describe('pasting into the document', () => {
 
 describe('editor display settings', () => {
 	it('clamps and defaults', () => {
-		expect(parseSettings(null)).toEqual({ fillOpacity: 0.25, outlineWidth: 1 });
-		expect(parseSettings('{"fillOpacity":3,"outlineWidth":9}')).toEqual({ fillOpacity: 1, outlineWidth: 5 });
-		expect(normalizeSettings({ fillOpacity: -1, outlineWidth: 2.4 })).toEqual({ fillOpacity: 0, outlineWidth: 2 });
-		expect(parseSettings('{oops')).toEqual({ fillOpacity: 0.25, outlineWidth: 1 });
+		expect(parseSettings(null)).toEqual({ fillOpacity: 0.25, outlineWidth: 1, snapToVertices: true });
+		expect(parseSettings('{"fillOpacity":3,"outlineWidth":9,"snapToVertices":"no"}')).toEqual({ fillOpacity: 1, outlineWidth: 5, snapToVertices: true });
+		expect(normalizeSettings({ fillOpacity: -1, outlineWidth: 2.4, snapToVertices: false })).toEqual({ fillOpacity: 0, outlineWidth: 2, snapToVertices: false });
+		expect(parseSettings('{oops')).toEqual({ fillOpacity: 0.25, outlineWidth: 1, snapToVertices: true });
 	});
 });

@@ -16,8 +16,6 @@ export class EditorState {
 	/** The image and every visible tile are drawn. */
 	ready = $state(false);
 	loadError = $state<string | null>(null);
-	/** Vertices placed within a few screen px of another shape's vertex land exactly on it. */
-	snapToVertices = $state(true);
 	/** Mask brush diameter in image px, and what the mask tool does (see MaskToolOptions). */
 	brushSize = $state(20);
 	maskTool = $state<MaskToolOptions['maskTool']>('brush');

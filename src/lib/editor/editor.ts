@@ -32,6 +32,16 @@ const IDLE_AFTER_MS = 150;
 const HIT_TOLERANCE_PX = 4;
 const SNAP_PX = 8;
 const FALLBACK_COLOR = '#9aa4b2';
+const NUDGE_KEYS: Record<string, [number, number]> = {
+	arrowleft: [-1, 0],
+	arrowright: [1, 0],
+	arrowup: [0, -1],
+	arrowdown: [0, 1],
+	'shift+arrowleft': [-10, 0],
+	'shift+arrowright': [10, 0],
+	'shift+arrowup': [0, -10],
+	'shift+arrowdown': [0, 10]
+};
 
 /** The editor that last wrote document.body's data-editor-ready (a new one may mount before the old goes). */
 let readyOwner: Editor | null = null;
@@ -224,7 +234,7 @@ export class Editor {
 	}
 
 	snap(p: Point, exceptId?: string): Point {
-		if (!this.state.snapToVertices) return p;
+		if (!viewPrefs.snapToVertices) return p;
 		return this.store.nearestVertex(p, SNAP_PX / this.viewport.scale, exceptId) ?? p;
 	}
 
@@ -442,7 +452,23 @@ export class Editor {
 	handleKey(e: KeyboardEvent): boolean {
 		const combo = keyCombo(e);
 		if (this.tool.key(combo)) return true;
+		// With a shape selected the arrows move it (as in drawing apps); with none they turn the pages.
+		const nudge = NUDGE_KEYS[combo];
+		if (nudge && this.state.selectedId && !this.tool.busy()) return this.nudgeSelected(nudge[0], nudge[1]), true;
 		return this.actions.handle(this, combo);
+	}
+
+	/** Moves the selected shape by (dx, dy) image px, kept on the image; one undo step per press. */
+	nudgeSelected(dx: number, dy: number): void {
+		const a = this.selectedShape();
+		if (!a) return;
+		if (a.locked) return void this.refuse(LOCKED_REASON);
+		const kind = shapeKind(a.type);
+		const b = kind.bounds(a.geometry);
+		const { width, height } = this.viewport.image;
+		const mx = Math.min(Math.max(dx, -b.minX), width - b.maxX);
+		const my = Math.min(Math.max(dy, -b.minY), height - b.maxY);
+		if (mx || my) this.updateGeometry(a.id, kind.translate(a.geometry, mx, my));
 	}
 
 	get activeTool(): Tool {

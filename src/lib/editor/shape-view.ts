@@ -22,6 +22,8 @@ export interface ShapeView<G> {
 	/** Toolbar label and the single-letter key that picks the drawing tool ('' for kinds without a tool). */
 	readonly toolLabel: string;
 	readonly toolKey: string;
+	/** The tool's icon: an SVG path in a 24×24 box, stroked (absent for kinds without a tool). */
+	readonly toolIcon?: string;
 	/**
 	 * The outline in image coordinates, for tiles (built once per geometry, reused at every zoom).
 	 * Filled with the nonzero rule unless `fillRule` says otherwise (polygons with holes: 'evenodd').

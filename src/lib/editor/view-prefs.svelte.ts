@@ -11,6 +11,7 @@ const HIDDEN_KEY = 'peerlabel.hidden';
 export class ViewPrefs {
 	fillOpacity = $state(0.25);
 	outlineWidth = $state(1);
+	snapToVertices = $state(true);
 	hiddenShapes = $state<ReadonlySet<string>>(new Set());
 	hiddenClasses = $state<ReadonlySet<string>>(new Set());
 	private readonly listeners = new Set<() => void>();
@@ -19,6 +20,7 @@ export class ViewPrefs {
 		const s = parseSettings(read(globalThis.localStorage, EDITOR_SETTINGS_KEY));
 		this.fillOpacity = s.fillOpacity;
 		this.outlineWidth = s.outlineWidth;
+		this.snapToVertices = s.snapToVertices;
 		try {
 			const h = JSON.parse(read(globalThis.sessionStorage, HIDDEN_KEY) ?? '{}') as { shapes?: string[]; classes?: string[] };
 			this.hiddenShapes = new Set(h.shapes ?? []);
@@ -29,13 +31,14 @@ export class ViewPrefs {
 	}
 
 	get settings(): EditorSettings {
-		return { fillOpacity: this.fillOpacity, outlineWidth: this.outlineWidth };
+		return { fillOpacity: this.fillOpacity, outlineWidth: this.outlineWidth, snapToVertices: this.snapToVertices };
 	}
 
 	update(patch: Partial<EditorSettings>): void {
 		const next = normalizeSettings({ ...this.settings, ...patch });
 		this.fillOpacity = next.fillOpacity;
 		this.outlineWidth = next.outlineWidth;
+		this.snapToVertices = next.snapToVertices;
 		write(globalThis.localStorage, EDITOR_SETTINGS_KEY, JSON.stringify(next));
 		this.changed();
 	}

@@ -1,11 +1,11 @@
 import { boxKind } from './box/kind';
-import { cuboidKind } from './cuboid/kind';
-import { ellipseKind } from './ellipse/kind';
-import { polygonKind } from './polygon/kind';
 import { rotatedBoxKind } from './rotatedBox/kind';
+import { polygonKind } from './polygon/kind';
 import { polylineKind } from './polyline/kind';
+import { ellipseKind } from './ellipse/kind';
 import { keypointKind } from './keypoint/kind';
 import { skeletonKind } from './skeleton/kind';
+import { cuboidKind } from './cuboid/kind';
 import { maskKind } from './mask/kind';
 import { tagKind } from './tag/kind';
 import type { ShapeKind } from './kind';
@@ -16,13 +16,13 @@ import type { ShapeKind } from './kind';
  */
 export const shapeKinds = {
 	box: boxKind,
-	polygon: polygonKind,
 	rotatedBox: rotatedBoxKind,
-	ellipse: ellipseKind,
-	cuboid: cuboidKind,
+	polygon: polygonKind,
 	polyline: polylineKind,
+	ellipse: ellipseKind,
 	keypoint: keypointKind,
 	skeleton: skeletonKind,
+	cuboid: cuboidKind,
 	mask: maskKind,
 	tag: tagKind
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own geometry type

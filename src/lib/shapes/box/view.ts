@@ -63,6 +63,7 @@ export const boxView: ShapeView<BoxGeometry> = {
 	type: 'box',
 	toolLabel: 'Box',
 	toolKey: 'b',
+	toolIcon: 'M4 6h16v12H4z',
 	path2d(g) {
 		const p = new Path2D();
 		p.rect(g.x, g.y, g.width, g.height);

@@ -97,6 +97,7 @@ export const cuboidView: ShapeView<CuboidGeometry> = {
 	type: 'cuboid',
 	toolLabel: 'Cuboid',
 	toolKey: 'c',
+	toolIcon: 'M3 9h11v11H3zM3 9l5-5h12v11l-6 5M14 9l6-5',
 	path2d: cuboidPath2d,
 	paperPath(scope: paper.PaperScope, g) {
 		const pts = g.points;

@@ -26,6 +26,7 @@ export const ellipseView: ShapeView<EllipseGeometry> = {
 	type: 'ellipse',
 	toolLabel: 'Ellipse',
 	toolKey: 'e',
+	toolIcon: 'M3 12a9 6 0 1 0 18 0a9 6 0 1 0-18 0',
 	path2d(g) {
 		const p = new Path2D();
 		p.ellipse(g.cx, g.cy, g.rx, g.ry, (g.angle * Math.PI) / 180, 0, 2 * Math.PI);

@@ -43,6 +43,7 @@ export const keypointView: ShapeView<KeypointGeometry> = {
 	type: 'keypoint',
 	toolLabel: 'Keypoint',
 	toolKey: 'k',
+	toolIcon: 'M9 12a3 3 0 1 0 6 0a3 3 0 1 0-6 0M12 2v5M12 17v5M2 12h5M17 12h5',
 	path2d(g) {
 		const p = new Path2D();
 		p.arc(g.x, g.y, DOT_IMAGE_PX, 0, Math.PI * 2);

@@ -336,6 +336,7 @@ export const maskView: ShapeView<MaskGeometry> = {
 	type: 'mask',
 	toolLabel: 'Mask',
 	toolKey: 'm',
+	toolIcon: 'M4 20c3 0 5-1 5-4 0-1.5 1-3 3-3l8-8-2-2-8 8c-2 0-3 1.5-3 3 0 2-1 4-3 6z',
 	path2d(g) {
 		const p = new Path2D();
 		p.rect(g.x, g.y, g.width, g.height);

@@ -119,6 +119,7 @@ export const polygonView: ShapeView<PolygonGeometry> = {
 	type: 'polygon',
 	toolLabel: 'Polygon',
 	toolKey: 'p',
+	toolIcon: 'M12 3l9 6-3 11H6L3 9z',
 	path2d(g) {
 		const p = new Path2D();
 		tracePath(p, g.points);

@@ -75,6 +75,7 @@ export const polylineView: ShapeView<PolylineGeometry> = {
 	type: 'polyline',
 	toolLabel: 'Polyline',
 	toolKey: 'l',
+	toolIcon: 'M3 19l5-9 5 5 8-11',
 	open: true,
 	path2d(g) {
 		const p = new Path2D();

@@ -24,6 +24,7 @@ export const rotatedBoxView: ShapeView<RotatedBoxGeometry> = {
 	type: 'rotatedBox',
 	toolLabel: 'Rotated box',
 	toolKey: 'r',
+	toolIcon: 'M8 3l13 5-5 13L3 16z',
 	path2d(g) {
 		const c = rotatedBoxCorners(g);
 		const p = new Path2D();

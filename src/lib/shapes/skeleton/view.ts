@@ -92,6 +92,7 @@ export const skeletonView: ShapeView<SkeletonGeometry> = {
 	type: 'skeleton',
 	toolLabel: 'Skeleton',
 	toolKey: 's',
+	toolIcon: 'M10 4a2 2 0 1 0 4 0a2 2 0 1 0-4 0M12 6v7M5 9l7-1 7 1M12 13l-5 8M12 13l5 8',
 	open: true,
 	path2d(g) {
 		const p = new Path2D();
