@@ -168,6 +168,21 @@ test('duplicate makes a selected copy 10 px off', async () => {
 	await expectMoved(copy, await geometry(b), 10, 10);
 });
 
+test('arrow keys move the selected shape by 1 px, by 10 px with Shift, one undo step each', async () => {
+	const id = (await selectedId())!;
+	const before = await geometry(id);
+	await page.keyboard.press('ArrowRight');
+	await page.keyboard.press('Shift+ArrowDown');
+	await expect.poll(async () => (await geometry(id)).y).toBeCloseTo(before.y + 10, 5);
+	await expectMoved(id, before, 1, 10);
+	await expect(page.getByTestId('image-position')).toHaveText('1 / 2'); // with a selection the arrows do not turn pages
+	await page.keyboard.press('Control+z');
+	await expect.poll(async () => (await geometry(id)).y).toBeCloseTo(before.y, 5);
+	await expectMoved(id, before, 1, 0);
+	await page.keyboard.press('Control+z');
+	await expect.poll(() => geometry(id)).toEqual(before);
+});
+
 test('the clipboard survives moving to another image: the paste lands at the same place', async () => {
 	const original = await geometry(a);
 	await page.keyboard.press('f');

@@ -154,6 +154,29 @@ test('a vertex placed near another shape’s vertex snaps exactly onto it', asyn
 	expect(g.points[1]).toBe(shared.y);
 });
 
+test('with snapping turned off in the display settings, the same click stays where it was made', async () => {
+	const outer = (await geometry<Poly>(polyId)).points;
+	const shared = { x: outer[4], y: outer[5] };
+	await page.getByTestId('view-settings-open').click();
+	await page.getByTestId('snap-to-vertices').uncheck();
+	await page.getByTestId('view-settings-open').click();
+	await page.keyboard.press('p');
+	await clickImage(shared.x + 3, shared.y - 2);
+	await clickImage(shared.x + 200, shared.y - 2);
+	await clickImage(shared.x + 200, shared.y - 150);
+	await page.keyboard.press('Enter');
+	await expect(rows()).toHaveCount(4);
+	const freeId = await newestRowId();
+	const g = await geometry<Poly>(freeId);
+	expectNear(g.points[0], shared.x + 3, 0.5);
+	expect(g.points[0]).not.toBe(shared.x);
+	await page.keyboard.press('Delete');
+	await expect(rows()).toHaveCount(3);
+	await page.getByTestId('view-settings-open').click();
+	await page.getByTestId('snap-to-vertices').check();
+	await page.getByTestId('view-settings-open').click();
+});
+
 test('places a keypoint with one click', async () => {
 	await page.keyboard.press('k');
 	await clickImage(1450, 900);
