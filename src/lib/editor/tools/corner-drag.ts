@@ -3,8 +3,8 @@ import type { Overlay } from '../overlay';
 import { CLICK_SLOP_PX, screenDistance, type Tool, type ToolContext, type ToolPointer } from './tool';
 
 /**
- * The gesture of the box tool for shapes drawn from two opposite corners (rotated boxes, ellipses, the
- * front face of a cuboid): press-drag-release, or a click that the next click finishes. Corners are
+ * The gesture of shapes drawn from two opposite corners (boxes, rotated boxes, ellipses, the front face of
+ * a cuboid, the box a skeleton is placed in): press-drag-release, or a click that the next click finishes. Corners are
  * clamped to the image. idle → dragging | secondCorner → idle.
  */
 type CornerDragState =
@@ -14,6 +14,8 @@ type CornerDragState =
 
 export interface CornerDragOptions {
 	id: string;
+	/** Asked on the first press: false refuses to start (the tool has said why, e.g. with a hint). */
+	canStart?(): boolean;
 	/** The gesture ended with the second corner at `end`. */
 	finish(start: Point, end: Point, pointer: ToolPointer): void;
 	/** Draws the shape in progress (shift: whether Shift is held). */
@@ -33,7 +35,10 @@ export function createCornerDragTool(ctx: ToolContext, opts: CornerDragOptions):
 	return {
 		id: opts.id,
 		down(p) {
-			if (state.name === 'idle') state = { name: 'dragging', start: p, current: inImage(p), shift: p.shift };
+			if (state.name === 'idle') {
+				if (opts.canStart && !opts.canStart()) return;
+				state = { name: 'dragging', start: p, current: inImage(p), shift: p.shift };
+			}
 			ctx.redraw();
 		},
 		move(p) {

@@ -1,30 +1,17 @@
 import type paper from 'paper';
-import type { Point } from '$lib/geometry';
 import type { ShapeView } from '$lib/editor/shape-view';
-import type { Tool, ToolContext, ToolPointer } from '$lib/editor/tools/tool';
+import type { Tool, ToolContext } from '$lib/editor/tools/tool';
+import { createVertexPathTool } from '$lib/editor/tools/vertex-path';
 import type { PolygonGeometry } from './kind';
-
-/** Clicking within this many screen px of the first vertex closes the polygon. */
-const CLOSE_PX = 8;
 
 /**
  * Polygon tool: each click adds a vertex; clicking the first vertex, Enter or a double-click closes it;
- * Backspace drops the last vertex; Escape cancels. idle → placing → idle. Clicks near another shape's
- * vertex snap onto it (Alt places freely).
- * Given `holeOf`, the next ring closed becomes a hole of that polygon instead of a new shape (once).
+ * Backspace drops the last vertex; Escape cancels. Clicks near another shape's vertex snap onto it (Alt
+ * places freely). Given `holeOf`, the next ring closed becomes a hole of that polygon instead of a new
+ * shape (once).
  */
 export function createPolygonTool(ctx: ToolContext, holeOf: string | null = null): Tool {
-	let points: number[] = [];
-	let cursor: Point | null = null;
-	let snapTarget: Point | null = null;
 	let holeIn = holeOf;
-
-	const near = (p: Point, i: number, px: number) =>
-		Math.hypot(points[i * 2] - p.x, points[i * 2 + 1] - p.y) <= ctx.tolerance(px);
-
-	function snapped(p: ToolPointer): Point {
-		return p.alt ? p.image : ctx.snap(p.image, holeIn ?? undefined);
-	}
 
 	function cutHole(id: string, ring: number[]) {
 		const target = ctx.shape(id);
@@ -37,70 +24,23 @@ export function createPolygonTool(ctx: ToolContext, holeOf: string | null = null
 		if (ctx.update(id, { ...g, holes: [...(g.holes ?? []), ring] })) holeIn = null;
 	}
 
-	function close() {
-		const flat = points;
-		points = [];
-		cursor = null;
-		if (holeIn) cutHole(holeIn, flat);
-		else ctx.create('polygon', { points: flat });
-		ctx.redraw();
-	}
-
-	return {
+	return createVertexPathTool(ctx, {
 		id: 'polygon',
-		down(p) {
-			const n = points.length / 2;
-			if (n >= 3 && near(p.image, 0, CLOSE_PX)) return close();
-			// The second click of a double-click lands on the vertex just placed: not a new vertex.
-			if (n > 0 && near(p.image, n - 1, 2)) return;
-			const q = snapped(p);
-			points.push(q.x, q.y);
-			ctx.redraw();
+		closed: true,
+		finish(ring) {
+			if (holeIn) cutHole(holeIn, ring);
+			else ctx.create('polygon', { points: ring });
 		},
-		move(p) {
-			cursor = p.image;
-			const q = snapped(p);
-			const target = q !== p.image ? q : null;
-			if (target?.x !== snapTarget?.x || target?.y !== snapTarget?.y || points.length) {
-				snapTarget = target;
-				ctx.redraw();
-			}
-		},
-		up() {},
-		doubleClick() {
-			if (points.length >= 6) close();
-		},
-		key(key) {
-			if (key === 'escape' && holeIn) {
-				holeIn = null;
-				points = [];
-				ctx.hint('Hole cancelled');
-			} else if (!points.length) return false;
-			else if (key === 'enter') close();
-			else if (key === 'backspace') points.splice(-2, 2);
-			else if (key === 'escape') points = [];
-			else return false;
-			ctx.redraw();
+		snapExcept: () => holeIn ?? undefined,
+		escape() {
+			if (!holeIn) return false;
+			holeIn = null;
+			ctx.hint('Hole cancelled');
 			return true;
 		},
-		cancel() {
-			points = [];
-			holeIn = null;
-			snapTarget = null;
-			ctx.redraw();
-		},
-		busy: () => points.length > 0,
-		drawOverlay(o) {
-			if (snapTarget) o.handle(snapTarget, { round: true, active: true, size: 10 });
-			if (!points.length) return;
-			const color = ctx.currentColor();
-			const trail = cursor ? [...points, cursor.x, cursor.y] : points;
-			o.polyline(trail, { color, fillAlpha: 0.15, dashed: !!holeIn });
-			const closable = points.length >= 6 && cursor !== null && near(cursor, 0, CLOSE_PX);
-			for (let i = 0; i < points.length; i += 2)
-				o.handle({ x: points[i], y: points[i + 1] }, { round: true, active: i === 0 && closable, size: i === 0 ? 10 : 7 });
-		}
-	};
+		cancelled: () => (holeIn = null),
+		dashed: () => !!holeIn
+	});
 }
 
 function tracePath(p: Path2D, ring: readonly number[]) {

@@ -1,7 +1,7 @@
 import type paper from 'paper';
-import type { Point } from '$lib/geometry';
 import type { ShapeView } from '$lib/editor/shape-view';
-import { CLICK_SLOP_PX, screenDistance, type Tool, type ToolContext, type ToolPointer } from '$lib/editor/tools/tool';
+import { createCornerDragTool } from '$lib/editor/tools/corner-drag';
+import type { Tool, ToolContext } from '$lib/editor/tools/tool';
 import { boxFromCorners } from '../box/kind';
 import { cycleVisibility, NOT_LABELED, OCCLUDED, placeTemplate, type SkeletonGeometry } from './kind';
 
@@ -15,14 +15,7 @@ const MIN_PLACE_PX = 4;
  * Skeleton tool: drag a box (or click, click) and the current class's template is dropped into it,
  * every point visible. Refused with a hint when the class has no template.
  */
-type SkeletonToolState =
-	| { name: 'idle' }
-	| { name: 'dragging'; start: ToolPointer; current: Point }
-	| { name: 'secondCorner'; start: Point; current: Point };
-
 export function createSkeletonTool(ctx: ToolContext): Tool {
-	let state: SkeletonToolState = { name: 'idle' };
-
 	function template() {
 		const cls = ctx.currentClass();
 		if (cls?.skeleton?.points.length) return cls.skeleton;
@@ -30,57 +23,23 @@ export function createSkeletonTool(ctx: ToolContext): Tool {
 		return null;
 	}
 
-	function finish(a: Point, b: Point) {
-		state = { name: 'idle' };
-		ctx.redraw();
-		const t = template();
-		if (!t) return;
-		const box = boxFromCorners(a, b);
-		if (box.width < MIN_PLACE_PX || box.height < MIN_PLACE_PX) return ctx.hint('Drag a box to place the skeleton in');
-		ctx.create('skeleton', placeTemplate(t, box));
-	}
-
-	return {
+	return createCornerDragTool(ctx, {
 		id: 'skeleton',
-		down(p) {
-			if (state.name === 'idle') {
-				if (!template()) return;
-				state = { name: 'dragging', start: p, current: p.image };
-			}
-			ctx.redraw();
+		canStart: () => template() !== null,
+		finish(a, b) {
+			const t = template();
+			if (!t) return;
+			const box = boxFromCorners(a, b);
+			if (box.width < MIN_PLACE_PX || box.height < MIN_PLACE_PX) return ctx.hint('Drag a box to place the skeleton in');
+			ctx.create('skeleton', placeTemplate(t, box));
 		},
-		move(p) {
-			if (state.name === 'idle') return;
-			state.current = p.image;
-			ctx.redraw();
-		},
-		up(p) {
-			if (state.name === 'dragging') {
-				if (screenDistance(state.start, p) < CLICK_SLOP_PX) state = { name: 'secondCorner', start: state.start.image, current: p.image };
-				else finish(state.start.image, p.image);
-			} else if (state.name === 'secondCorner') finish(state.start, p.image);
-		},
-		key(key) {
-			if (key === 'escape' && state.name !== 'idle') {
-				this.cancel();
-				return true;
-			}
-			return false;
-		},
-		cancel() {
-			state = { name: 'idle' };
-			ctx.redraw();
-		},
-		busy: () => state.name !== 'idle',
-		drawOverlay(o) {
-			if (state.name === 'idle') return;
-			const start = state.name === 'dragging' ? state.start.image : state.start;
-			const box = boxFromCorners(start, state.current);
+		preview(o, a, b) {
+			const box = boxFromCorners(a, b);
 			o.shape('box', box, { color: ctx.currentColor(), dashed: true });
 			const t = ctx.currentClass()?.skeleton;
 			if (t && box.width > 0 && box.height > 0) o.shape('skeleton', placeTemplate(t, box), { color: ctx.currentColor(), edges: t.edges });
 		}
-	};
+	});
 }
 
 /** The edges whose two ends are labeled. */
