@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
 	shapes: ['geometry'],
 	model: ['geometry', 'shapes'],
 	formats: ['geometry', 'shapes', 'model'],
-	storage: ['geometry', 'shapes', 'model'],
+	storage: ['geometry', 'shapes', 'model', 'formats'],
 	sync: ['geometry', 'shapes', 'model', 'storage'],
 	ml: ['geometry', 'shapes', 'model', 'storage'],
 	editor: ['geometry', 'shapes', 'model', 'storage'],

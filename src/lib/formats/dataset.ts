@@ -1,0 +1,71 @@
+import type { AttributeSpec, AttributeValue, SkeletonTemplate } from '$lib/model/records';
+import type { ShapeType } from '$lib/shapes/registry';
+
+/**
+ * The interchange form every format reads into and writes from: plain data, no ids of ours, classes
+ * and images by name. Geometry is exactly the document's (`docs/schema.md`): image pixels as floats,
+ * origin at the top-left corner of the image.
+ */
+export interface Dataset {
+	images: DatasetImage[];
+	classes: DatasetClass[];
+	annotations: DatasetAnnotation[];
+	/** Image-level tags: one per image ('single', classification) or any number ('multi'). */
+	tagMode?: 'single' | 'multi';
+}
+
+export interface DatasetImage {
+	/** The file name as the format names it (may hold folders: 'train/a.jpg'); images are matched by it. */
+	name: string;
+	/** Pixel size; 0 when the format does not say and no image file was given. */
+	width: number;
+	height: number;
+	/** The image file's bytes, when the input or output carries them. */
+	bytes?: Uint8Array;
+	/** The split the image belongs to, when the format or the export says ('train', 'val', 'test'). */
+	split?: string;
+}
+
+export interface DatasetClass {
+	name: string;
+	/** '#rrggbb', when the format carries one. */
+	color?: string;
+	skeleton?: SkeletonTemplate | null;
+	/** Attribute specs where the format has them (CVAT, Darwin); ids are made up by the reader. */
+	attributes?: AttributeSpec[];
+}
+
+export interface DatasetAnnotation {
+	/** `DatasetImage.name` of its image. */
+	image: string;
+	/** `DatasetClass.name` of its class. */
+	className: string;
+	type: ShapeType;
+	geometry: unknown;
+	/** Attribute values by attribute *name*. */
+	attributes?: Record<string, AttributeValue>;
+	text?: string;
+	instanceId?: number;
+	direction?: { angle: number };
+	/** COCO's iscrowd for masks and polygons. */
+	crowd?: boolean;
+	/** A detector's score, in results files. */
+	score?: number;
+	/** Where it came from in the input, for error messages ('instances.json › annotations[12]'). */
+	source?: string;
+}
+
+export function emptyDataset(): Dataset {
+	return { images: [], classes: [], annotations: [] };
+}
+
+/** Counts a converter reports: what was read or written. */
+export interface DatasetCounts {
+	images: number;
+	classes: number;
+	annotations: number;
+}
+
+export function countsOf(d: Dataset): DatasetCounts {
+	return { images: d.images.length, classes: d.classes.length, annotations: d.annotations.length };
+}

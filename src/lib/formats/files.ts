@@ -1,0 +1,54 @@
+import { FormatError } from './errors';
+
+/** One input or output file: a path relative to the dataset's root ('annotations/instances.json'). */
+export interface DatasetFile {
+	path: string;
+	bytes: Uint8Array;
+}
+
+/** Text files larger than this are refused before decoding (a zip bomb or the wrong file). */
+export const MAX_TEXT_BYTES = 512 * 1024 * 1024;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 text without a byte-order mark; refuses bytes that are not UTF-8. */
+export function textOf(file: DatasetFile): string {
+	if (file.bytes.length > MAX_TEXT_BYTES) throw new FormatError(file.path, '', `is ${Math.round(file.bytes.length / 2 ** 20)} MB, too large to be an annotation file`);
+	let text: string;
+	try {
+		text = decoder.decode(file.bytes);
+	} catch {
+		throw new FormatError(file.path, '', 'is not UTF-8 text');
+	}
+	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** JSON.parse with the error placed at a line and column of the file. */
+export function jsonOf(file: DatasetFile): unknown {
+	const text = textOf(file);
+	try {
+		return JSON.parse(text);
+	} catch (e) {
+		const message = e instanceof Error ? e.message : String(e);
+		const at = /position (\d+)/.exec(message);
+		if (at) {
+			const upTo = text.slice(0, Number(at[1]));
+			const line = upTo.split('\n').length;
+			const column = Number(at[1]) - upTo.lastIndexOf('\n');
+			throw new FormatError(file.path, `line ${line}, column ${column}`, `is not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`);
+		}
+		throw new FormatError(file.path, '', text.trim() ? `is not valid JSON (${message})` : 'is empty');
+	}
+}
+
+export const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+export const dirname = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+export const stem = (path: string) => basename(path).replace(/\.[^.]+$/, '');
+export const extension = (path: string) => (/\.([^./]+)$/.exec(path)?.[1] ?? '').toLowerCase();
+
+export const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'png', 'bmp', 'gif', 'webp', 'tif', 'tiff']);
+export const isImagePath = (path: string) => IMAGE_EXTENSIONS.has(extension(path));
+
+export function utf8(text: string): Uint8Array {
+	return new TextEncoder().encode(text);
+}

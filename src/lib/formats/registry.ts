@@ -1,0 +1,23 @@
+import type { FormatCodec } from './codec';
+import type { DatasetFile } from './files';
+
+/** Every format, by id; one line per format. */
+export const formats: FormatCodec[] = [];
+
+export function formatById(id: string): FormatCodec | undefined {
+	return formats.find((f) => f.id === id);
+}
+
+/** The format these files are most likely in, or null when none claims them. */
+export function detectFormat(files: readonly DatasetFile[]): FormatCodec | null {
+	let best: FormatCodec | null = null;
+	let bestScore = 0;
+	for (const f of formats) {
+		const score = f.detect(files);
+		if (score > bestScore) {
+			best = f;
+			bestScore = score;
+		}
+	}
+	return best;
+}
