@@ -33,6 +33,8 @@ export interface DatasetClass {
 	skeleton?: SkeletonTemplate | null;
 	/** Attribute specs where the format has them (CVAT, Darwin); ids are made up by the reader. */
 	attributes?: AttributeSpec[];
+	/** Masks of this class are one region per image (ClassRecord.maskMode 'semantic'; COCO panoptic's isthing 0). */
+	semantic?: boolean;
 }
 
 export interface DatasetAnnotation {

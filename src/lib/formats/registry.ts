@@ -1,8 +1,12 @@
 import type { FormatCodec } from './codec';
 import type { DatasetFile } from './files';
+import { cocoFormat, cocoPanopticFormat } from './coco';
 
 /** Every format, by id; one line per format. */
-export const formats: FormatCodec[] = [];
+export const formats: FormatCodec[] = [
+	cocoFormat,
+	cocoPanopticFormat
+];
 
 export function formatById(id: string): FormatCodec | undefined {
 	return formats.find((f) => f.id === id);
