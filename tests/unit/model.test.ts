@@ -121,7 +121,7 @@ describe('migration', () => {
 		old.getMap('classes').set('c1', { id: 'c1', name: 'car', color: '#ff0000', hotkey: null, shapeTypes: ['box'], description: 'd', order: 0 });
 		const doc = project(old);
 		doc.migrate();
-		expect(doc.schemaVersion).toBe(3);
+		expect(doc.schemaVersion).toBe(SCHEMA_VERSION);
 		expect(doc.getClass('c1')).toEqual({ ...CLASS_DEFAULTS, id: 'c1', name: 'car', color: '#ff0000', hotkey: null, shapeTypes: ['box'], description: 'd', order: 0 });
 	});
 

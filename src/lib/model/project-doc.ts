@@ -14,7 +14,8 @@ import {
 	type Id,
 	type ImageRecord,
 	type ImageStatus,
-	type ProjectSettings
+	type ProjectSettings,
+	type VersionRecord
 } from './records';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -30,6 +31,8 @@ export interface DocChange {
 	images: Map<Id, { action: ChangeAction; old?: ImageRecord }>;
 	classes: boolean;
 	meta: boolean;
+	/** The list of frozen versions changed. */
+	versions: boolean;
 }
 
 export interface NewAnnotation {
@@ -105,6 +108,7 @@ export class ProjectDoc {
 	readOnlyReason: string | null = null;
 
 	private readonly maps: DocMaps;
+	private readonly versionMap: Y.Map<unknown>;
 	private readonly byImage = new Map<Id, Set<Id>>();
 	private readonly listeners = new Set<(change: DocChange) => void>();
 	private pending: DocChange | null = null;
@@ -119,6 +123,7 @@ export class ProjectDoc {
 			images: ydoc.getMap('images'),
 			annotations: ydoc.getMap('annotations')
 		};
+		this.versionMap = ydoc.getMap('versions');
 		this.undoManager = new Y.UndoManager([this.maps.annotations, this.maps.images], {
 			trackedOrigins: new Set([Origin.edit]),
 			captureTimeout: 0, // one user action, one undo step
@@ -128,6 +133,7 @@ export class ProjectDoc {
 		this.maps.images.observe((e) => this.onImagesEvent(e as Y.YMapEvent<ImageRecord>));
 		this.maps.classes.observe((e) => (this.pendingChange(e.transaction).classes = true));
 		this.maps.meta.observe((e) => (this.pendingChange(e.transaction).meta = true));
+		this.versionMap.observe((e) => (this.pendingChange(e.transaction).versions = true));
 		ydoc.on('afterTransaction', () => this.flush());
 		this.rebuildIndex();
 	}
@@ -605,6 +611,65 @@ export class ProjectDoc {
 		return z;
 	}
 
+	// ---- versions --------------------------------------------------------------------------------
+
+	/**
+	 * A read-only document of a frozen version, from its snapshot (`snapshot()` of the project then).
+	 * Migrated in memory when an older app froze it; never written back.
+	 */
+	static fromSnapshot(bytes: Uint8Array, name: string): ProjectDoc {
+		const ydoc = new Y.Doc();
+		Y.applyUpdate(ydoc, bytes);
+		const doc = new ProjectDoc(ydoc);
+		doc.migrate();
+		doc.readOnlyReason ??= `This is the frozen version “${name}”: it cannot be edited.`;
+		return doc;
+	}
+
+	/** The whole document as one Yjs update: a version's snapshot. */
+	snapshot(): Uint8Array {
+		return Y.encodeStateAsUpdate(this.ydoc);
+	}
+
+	/** What a version record counts. */
+	counts(): VersionRecord['counts'] {
+		return { images: this.maps.images.size, classes: this.maps.classes.size, annotations: this.maps.annotations.size };
+	}
+
+	/** Frozen versions, oldest first. */
+	versions(): VersionRecord[] {
+		return ([...this.versionMap.values()] as VersionRecord[]).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+	}
+
+	/** Checks a new version's name before its snapshot is stored. */
+	checkVersionName(name: string): Result<string> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const trimmed = name.trim();
+		if (!trimmed) return { ok: false, reason: 'A version needs a name' };
+		if (this.versions().some((v) => v.name.toLowerCase() === trimmed.toLowerCase()))
+			return { ok: false, reason: `A version named “${trimmed}” already exists` };
+		return { ok: true, value: trimmed };
+	}
+
+	/** Records a frozen version whose snapshot (with `counts` taken with it) is stored under `hash`. */
+	recordVersion(input: { name: string; hash: string; counts: VersionRecord['counts'] }): Result<VersionRecord> {
+		const name = this.checkVersionName(input.name);
+		if (!name.ok) return name;
+		if (!/^[0-9a-f]{64}$/.test(input.hash)) return { ok: false, reason: 'A version is named by the SHA-256 of its snapshot' };
+		const record: VersionRecord = {
+			id: newId(),
+			name: name.value,
+			createdAt: Date.now(),
+			author: this.actor.id,
+			authorName: this.actor.name,
+			hash: input.hash,
+			counts: { ...input.counts }
+		};
+		this.ydoc.transact(() => this.versionMap.set(record.id, record), Origin.admin);
+		return { ok: true, value: record };
+	}
+
 	// ---- undo ------------------------------------------------------------------------------------
 
 	/** Reverts this user's latest edit. Edits that arrived from other replicas are never reverted. */
@@ -637,7 +702,8 @@ export class ProjectDoc {
 			annotations: new Map(),
 			images: new Map(),
 			classes: false,
-			meta: false
+			meta: false,
+			versions: false
 		});
 	}
 

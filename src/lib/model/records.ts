@@ -115,6 +115,22 @@ export interface AnnotationRecord<T extends ShapeType = ShapeType> {
 	updatedAt: number;
 }
 
+/**
+ * A frozen dataset version: its snapshot (the whole document as one Yjs update) is a content-addressed
+ * blob on the device that froze it; the record is shared with peers so everyone sees the list.
+ */
+export interface VersionRecord {
+	id: Id;
+	name: string;
+	createdAt: number;
+	/** Device user id, and the name shown, of who froze it. */
+	author: string;
+	authorName: string;
+	/** SHA-256 (hex) of the snapshot's bytes: the key of its blob. */
+	hash: string;
+	counts: { images: number; classes: number; annotations: number };
+}
+
 export interface Actor {
 	id: string;
 	name: string;

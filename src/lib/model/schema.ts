@@ -5,7 +5,7 @@ import { CLASS_DEFAULTS } from './records';
  * The document's schema version. Bump it with a migration below whenever the meaning or layout of a
  * stored record changes; docs/schema.md describes each version.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The version of a document that holds records but no version marker: the first layout. */
 export const FIRST_SCHEMA_VERSION = 1;
@@ -75,6 +75,14 @@ export const MIGRATIONS: readonly Migration[] = [
 				const missing = Object.keys(CLASS_DEFAULTS).some((k) => !(k in c));
 				if (missing) classes.set(c.id, { ...CLASS_DEFAULTS, ...c });
 			}
+		}
+	},
+	{
+		from: 3,
+		to: 4,
+		description: 'A new top-level map `versions` lists frozen dataset versions; no record changes.',
+		migrate() {
+			// Nothing to rewrite: the map starts empty. The version bump keeps a v3 app from writing a v4 document.
 		}
 	}
 ];

@@ -1,0 +1,151 @@
+import { seededRandom } from '$lib/geometry/random';
+import type { Dataset } from './dataset';
+
+export const SPLIT_NAMES = ['train', 'val', 'test'] as const;
+export type SplitName = (typeof SPLIT_NAMES)[number];
+
+export interface SplitOptions {
+	/** Fractions of the images for train, val and test; they sum to 1 (±0.001 for rounding). */
+	ratios: readonly [number, number, number];
+	/** The same seed and dataset give the same assignment, on every machine. */
+	seed: number;
+	/** Keep each class's images in the ratios too (see `assignSplits`). */
+	stratify: boolean;
+}
+
+/**
+ * Parses '0.8,0.1,0.1' (or '80,10,10', or two numbers 'train,val' with no test). Throws an Error whose
+ * message says what is wrong.
+ */
+export function parseSplitRatios(text: string): [number, number, number] {
+	const parts = text.split(',').map((s) => s.trim());
+	const bad = () => new Error(`--split “${text}”: give 2 or 3 non-negative numbers that sum to 1 (or 100, ±1 %), such as 0.8,0.1,0.1`);
+	if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^\d*\.?\d+$/.test(p))) throw bad();
+	const values = parts.map(Number);
+	while (values.length < 3) values.push(0);
+	const sum = values.reduce((s, v) => s + v, 0);
+	const scale = Math.abs(sum - 100) < 0.1 ? 100 : 1;
+	if (Math.abs(sum / scale - 1) > 0.0101) throw bad(); // 0.33,0.33,0.33 is meant as thirds
+	return values.map((v) => v / sum) as [number, number, number];
+}
+
+/** Splits `total` into whole counts proportional to `ratios` (largest remainder; ties to the earlier split). */
+export function countsByLargestRemainder(total: number, ratios: readonly number[]): number[] {
+	const sum = ratios.reduce((s, r) => s + r, 0) || 1;
+	const exact = ratios.map((r) => (total * r) / sum);
+	const counts = exact.map(Math.floor);
+	let left = total - counts.reduce((s, c) => s + c, 0);
+	const order = exact.map((e, i) => ({ i, rest: e - Math.floor(e) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+	for (const { i } of order) {
+		if (left <= 0) break;
+		counts[i]++;
+		left--;
+	}
+	return counts;
+}
+
+function checkRatios(ratios: readonly number[]): void {
+	const sum = ratios.reduce((s, r) => s + r, 0);
+	if (ratios.length !== 3 || ratios.some((r) => !(r >= 0)) || Math.abs(sum - 1) > 0.001)
+		throw new Error(`Split ratios must be three non-negative numbers that sum to 1 (got ${ratios.join(', ')})`);
+}
+
+function shuffled<T>(items: T[], random: () => number): T[] {
+	const out = items.slice();
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[out[i], out[j]] = [out[j], out[i]];
+	}
+	return out;
+}
+
+/**
+ * Sets every image's `split` to 'train', 'val' or 'test' and returns the dataset (a new object; the
+ * images are copies). The split sizes are exact: largest remainder of the ratios times the image count.
+ *
+ * Unstratified: a seeded shuffle of the images (in name order first, so the input order does not
+ * matter), cut into the three sizes.
+ *
+ * Stratified (iterative stratification, after Sechidis et al. 2011 as in scikit-multilearn, simplified):
+ * each split wants its size in images and, for each class, its ratio of that class's images. Images are
+ * dealt one at a time, those of the rarest class still undealt first (ties broken by the seeded shuffle);
+ * each goes to the split that most wants that class (largest remaining wish, then largest remaining
+ * size, then the earlier split), among the splits that still have room. A multi-label image counts for
+ * every class it carries. Images with no annotation are dealt last by size alone. The result keeps each
+ * class within about one image of its ratio per split, and the totals exact.
+ */
+export function assignSplits(dataset: Dataset, options: SplitOptions): Dataset {
+	checkRatios(options.ratios);
+	const random = seededRandom(options.seed);
+	const images = dataset.images.map((i) => ({ ...i }));
+	const order = shuffled(
+		images.map((_, i) => i).sort((a, b) => (images[a].name < images[b].name ? -1 : images[a].name > images[b].name ? 1 : 0)),
+		random
+	);
+	const sizes = countsByLargestRemainder(images.length, options.ratios);
+	const dealt = images.map(() => false);
+	const assign = (i: number, s: number) => {
+		images[i].split = SPLIT_NAMES[s];
+		dealt[i] = true;
+	};
+
+	if (!options.stratify) {
+		let at = 0;
+		sizes.forEach((size, s) => {
+			for (let n = 0; n < size; n++) assign(order[at++], s);
+		});
+		return { ...dataset, images };
+	}
+
+	const indexByName = new Map(images.map((img, i) => [img.name, i]));
+	const classesOf: Set<string>[] = images.map(() => new Set());
+	for (const a of dataset.annotations) {
+		const i = indexByName.get(a.image);
+		if (i !== undefined) classesOf[i].add(a.className);
+	}
+	// Per class: the images carrying it, and each split's wish for it.
+	const imagesOfClass = new Map<string, Set<number>>();
+	for (const i of order)
+		for (const c of classesOf[i]) {
+			let set = imagesOfClass.get(c);
+			if (!set) imagesOfClass.set(c, (set = new Set()));
+			set.add(i);
+		}
+	const wish = new Map<string, number[]>();
+	for (const [c, set] of imagesOfClass) wish.set(c, countsByLargestRemainder(set.size, options.ratios));
+	const room = sizes.slice();
+	const undealt = new Map(imagesOfClass);
+
+	const deal = (i: number, c: string | null) => {
+		let best = -1;
+		for (let s = 0; s < 3; s++) {
+			if (room[s] <= 0) continue;
+			if (best < 0) {
+				best = s;
+				continue;
+			}
+			const w = c ? wish.get(c)![s] - wish.get(c)![best] : 0;
+			if (w > 0 || (w === 0 && room[s] > room[best])) best = s;
+		}
+		assign(i, best);
+		room[best]--;
+		for (const k of classesOf[i]) {
+			wish.get(k)![best]--;
+			undealt.get(k)!.delete(i);
+		}
+	};
+
+	while (true) {
+		// The rarest class that still has undealt images (fewest left; then name, for determinism).
+		let rarest: string | null = null;
+		for (const [c, set] of undealt) {
+			if (!set.size) continue;
+			const best = rarest === null ? null : undealt.get(rarest)!;
+			if (best === null || set.size < best.size || (set.size === best.size && c < rarest!)) rarest = c;
+		}
+		if (rarest === null) break;
+		for (const i of [...undealt.get(rarest)!]) if (!dealt[i]) deal(i, rarest);
+	}
+	for (const i of order) if (!classesOf[i].size) deal(i, null);
+	return { ...dataset, images };
+}

@@ -1,0 +1,141 @@
+// The formats benchmark, bundled for Node by tests/bench/formats.js (the codecs are TypeScript).
+import { unzipSync, zipSync } from 'fflate';
+import type { FormatCodec } from '$lib/formats/codec';
+import type { Dataset } from '$lib/formats/dataset';
+import { formats } from '$lib/formats/registry';
+import { seededRandom } from '$lib/geometry/random';
+
+export interface FormatsBenchOptions {
+	images: number;
+	annotations: number;
+	runs: number;
+}
+
+export interface FormatsBenchRow {
+	format: string;
+	variant: string;
+	/** Annotations the format could not carry (the rest were written and read). */
+	skipped: number;
+	files: number;
+	zipBytes: number;
+	/** Medians, milliseconds; NaN when that step failed (see `error`). */
+	writeMs: number;
+	zipMs: number;
+	unzipMs: number;
+	readMs: number;
+	readAnnotations: number;
+	error?: string;
+}
+
+const CLASSES = ['car', 'person', 'bicycle', 'traffic light', 'dog'];
+
+/** 7 in 10 boxes, 3 in 10 polygons of 12 vertices, over 1920x1080 images, as the project benchmark. */
+export function syntheticDataset({ images, annotations }: { images: number; annotations: number }): Dataset {
+	const random = seededRandom(42);
+	const W = 1920;
+	const H = 1080;
+	const dataset: Dataset = {
+		images: Array.from({ length: images }, (_, i) => ({ name: `images/img_${String(i).padStart(6, '0')}.jpg`, width: W, height: H })),
+		classes: CLASSES.map((name) => ({ name })),
+		annotations: []
+	};
+	for (let n = 0; n < annotations; n++) {
+		const image = dataset.images[n % images].name;
+		const className = CLASSES[Math.floor(random() ** 2 * CLASSES.length)]; // skewed: few dogs
+		const w = 20 + random() * 200;
+		const h = 20 + random() * 200;
+		const x = random() * (W - w);
+		const y = random() * (H - h);
+		if (random() < 0.7) {
+			dataset.annotations.push({ image, className, type: 'box', geometry: { x, y, width: w, height: h } });
+		} else {
+			const points: number[] = [];
+			for (let k = 0; k < 12; k++) {
+				const a = (k / 12) * 2 * Math.PI;
+				const r = 0.6 + 0.4 * random();
+				points.push(x + w / 2 + (Math.cos(a) * r * w) / 2, y + h / 2 + (Math.sin(a) * r * h) / 2);
+			}
+			dataset.annotations.push({ image, className, type: 'polygon', geometry: { points } });
+		}
+	}
+	return dataset;
+}
+
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const skippedCount = (s: Partial<Record<string, number>>) => Object.values(s).reduce((t: number, n) => t + (n ?? 0), 0);
+
+/** The variant of a codec that carries most of a sample of boxes and polygons. */
+function bestVariant(codec: FormatCodec, sample: Dataset): { variant: string | undefined; skipped: number } {
+	let best: { variant: string | undefined; skipped: number } = { variant: undefined, skipped: Infinity };
+	for (const variant of codec.variants?.map((v) => v.id) ?? [undefined]) {
+		try {
+			const skipped = skippedCount(codec.write(sample, { includeImages: false, variant }).skipped);
+			if (skipped < best.skipped) best = { variant, skipped };
+		} catch {
+			// a variant that cannot write this data at all
+		}
+	}
+	return best;
+}
+
+function time<T>(fn: () => T): { ms: number; value: T } {
+	const t0 = performance.now();
+	const value = fn();
+	return { ms: performance.now() - t0, value };
+}
+
+export function runFormatsBench(options: FormatsBenchOptions, log: (line: string) => void = () => {}): FormatsBenchRow[] {
+	const dataset = syntheticDataset(options);
+	const sample = syntheticDataset({ images: 20, annotations: 200 });
+	const rows: FormatsBenchRow[] = [];
+	for (const codec of formats) {
+		const { variant, skipped: sampleSkipped } = bestVariant(codec, sample);
+		if (sampleSkipped >= sample.annotations.length) {
+			log(`${codec.id}: carries neither boxes nor polygons; left out`);
+			continue;
+		}
+		const row: FormatsBenchRow = {
+			format: codec.id,
+			variant: variant ?? '',
+			skipped: 0,
+			files: 0,
+			zipBytes: 0,
+			writeMs: NaN,
+			zipMs: NaN,
+			unzipMs: NaN,
+			readMs: NaN,
+			readAnnotations: 0
+		};
+		rows.push(row);
+		try {
+			const writes: number[] = [];
+			const zips: number[] = [];
+			const unzips: number[] = [];
+			const reads: number[] = [];
+			for (let run = 0; run < options.runs; run++) {
+				const written = time(() => codec.write(dataset, { includeImages: false, variant }));
+				const zipped = time(() => zipSync(Object.fromEntries(written.value.files.map((f) => [f.path, f.bytes]))));
+				writes.push(written.ms);
+				zips.push(zipped.ms);
+				row.skipped = skippedCount(written.value.skipped);
+				row.files = written.value.files.length;
+				row.zipBytes = zipped.value.length;
+				const unzipped = time(() => unzipSync(zipped.value));
+				const files = Object.entries(unzipped.value).map(([path, bytes]) => ({ path, bytes }));
+				const read = time(() => codec.read(files));
+				unzips.push(unzipped.ms);
+				reads.push(read.ms);
+				row.readAnnotations = read.value.dataset.annotations.length;
+				log(`${codec.id}${variant ? ` ${variant}` : ''}: run ${run + 1} write ${written.ms.toFixed(0)} ms, zip ${zipped.ms.toFixed(0)} ms, unzip ${unzipped.ms.toFixed(0)} ms, read ${read.ms.toFixed(0)} ms`);
+			}
+			row.writeMs = median(writes);
+			row.zipMs = median(zips);
+			row.unzipMs = median(unzips);
+			row.readMs = median(reads);
+		} catch (e) {
+			row.error = e instanceof Error ? e.message : String(e);
+			log(`${codec.id}: ${row.error}`);
+		}
+	}
+	return rows;
+}
