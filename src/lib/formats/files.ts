@@ -30,7 +30,7 @@ export function jsonOf(file: DatasetFile): unknown {
 		return JSON.parse(text);
 	} catch (e) {
 		const message = e instanceof Error ? e.message : String(e);
-		const at = /position (\d+)/.exec(message);
+		const at = /position (\d+)/.exec(message) ?? unexpectedTokenAt(text, message);
 		if (at) {
 			const upTo = text.slice(0, Number(at[1]));
 			const line = upTo.split('\n').length;
@@ -39,6 +39,25 @@ export function jsonOf(file: DatasetFile): unknown {
 		}
 		throw new FormatError(file.path, '', text.trim() ? `is not valid JSON (${message})` : 'is empty');
 	}
+}
+
+/**
+ * V8 says "Unexpected token 'N', …" without a position (NaN, Infinity, a stray word): the first such
+ * character outside a string is where it stopped.
+ */
+function unexpectedTokenAt(text: string, message: string): [string, string] | null {
+	const token = /Unexpected token '(.)'/.exec(message)?.[1];
+	if (!token) return null;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (inString) {
+			if (c === '\\') i++;
+			else if (c === '"') inString = false;
+		} else if (c === '"') inString = true;
+		else if (c === token) return [token, String(i)];
+	}
+	return null;
 }
 
 export const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);

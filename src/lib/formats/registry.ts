@@ -1,11 +1,21 @@
 import type { FormatCodec } from './codec';
+import { cvatCodec } from './cvat';
+import { darwinCodec } from './darwin';
+import { labelMeCodec } from './labelme';
+import { labelStudioCodec } from './labelstudio';
+import { datumaroCodec } from './datumaro';
 import type { DatasetFile } from './files';
 import { cocoFormat, cocoPanopticFormat } from './coco';
 
 /** Every format, by id; one line per format. */
 export const formats: FormatCodec[] = [
 	cocoFormat,
-	cocoPanopticFormat
+	cocoPanopticFormat,
+	cvatCodec,
+	darwinCodec,
+	labelMeCodec,
+	labelStudioCodec,
+	datumaroCodec
 ];
 
 export function formatById(id: string): FormatCodec | undefined {

@@ -1,0 +1,108 @@
+import { encode as encodePng } from 'fast-png';
+import { fromLocal } from '$lib/geometry/rotation';
+import type { GeometryByType } from '$lib/shapes/registry';
+import { decodeMask } from '$lib/shapes/mask/rle';
+import type { WriteOptions, WriteResult } from '../codec';
+import type { Dataset, DatasetAnnotation } from '../dataset';
+import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder';
+import { basename, utf8 } from '../files';
+import { toBase64 } from './base64';
+
+export const LABELME_VERSION = '5.5.0';
+/** Vertices of the polygon an ellipse with unequal radii is written as. */
+export const ELLIPSE_VERTICES = 64;
+
+const pairs = (p: readonly number[]) => Array.from({ length: p.length / 2 }, (_, i) => [p[i * 2], p[i * 2 + 1]]);
+
+function corners(cx: number, cy: number, w: number, h: number, angle: number): number[][] {
+	return [
+		[-1, -1],
+		[1, -1],
+		[1, 1],
+		[-1, 1]
+	].map(([u, v]) => {
+		const p = fromLocal({ x: (u * w) / 2, y: (v * h) / 2 }, { x: cx, y: cy }, angle);
+		return [p.x, p.y];
+	});
+}
+
+function shapeOf(a: DatasetAnnotation, warnings: string[]): { shape_type: string; points: number[][]; mask?: string } | null {
+	switch (a.type) {
+		case 'box': {
+			const g = a.geometry as GeometryByType['box'];
+			return { shape_type: 'rectangle', points: [[g.x, g.y], [g.x + g.width, g.y + g.height]] };
+		}
+		case 'rotatedBox': {
+			const g = a.geometry as GeometryByType['rotatedBox'];
+			warnings.push(`${a.image}: a rotated box of "${a.className}" is written as a 4-point polygon (LabelMe has no rotated box)`);
+			return { shape_type: 'polygon', points: corners(g.cx, g.cy, g.width, g.height, g.angle) };
+		}
+		case 'polygon': {
+			const g = a.geometry as GeometryByType['polygon'];
+			if (g.holes?.length) warnings.push(`${a.image}: a polygon of "${a.className}" has holes, which LabelMe polygons cannot carry; written without them`);
+			return { shape_type: 'polygon', points: pairs(g.points) };
+		}
+		case 'polyline':
+			return { shape_type: 'linestrip', points: pairs((a.geometry as GeometryByType['polyline']).points) };
+		case 'keypoint': {
+			const g = a.geometry as GeometryByType['keypoint'];
+			return { shape_type: 'point', points: [[g.x, g.y]] };
+		}
+		case 'ellipse': {
+			const g = a.geometry as GeometryByType['ellipse'];
+			if (g.rx === g.ry) return { shape_type: 'circle', points: [[g.cx, g.cy], [g.cx + g.rx, g.cy]] };
+			warnings.push(`${a.image}: an ellipse of "${a.className}" is written as a ${ELLIPSE_VERTICES}-point polygon (LabelMe has circles only)`);
+			const points = Array.from({ length: ELLIPSE_VERTICES }, (_, k) => {
+				const t = (2 * Math.PI * k) / ELLIPSE_VERTICES;
+				const p = fromLocal({ x: g.rx * Math.cos(t), y: g.ry * Math.sin(t) }, { x: g.cx, y: g.cy }, g.angle);
+				return [p.x, p.y];
+			});
+			return { shape_type: 'polygon', points };
+		}
+		case 'mask': {
+			const g = a.geometry as GeometryByType['mask'];
+			const bits = decodeMask(g.rle, g.width, g.height);
+			const png = encodePng({ width: g.width, height: g.height, data: bits.map((b) => (b ? 255 : 0)), channels: 1, depth: 8 });
+			return { shape_type: 'mask', points: [[g.x, g.y], [g.x + g.width - 1, g.y + g.height - 1]], mask: toBase64(png) };
+		}
+		default:
+			return null;
+	}
+}
+
+export function writeLabelMe(d: Dataset, options: WriteOptions): WriteResult {
+	const warnings: string[] = [];
+	const skipped: WriteResult['skipped'] = {};
+	const byImage = annotationsByImage(d);
+	const files = d.images.map((img) => {
+		const flags: Record<string, boolean> = {};
+		const shapes: Record<string, unknown>[] = [];
+		for (const a of byImage.get(img.name) ?? []) {
+			if (a.type === 'tag') {
+				flags[a.className] = true;
+				continue;
+			}
+			const s = shapeOf(a, warnings);
+			if (!s) {
+				countSkip(skipped, a.type);
+				continue;
+			}
+			const attributes = Object.fromEntries(Object.entries(a.attributes ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+			shapes.push({
+				label: a.className,
+				points: s.points,
+				group_id: a.instanceId ?? null,
+				description: a.text ?? '',
+				shape_type: s.shape_type,
+				flags: {},
+				mask: s.mask ?? null,
+				...(Object.keys(attributes).length ? { attributes } : {})
+			});
+		}
+		const doc = { version: LABELME_VERSION, flags, shapes, imagePath: basename(img.name), imageData: null, imageHeight: img.height, imageWidth: img.width };
+		return { path: `${img.name.replace(/\.[^./]+$/, '')}.json`, bytes: utf8(JSON.stringify(doc, null, 2)) };
+	});
+	// LabelMe keeps each image beside its JSON.
+	if (options.includeImages) files.push(...imageFilesOf(d));
+	return { files, skipped, warnings };
+}

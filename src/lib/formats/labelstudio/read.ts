@@ -1,0 +1,145 @@
+import { fromLocal, normalizeAngle } from '$lib/geometry/rotation';
+import type { ReadResult } from '../codec';
+import type { DatasetAnnotation } from '../dataset';
+import { DatasetBuilder, imageBytesFor, isRecord } from '../dataset-builder';
+import { FormatError } from '../errors';
+import { extension, isImagePath, jsonOf, type DatasetFile } from '../files';
+import { encodeMask } from '$lib/shapes/mask/rle';
+import { decodeBrush } from './brush';
+
+const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
+
+/** A finite number, or a FormatError: Label Studio writes numbers, so a string or NaN is a broken file. */
+function pct(v: unknown, file: string, place: string): number {
+	if (typeof v !== 'number' || !Number.isFinite(v)) throw new FormatError(file, place, `expected a number, found ${JSON.stringify(v) ?? 'nothing'}`);
+	return v;
+}
+
+/** data.image as an image name: a URL's path, without Label Studio's upload prefix. */
+export function imageNameOf(url: string): string {
+	let p = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+	const localFiles = /[?&]d=([^&]+)/.exec(p);
+	if (localFiles) p = decodeURIComponent(localFiles[1]);
+	p = p.replace(/[?#].*$/, '').replace(/^\/?data\/upload\/\d+\//, '');
+	return p.replace(/^\/+/, '');
+}
+
+export function readLabelStudio(files: readonly DatasetFile[]): ReadResult {
+	const jsons = files.filter((f) => extension(f.path) === 'json');
+	if (!jsons.length) throw new FormatError('(input)', '', 'no Label Studio JSON export found');
+	const b = new DatasetBuilder();
+	for (const f of jsons) {
+		const doc = jsonOf(f);
+		const tasks = Array.isArray(doc) ? doc : [doc];
+		tasks.forEach((t, i) => readTask(t, `[${i}]`, f.path, files, b));
+	}
+	return b.result();
+}
+
+function readTask(task: unknown, place: string, path: string, files: readonly DatasetFile[], b: DatasetBuilder): void {
+	if (!isRecord(task)) throw new FormatError(path, place, 'is not a task object');
+	// Full export: {data: {image}, annotations: [{result}]}; JSON-MIN: {image, <from_name>: [regions…]}.
+	const min = !isRecord(task.data);
+	const data = min ? task : (task.data as Record<string, unknown>);
+	const imageKey = typeof data.image === 'string' ? 'image' : Object.keys(data).find((k) => typeof data[k] === 'string' && isImagePath(imageNameOf(data[k] as string)));
+	if (!imageKey) throw new FormatError(path, `${place}${min ? '' : '.data'}`, 'a task needs an image (data.image)');
+	const name = imageNameOf(data[imageKey] as string);
+	let results: { r: Record<string, unknown>; where: string }[] = [];
+	if (min) {
+		for (const [k, v] of Object.entries(task))
+			if (Array.isArray(v)) v.forEach((r, j) => isRecord(r) && LABEL_KEYS.some((key) => key in r) && results.push({ r: { value: r, from_name: k, original_width: r.original_width, original_height: r.original_height }, where: `${place}.${k}[${j}]` }));
+	} else {
+		const annotations = Array.isArray(task.annotations) ? task.annotations : [];
+		const index = annotations.findIndex((a) => isRecord(a) && a.was_cancelled !== true);
+		if (index >= 0) {
+			const a = annotations[index] as Record<string, unknown>;
+			if (!Array.isArray(a.result)) throw new FormatError(path, `${place}.annotations[${index}].result`, 'is not a list');
+			results = a.result.map((r, j) => {
+				if (!isRecord(r)) throw new FormatError(path, `${place}.annotations[${index}].result[${j}]`, 'is not an object');
+				return { r, where: `${place}.annotations[${index}].result[${j}]` };
+			});
+			if (annotations.length - index > 1) b.warnings.push(`${path} (${place}): only the first of ${annotations.length} annotations of this task is read`);
+		}
+	}
+	const sized = results.find(({ r }) => typeof r.original_width === 'number');
+	const width = sized ? pct(sized.r.original_width, path, `${sized.where}.original_width`) : 0;
+	const height = sized ? pct(sized.r.original_height, path, `${sized.where}.original_height`) : 0;
+	const bytes = imageBytesFor(files, name);
+	b.image({ name, width, height, ...(bytes ? { bytes } : {}) });
+
+	// Keypoints tied to a rectangle by parentID share an instance id with it.
+	const groups = new Map<string, number>();
+	for (const { r } of results) if (typeof r.parentID === 'string' && !groups.has(r.parentID)) groups.set(r.parentID, groups.size + 1);
+	const texts = new Map<string, string>();
+	for (const { r } of results) if (r.type === 'textarea' && isRecord(r.value) && Array.isArray(r.value.text) && typeof r.id === 'string') texts.set(r.id, r.value.text.join('\n'));
+	let relations = 0;
+	for (const { r, where } of results) {
+		if (r.type === 'relation') {
+			relations++;
+			continue;
+		}
+		if (r.type === 'textarea') continue;
+		const v = r.value;
+		if (!isRecord(v)) throw new FormatError(path, `${where}.value`, 'is missing');
+		const labelKey = LABEL_KEYS.find((k) => Array.isArray(v[k]));
+		const labels = labelKey ? (v[labelKey] as unknown[]).map(String) : [];
+		if (!labels.length) {
+			b.warnings.push(`${path} (${where}): a region without a label; skipped`);
+			continue;
+		}
+		const W = width || 100,
+			H = height || 100;
+		const px = (key: string, size: number) => (pct(v[key], path, `${where}.value.${key}`) / 100) * size;
+		const id = typeof r.id === 'string' ? r.id : '';
+		const instance = groups.get(id) ?? (typeof r.parentID === 'string' ? groups.get(r.parentID) : undefined);
+		const common = (className: string): Omit<DatasetAnnotation, 'type' | 'geometry'> => ({
+			image: name,
+			className,
+			source: `${path} › ${where}`,
+			...(instance !== undefined ? { instanceId: instance } : {}),
+			...(texts.has(id) ? { text: texts.get(id) } : {}),
+			...(typeof r.score === 'number' ? { score: r.score } : {})
+		});
+		const kind = labelKey === 'labels' || !labelKey ? String(r.type ?? '') : labelKey;
+		for (const className of labels) {
+			if (kind.startsWith('rectangle')) {
+				const x = px('x', W),
+					y = px('y', H),
+					w = px('width', W),
+					h = px('height', H);
+				const rotation = v.rotation === undefined ? 0 : pct(v.rotation, path, `${where}.value.rotation`);
+				if (rotation % 360 === 0) b.add({ ...common(className), type: 'box', geometry: { x, y, width: w, height: h } });
+				else {
+					// Label Studio turns the box clockwise about its top-left corner (x, y).
+					const c = fromLocal({ x: w / 2, y: h / 2 }, { x, y }, rotation);
+					b.add({ ...common(className), type: 'rotatedBox', geometry: { cx: c.x, cy: c.y, width: w, height: h, angle: normalizeAngle(rotation) } });
+				}
+			} else if (kind.startsWith('polygon')) {
+				if (!Array.isArray(v.points)) throw new FormatError(path, `${where}.value.points`, 'is not a list of [x, y] pairs');
+				const points = v.points.flatMap((p, k) => {
+					if (!Array.isArray(p) || p.length !== 2) throw new FormatError(path, `${where}.value.points[${k}]`, 'is not an [x, y] pair');
+					return [(pct(p[0], path, `${where}.value.points[${k}][0]`) / 100) * W, (pct(p[1], path, `${where}.value.points[${k}][1]`) / 100) * H];
+				});
+				b.add({ ...common(className), type: 'polygon', geometry: { points } });
+			} else if (kind.startsWith('keypoint')) {
+				b.add({ ...common(className), type: 'keypoint', geometry: { x: px('x', W), y: px('y', H) } });
+			} else if (kind.startsWith('ellipse')) {
+				const rotation = v.rotation === undefined ? 0 : pct(v.rotation, path, `${where}.value.rotation`);
+				b.add({ ...common(className), type: 'ellipse', geometry: { cx: px('x', W), cy: px('y', H), rx: px('radiusX', W), ry: px('radiusY', H), angle: normalizeAngle(rotation) } });
+			} else if (kind === 'choices') {
+				b.add({ ...common(className), type: 'tag', geometry: {} });
+			} else if (kind.startsWith('brush')) {
+				if (!Array.isArray(v.rle) || !v.rle.every((n) => Number.isInteger(n) && n >= 0 && n < 256)) throw new FormatError(path, `${where}.value.rle`, 'is not a list of bytes');
+				if (!width || !height) throw new FormatError(path, `${where}.original_width`, 'a brush mask needs the image size');
+				let bits: Uint8Array;
+				try {
+					bits = decodeBrush(v.rle as number[], width, height);
+				} catch (e) {
+					throw new FormatError(path, `${where}.value.rle`, (e as Error).message);
+				}
+				b.add({ ...common(className), type: 'mask', geometry: { x: 0, y: 0, width, height, rle: encodeMask(bits, width, height) } });
+			} else b.warnings.push(`${path} (${where}): region type "${kind}" is not read; skipped`);
+		}
+	}
+	if (relations) b.warnings.push(`${path} (${place}): ${relations} relation${relations > 1 ? 's' : ''} between regions not kept`);
+}
