@@ -6,6 +6,7 @@ import { labelStudioCodec } from './labelstudio';
 import { datumaroCodec } from './datumaro';
 import type { DatasetFile } from './files';
 import { cocoFormat, cocoPanopticFormat } from './coco';
+import { peerlabelCodec } from './native';
 
 /** Every format, by id; one line per format. */
 export const formats: FormatCodec[] = [
@@ -15,7 +16,8 @@ export const formats: FormatCodec[] = [
 	darwinCodec,
 	labelMeCodec,
 	labelStudioCodec,
-	datumaroCodec
+	datumaroCodec,
+	peerlabelCodec
 ];
 
 export function formatById(id: string): FormatCodec | undefined {

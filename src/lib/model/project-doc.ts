@@ -61,6 +61,16 @@ export interface AnnotationPatch {
 
 const OPTIONAL_FIELDS = ['text', 'instanceId', 'direction', 'locked'] as const;
 
+/** A planned dataset import (`formats/project-dataset.ts`): new records with their ids, written at once. */
+export interface DatasetImportWrite {
+	classes: ClassRecord[];
+	images: ImageRecord[];
+	/** z, author and times are set when written; `source` names the input place for errors. */
+	annotations: (Omit<AnnotationRecord, 'z' | 'author' | 'createdAt' | 'updatedAt'> & { source?: string })[];
+	/** Set on a new project from the dataset. */
+	tagMode?: 'single' | 'multi';
+}
+
 /** Why a locked shape's geometry or existence cannot change (its class and attributes still can). */
 export const LOCKED_REASON = 'This shape is locked (Ctrl+L to unlock): it cannot be moved, reshaped or deleted';
 
@@ -668,6 +678,71 @@ export class ProjectDoc {
 		};
 		this.ydoc.transact(() => this.versionMap.set(record.id, record), Origin.admin);
 		return { ok: true, value: record };
+	}
+
+	// ---- dataset import --------------------------------------------------------------------------
+
+	/**
+	 * Writes a planned dataset import — new classes, image records and annotations — in ONE transaction
+	 * (origin `import`, not undoable). Everything is checked first: one bad record and nothing is written.
+	 */
+	importDataset(plan: DatasetImportWrite): Result<{ classes: number; images: number; annotations: number }> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const classes = new Map<Id, ClassRecord>(this.classes().map((c) => [c.id, c]));
+		const names = new Set(this.classes().map((c) => c.name.toLowerCase()));
+		for (const c of plan.classes) {
+			if (classes.has(c.id)) return { ok: false, reason: `Class “${c.name}”: its id is taken` };
+			if (!c.name.trim() || names.has(c.name.trim().toLowerCase())) return { ok: false, reason: `A class named “${c.name}” already exists` };
+			const specs = validateAttributeSpecs(c.attributes);
+			if (!specs.ok) return { ok: false, reason: `Class “${c.name}”: ${specs.reason}` };
+			names.add(c.name.trim().toLowerCase());
+			classes.set(c.id, { ...c, name: c.name.trim(), attributes: specs.value });
+		}
+		const images = new Map<Id, ImageRecord>();
+		for (const i of plan.images) {
+			if (this.getImage(i.id) || images.has(i.id)) return { ok: false, reason: `${i.name}: its id is taken` };
+			if (!(i.width > 0 && i.height > 0)) return { ok: false, reason: `${i.name}: the image has no pixels` };
+			images.set(i.id, i);
+		}
+		const now = Date.now();
+		const topZ = new Map<Id, number>();
+		const records: AnnotationRecord[] = [];
+		const ids = new Set<Id>();
+		for (const a of plan.annotations) {
+			const where = a.source ?? a.id;
+			const fail = (reason: string) => ({ ok: false as const, reason: `${where}: ${reason}` });
+			if (this.getAnnotation(a.id) || ids.has(a.id)) return fail('its id is taken');
+			ids.add(a.id);
+			const image = images.get(a.imageId) ?? this.getImage(a.imageId);
+			if (!image) return fail('its image is neither in the project nor in the input');
+			const cls = classes.get(a.classId);
+			if (!cls) return fail('its class does not exist');
+			if (!isShapeType(a.type)) return fail(`unknown shape type “${String(a.type)}”`);
+			if (cls.shapeTypes.length && !cls.shapeTypes.includes(a.type))
+				return fail(`class “${cls.name}” cannot be drawn as ${shapeKind(a.type).label.toLowerCase()}`);
+			const checked = shapeKind(a.type).validate(a.geometry, image);
+			if (!checked.ok) return fail(checked.reason);
+			const misfit = a.type === 'skeleton' && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
+			if (misfit) return fail(misfit);
+			const values = checkAttributeValues(cls, a.attributes);
+			if (!values.ok) return fail(values.reason);
+			const z = (topZ.get(image.id) ?? (images.has(image.id) ? 0 : this.topZ(image.id))) + 1;
+			topZ.set(image.id, z);
+			const { source: _source, ...rest } = a;
+			records.push({ ...rest, geometry: checked.geometry as Geometry, attributes: values.value, z, author: this.actor.id, createdAt: now, updatedAt: now });
+		}
+		this.ydoc.transact(() => {
+			if (plan.tagMode) this.maps.meta.set('settings', { ...this.settings, tagMode: plan.tagMode });
+			for (const c of plan.classes) this.maps.classes.set(c.id, classes.get(c.id)!);
+			for (const i of images.values()) this.maps.images.set(i.id, topZ.has(i.id) && i.status === 'new' ? { ...i, status: 'in_progress' } : i);
+			for (const r of records) this.maps.annotations.set(r.id, r);
+			for (const imageId of topZ.keys()) {
+				const existing = images.has(imageId) ? undefined : this.getImage(imageId);
+				if (existing?.status === 'new') this.maps.images.set(imageId, { ...existing, status: 'in_progress' });
+			}
+		}, Origin.import);
+		return { ok: true, value: { classes: plan.classes.length, images: images.size, annotations: records.length } };
 	}
 
 	// ---- undo ------------------------------------------------------------------------------------

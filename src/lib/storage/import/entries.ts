@@ -60,7 +60,7 @@ function reasonOf(e: unknown): string {
  * Walks dropped entries, folders recursively. Files found inside folders that do not look like
  * images are skipped; files dropped on their own are always tried.
  */
-export async function gatherEntries(entries: EntryLike[]): Promise<GatheredFiles> {
+export async function gatherEntries(entries: EntryLike[], keepAll = false): Promise<GatheredFiles> {
 	const out: GatheredFiles = { files: [], skipped: [], unreadable: [] };
 	async function visit(entry: EntryLike, inFolder: boolean): Promise<void> {
 		const name = pathOf(entry);
@@ -70,7 +70,7 @@ export async function gatherEntries(entries: EntryLike[]): Promise<GatheredFiles
 				for (const child of children) await visit(child, true);
 			} else if (entry.isFile) {
 				const file = await entryFile(entry as FileEntryLike);
-				if (inFolder && !looksLikeImageFile(name, file.type)) out.skipped.push(name);
+				if (inFolder && !keepAll && !looksLikeImageFile(name, file.type)) out.skipped.push(name);
 				else out.files.push({ name, file });
 			}
 		} catch (e) {
@@ -86,12 +86,12 @@ export async function gatherEntries(entries: EntryLike[]): Promise<GatheredFiles
  * Files from a file input. With `webkitdirectory` every file carries its path inside the picked
  * folder, and files that are not images are skipped.
  */
-export function gatherInputFiles(list: Iterable<File>): GatheredFiles {
+export function gatherInputFiles(list: Iterable<File>, keepAll = false): GatheredFiles {
 	const out: GatheredFiles = { files: [], skipped: [], unreadable: [] };
 	for (const file of list) {
 		const relative = (file as File & { webkitRelativePath?: string }).webkitRelativePath;
 		if (relative) {
-			if (looksLikeImageFile(relative, file.type)) out.files.push({ name: relative, file });
+			if (keepAll || looksLikeImageFile(relative, file.type)) out.files.push({ name: relative, file });
 			else out.skipped.push(relative);
 		} else out.files.push({ name: file.name, file });
 	}
@@ -104,7 +104,7 @@ export function gatherInputFiles(list: Iterable<File>): GatheredFiles {
  * the browser empties the DataTransfer once the handler returns, so the entries are taken first
  * and read afterwards.
  */
-export function gatherDataTransfer(data: DataTransfer): Promise<GatheredFiles> {
+export function gatherDataTransfer(data: DataTransfer, keepAll = false): Promise<GatheredFiles> {
 	const entries: EntryLike[] = [];
 	const loose: File[] = [];
 	for (const item of Array.from(data.items ?? [])) {
@@ -117,7 +117,7 @@ export function gatherDataTransfer(data: DataTransfer): Promise<GatheredFiles> {
 		}
 	}
 	if (!entries.length && !loose.length && data.files?.length) loose.push(...Array.from(data.files));
-	return gatherEntries(entries).then((found) => {
+	return gatherEntries(entries, keepAll).then((found) => {
 		for (const file of loose) found.files.push({ name: file.name, file });
 		sortByName(found.files);
 		return found;

@@ -1,0 +1,279 @@
+import * as Y from 'yjs';
+import { ProjectDoc, SCHEMA_VERSION, IMAGE_STATUSES, type ImageStatus } from '$lib/model';
+import { formats, formatById } from '$lib/formats/registry';
+import { describePlan, exportSelection, planImport, type ImportPlan } from '$lib/formats/project-dataset';
+import { BUNDLE_VERSION } from '$lib/formats/native/bundle';
+import { stem } from '$lib/formats/files';
+import { exchangeClient, ExchangeFailure, type ExchangeProgress, type ReadAnswer } from '$lib/storage/exchange/client';
+import type { ExchangeFileInput, ExchangeProblem, ExportSource } from '$lib/storage/exchange/protocol';
+import { applyImportPlan, restoreNativeBundle } from '$lib/storage/exchange/apply';
+import { createProject, deleteProject, openProject, type OpenProject } from '$lib/storage/projects';
+
+/** The formats the dialogs offer: every codec in the registry, the native bundle first. */
+export function exchangeFormats() {
+	return [...formats].sort((a, b) => (a.id === 'peerlabel' ? -1 : b.id === 'peerlabel' ? 1 : a.label.localeCompare(b.label)));
+}
+
+const PHASE_LABEL: Record<ExchangeProgress['phase'], string> = {
+	reading: 'Reading images',
+	converting: 'Converting',
+	zipping: 'Zipping',
+	unzipping: 'Unpacking'
+};
+
+export function progressText(p: ExchangeProgress | null): string {
+	if (!p) return '';
+	const mb = p.bytes ? ` (${(p.bytes / 2 ** 20).toFixed(1)} MB)` : '';
+	return p.total > 1 ? `${PHASE_LABEL[p.phase]}… ${p.done} of ${p.total}${mb}` : `${PHASE_LABEL[p.phase]}…`;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The export dialog's state: format, filters, progress; the zip downloads at the end. */
+export class ExportState {
+	formatId = $state('peerlabel');
+	variant = $state('');
+	includeImages = $state(true);
+	statuses = $state<ImageStatus[]>([...IMAGE_STATUSES]);
+	/** null: every class. */
+	classIds = $state<string[] | null>(null);
+	progress = $state<ExchangeProgress | null>(null);
+	running = $state(false);
+	error = $state<string | null>(null);
+	/** What the last export wrote, said to the user. */
+	report = $state<string | null>(null);
+	private cancelRun: (() => void) | null = null;
+
+	constructor(private readonly project: () => OpenProject | null) {}
+
+	get isNative(): boolean {
+		return this.formatId === 'peerlabel';
+	}
+
+	cancel(): void {
+		this.cancelRun?.();
+	}
+
+	async start(): Promise<void> {
+		const project = this.project();
+		if (!project || this.running) return;
+		const doc = project.doc;
+		const codec = formatById(this.formatId);
+		if (!codec) return;
+		let source: ExportSource;
+		if (this.isNative) {
+			const hashes = new Map(doc.images().map((i) => [i.hash, i.mime]));
+			source = {
+				kind: 'native',
+				manifest: {
+					app: 'peerlabel',
+					bundleVersion: BUNDLE_VERSION,
+					schemaVersion: doc.schemaVersion ?? SCHEMA_VERSION,
+					name: doc.settings.name,
+					counts: { images: doc.imageCount, classes: doc.classes().length, annotations: doc.annotationCount },
+					exportedAt: Date.now()
+				},
+				update: Y.encodeStateAsUpdate(doc.ydoc),
+				images: [...hashes].map(([hash, mime]) => ({ hash, mime })),
+				includeImages: this.includeImages
+			};
+		} else {
+			const { dataset, images } = exportSelection(doc, { status: this.statuses, ...(this.classIds && { classIds: this.classIds }) });
+			// SPLITS: helper e's assignSplits (src/lib/formats/split.ts) sets dataset.images[i].split here.
+			source = {
+				kind: 'dataset',
+				formatId: codec.id,
+				options: { includeImages: this.includeImages, ...(this.variant && { variant: this.variant }) },
+				dataset,
+				images
+			};
+		}
+		this.running = true;
+		this.error = this.report = null;
+		this.progress = null;
+		const run = exchangeClient().export(source, (p) => (this.progress = p));
+		this.cancelRun = run.cancel;
+		try {
+			const answer = await run.done;
+			download(answer.zip, `${safeFileName(doc.settings.name)}-${codec.id}.zip`);
+			const skipped = Object.entries(answer.skipped).map(([type, n]) => `${n} ${type}`);
+			this.report = [
+				`Exported ${answer.files.length} files.`,
+				...(skipped.length ? [`Not carried by ${codec.label}: ${skipped.join(', ')}.`] : []),
+				...answer.warnings
+			].join(' ');
+		} catch (e) {
+			this.error = e instanceof ExchangeFailure && e.cancelled ? 'Export cancelled' : message(e);
+		} finally {
+			this.running = false;
+			this.cancelRun = null;
+			this.progress = null;
+		}
+	}
+}
+
+function safeFileName(name: string): string {
+	return name.replace(/[\\/:*?"<>|]+/g, '_').trim() || 'project';
+}
+
+function download(blob: Blob, name: string): void {
+	const url = URL.createObjectURL(blob);
+	const a = document.createElement('a');
+	a.href = url;
+	a.download = name;
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * The import dialog's state. Into an open project ('existing') or as a new project ('new'): read in the
+ * worker, planned here (a summary before anything is written), applied in one transaction.
+ */
+export class ImportState {
+	files = $state<ExchangeFileInput[]>([]);
+	/** null: detect. */
+	formatId = $state<string | null>(null);
+	detected = $state<{ id: string; label: string } | null>(null);
+	progress = $state<ExchangeProgress | null>(null);
+	running = $state(false);
+	problem = $state<ExchangeProblem | null>(null);
+	/** Planning errors: each names its annotation's source. */
+	errors = $state<string[]>([]);
+	warnings = $state<string[]>([]);
+	summary = $state<string | null>(null);
+	applied = $state<string | null>(null);
+	private read: ReadAnswer | null = null;
+	private plan: ImportPlan | null = null;
+	private cancelRun: (() => void) | null = null;
+
+	constructor(
+		readonly target: 'new' | 'existing',
+		private readonly project: () => OpenProject | null = () => null
+	) {}
+
+	get canApply(): boolean {
+		return !this.running && !this.problem && !this.errors.length && (this.plan !== null || this.read?.outcome.kind === 'native');
+	}
+
+	reset(): void {
+		this.files = [];
+		this.formatId = null;
+		this.clearResult();
+	}
+
+	private clearResult(): void {
+		this.detected = null;
+		this.problem = null;
+		this.errors = [];
+		this.warnings = [];
+		this.summary = null;
+		this.applied = null;
+		this.read = null;
+		this.plan = null;
+	}
+
+	cancel(): void {
+		this.cancelRun?.();
+	}
+
+	async choose(files: ExchangeFileInput[]): Promise<void> {
+		this.files = files;
+		await this.readFiles();
+	}
+
+	async setFormat(id: string | null): Promise<void> {
+		this.formatId = id;
+		if (this.files.length) await this.readFiles();
+	}
+
+	/** Reads the chosen files in the worker and plans the import; writes nothing. */
+	async readFiles(): Promise<void> {
+		this.clearResult();
+		if (!this.files.length) return;
+		this.running = true;
+		const run = exchangeClient().read($state.snapshot(this.files) as ExchangeFileInput[], this.formatId, this.target, (p) => (this.progress = p));
+		this.cancelRun = run.cancel;
+		try {
+			const answer = await run.done;
+			this.read = answer;
+			this.detected = { id: answer.formatId, label: answer.formatLabel };
+			if (answer.outcome.kind === 'native') {
+				const m = answer.outcome.bundle.manifest;
+				this.summary = `Restores the project “${m.name}”: ${m.counts.images} images, ${m.counts.classes} classes, ${m.counts.annotations} annotations (${answer.outcome.bundle.images.length} image files)`;
+				return;
+			}
+			const { dataset, files, warnings } = answer.outcome;
+			const doc = this.target === 'existing' ? this.project()?.doc : emptyDoc();
+			if (!doc) throw new Error('The project is still opening');
+			const planned = planImport(doc, dataset, { mode: this.target, files: new Map(files) });
+			this.warnings = [...warnings, ...(planned.ok ? planned.plan.warnings : planned.warnings)];
+			if (!planned.ok) {
+				this.errors = planned.errors;
+				return;
+			}
+			this.plan = planned.plan;
+			this.summary = describePlan({ ...planned.plan, warnings: this.warnings });
+		} catch (e) {
+			if (e instanceof ExchangeFailure) this.problem = e.cancelled ? { file: '', place: '', problem: 'Cancelled' } : e.problem;
+			else this.problem = { file: '', place: '', problem: message(e) };
+		} finally {
+			this.running = false;
+			this.cancelRun = null;
+			this.progress = null;
+		}
+	}
+
+	/** Applies the planned import. Resolves with the project id it went into, or null when refused. */
+	async apply(): Promise<string | null> {
+		if (!this.canApply || !this.read) return null;
+		this.running = true;
+		try {
+			if (this.read.outcome.kind === 'native') {
+				const { entry, failed } = await restoreNativeBundle(this.read.outcome.bundle);
+				this.applied = failed.length ? `Restored; ${failed.length} images could not be stored: ${failed.slice(0, 3).join('; ')}` : 'Restored';
+				return entry.id;
+			}
+			const plan = this.plan!;
+			if (this.target === 'existing') {
+				const project = this.project();
+				if (!project) throw new Error('The project is still opening');
+				const result = await applyImportPlan(project.id, project.doc, plan);
+				if (!result.ok) {
+					this.errors = [result.reason];
+					return null;
+				}
+				this.applied = `Imported: ${describePlan(plan)}`;
+				return project.id;
+			}
+			const name = this.files.length === 1 ? stem(this.files[0].name) : 'Imported dataset';
+			const entry = await createProject(name);
+			const project = await openProject(entry.id);
+			let result: Awaited<ReturnType<typeof applyImportPlan>>;
+			try {
+				result = await applyImportPlan(entry.id, project.doc, plan);
+			} finally {
+				await project.close();
+			}
+			if (!result.ok) {
+				await deleteProject(entry.id).catch(() => {});
+				this.errors = [result.reason];
+				return null;
+			}
+			this.applied = `Imported: ${describePlan(plan)}`;
+			return entry.id;
+		} catch (e) {
+			this.errors = [message(e)];
+			return null;
+		} finally {
+			this.running = false;
+		}
+	}
+}
+
+function emptyDoc(): ProjectDoc {
+	const doc = new ProjectDoc(new Y.Doc());
+	doc.initialize({ name: 'New' });
+	return doc;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { unzipSync, zipSync } from 'fflate';
+import { ProjectDoc } from '$lib/model';
+import { SCHEMA_VERSION } from '$lib/model/schema';
+import { unzipFiles, zipFiles } from '$lib/storage/exchange/zip';
+import { runExport, runImport, type ExchangeDeps } from '$lib/storage/exchange/run';
+import type { FromWorker } from '$lib/storage/exchange/protocol';
+import { exportSelection } from '$lib/formats/project-dataset';
+import { isFormatError } from '$lib/formats/errors';
+import { createHash } from 'node:crypto';
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 4, 0, 0, 0, 3]);
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function fakeDeps(blobs: Map<string, Uint8Array>): ExchangeDeps {
+	return {
+		getBlob: async (hash) => (blobs.has(hash) ? new Blob([blobs.get(hash)! as BlobPart]) : undefined),
+		hash: async (bytes) => sha(bytes),
+		imageSize: async () => ({ width: 4, height: 3 })
+	};
+}
+
+function project() {
+	const doc = new ProjectDoc(new Y.Doc());
+	doc.initialize({ name: 'P' });
+	const cls = doc.addClass({ name: 'car' });
+	if (!cls.ok) throw new Error(cls.reason);
+	const images = doc.addImages([{ name: 'a.png', hash: sha(PNG), width: 4, height: 3, mime: 'image/png', size: PNG.length }]);
+	if (!images.ok) throw new Error(images.reason);
+	doc.createAnnotation({ imageId: images.value[0].id, classId: cls.value.id, type: 'box', geometry: { x: 0, y: 0, width: 2, height: 2 } });
+	return doc;
+}
+
+async function collect(run: (post: (m: FromWorker) => void) => Promise<void>): Promise<FromWorker[]> {
+	const out: FromWorker[] = [];
+	await run((m) => out.push(m));
+	return out;
+}
+
+describe('zip', () => {
+	it('stores images and deflates text; unzips what it zipped', async () => {
+		const text = new TextEncoder().encode('{"a":1}'.repeat(100));
+		const zip = await zipFiles([{ path: 'images/a.png', bytes: PNG }, { path: 'x.json', bytes: text }], () => {});
+		const bytes = new Uint8Array(await zip!.arrayBuffer());
+		expect(Object.keys(unzipSync(bytes))).toEqual(['images/a.png', 'x.json']);
+		expect(unzipFiles('d.zip', bytes).map((f) => [f.path, f.bytes.length])).toEqual([
+			['images/a.png', PNG.length],
+			['x.json', 700]
+		]);
+	});
+
+	it('refuses an archive whose declared sizes look like a zip bomb, naming the entry', () => {
+		const bomb = zipSync({ 'big.json': new Uint8Array(5000), 'more.json': new Uint8Array(5000) });
+		const refuse = (limits: { total: number; text: number }) => {
+			try {
+				unzipFiles('bomb.zip', bomb, limits);
+			} catch (e) {
+				return isFormatError(e) ? [e.file, e.place, e.problem] : String(e);
+			}
+			return null;
+		};
+		expect(refuse({ total: 1e9, text: 4000 })).toEqual(['bomb.zip', 'big.json', expect.stringMatching(/looks like a zip bomb/)]);
+		expect(refuse({ total: 8000, text: 1e9 })).toEqual(['bomb.zip', 'more.json', expect.stringMatching(/looks like a zip bomb/)]);
+		expect(refuse({ total: 1e9, text: 1e9 })).toBeNull();
+	});
+});
+
+describe('exchange worker runs', () => {
+	it('exports a native bundle with its images and reads it back as a bundle', async () => {
+		const doc = project();
+		const messages = await collect((post) =>
+			runExport(
+				1,
+				{
+					kind: 'native',
+					manifest: { app: 'peerlabel', bundleVersion: 1, schemaVersion: SCHEMA_VERSION, name: 'P', counts: { images: 1, classes: 1, annotations: 1 }, exportedAt: 0 },
+					update: Y.encodeStateAsUpdate(doc.ydoc),
+					images: [{ hash: sha(PNG), mime: 'image/png' }],
+					includeImages: true
+				},
+				fakeDeps(new Map([[sha(PNG), PNG]])),
+				post,
+				() => false
+			)
+		);
+		const done = messages.at(-1)!;
+		if (done.type !== 'exported') throw new Error(JSON.stringify(done));
+		expect(done.files).toEqual(['project.json', 'document.yjs', `images/${sha(PNG)}.png`]);
+		expect(messages.some((m) => m.type === 'progress' && m.phase === 'zipping')).toBe(true);
+		const read = await collect((post) => runImport(2, { files: [{ name: 'P-peerlabel.zip', file: done.zip }], formatId: null, target: 'new' }, fakeDeps(new Map()), post, () => false));
+		const answer = read.at(-1)!;
+		if (answer.type !== 'read' || answer.outcome.kind !== 'native') throw new Error(JSON.stringify(answer));
+		expect(answer.formatId).toBe('peerlabel');
+		expect(answer.outcome.bundle.images.map((i) => i.hash)).toEqual([sha(PNG)]);
+		// Into an existing project, the same bundle is a Dataset whose image carries its bytes, hash and size.
+		const merged = await collect((post) => runImport(3, { files: [{ name: 'P-peerlabel.zip', file: done.zip }], formatId: null, target: 'existing' }, fakeDeps(new Map()), post, () => false));
+		const dataset = merged.at(-1)!;
+		if (dataset.type !== 'read' || dataset.outcome.kind !== 'dataset') throw new Error('expected a dataset');
+		expect(dataset.outcome.dataset.annotations).toEqual(exportSelection(doc).dataset.annotations);
+		expect(dataset.outcome.files).toEqual([['a.png', { hash: sha(PNG), mime: 'image/png', size: PNG.length }]]);
+	});
+
+	it('answers a file no format recognizes, and a malformed bundle, with the file and the place', async () => {
+		const unknown = await collect((post) => runImport(4, { files: [{ name: 'notes.txt', file: new Blob(['hello']) }], formatId: null, target: 'existing' }, fakeDeps(new Map()), post, () => false));
+		expect(unknown.at(-1)).toMatchObject({ type: 'failed', problem: { file: 'notes.txt', problem: 'no known annotation format recognizes these files' } });
+		const broken = zipSync({ 'project.json': new TextEncoder().encode('{"app": "peerlabel",\n "schemaVersion": }'), 'document.yjs': new Uint8Array([0]) });
+		await expect(
+			runImport(5, { files: [{ name: 'b.zip', file: new Blob([broken as BlobPart]) }], formatId: null, target: 'new' }, fakeDeps(new Map()), () => {}, () => false)
+		).rejects.toMatchObject({ file: 'project.json', problem: expect.stringMatching(/not valid JSON/) });
+	});
+});
