@@ -7,11 +7,17 @@ import { datumaroCodec } from './datumaro';
 import type { DatasetFile } from './files';
 import { cocoFormat, cocoPanopticFormat } from './coco';
 import { peerlabelCodec } from './native';
+import { vocCodec } from './voc';
+import { yoloCodec } from './yolo';
+import { semanticCodec } from './semantic';
 
 /** Every format, by id; one line per format. */
 export const formats: FormatCodec[] = [
 	cocoFormat,
 	cocoPanopticFormat,
+	vocCodec,
+	yoloCodec,
+	semanticCodec,
 	cvatCodec,
 	darwinCodec,
 	labelMeCodec,
