@@ -9,7 +9,7 @@ import { decodeLabelPng } from '$lib/formats/semantic/label-map';
 import { readSemantic } from '$lib/formats/semantic/read';
 import { maskBits, maskFromBitmap, type MaskGeometry } from '$lib/shapes/mask/kind';
 import { newBitmap, paintPolygon } from '$lib/shapes/mask/raster';
-import { decodeText, textFile } from './support/format-files';
+import { decodeText, textFile } from './support/dataset-files';
 
 function maskOf(width: number, height: number, inside: (x: number, y: number) => boolean): MaskGeometry {
 	const m = newBitmap(width, height);

@@ -10,7 +10,7 @@ import { decodeLabelPng, vocColor } from '$lib/formats/semantic/label-map';
 import { vocCodec } from '$lib/formats/voc';
 import { maskBits, maskFromBitmap, type MaskGeometry } from '$lib/shapes/mask/kind';
 import { newBitmap, paintPolygon } from '$lib/shapes/mask/raster';
-import { decodeText, filesUnder } from './support/format-files';
+import { decodeText, filesUnder } from './support/dataset-files';
 
 const FIXTURES = join(__dirname, '../../../shared/fixtures/voc');
 const MALFORMED = join(__dirname, '../fixtures/malformed/voc');

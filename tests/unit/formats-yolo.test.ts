@@ -11,7 +11,7 @@ import { yoloCodec } from '$lib/formats/yolo';
 import { readYolo, rotatedBoxFromCorners } from '$lib/formats/yolo/read';
 import { flipIndexOf, formatNormalised, obbCorners } from '$lib/formats/yolo/write';
 import { rotatedBoxCorners, type RotatedBoxGeometry } from '$lib/shapes/rotatedBox/kind';
-import { decodeText, filesUnder, textFile } from './support/format-files';
+import { decodeText, filesUnder, textFile } from './support/dataset-files';
 
 const FIXTURES = join(__dirname, '../../../shared/fixtures');
 const YOLO = join(FIXTURES, 'yolo');

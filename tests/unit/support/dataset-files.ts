@@ -9,19 +9,19 @@ import { encodeMask } from '$lib/shapes/mask/rle';
 export const FIXTURES = join(__dirname, '../../../../shared/fixtures');
 export const haveFixtures = existsSync(FIXTURES);
 
-/** Every file under `dir`, with paths relative to it. */
-export function filesUnder(dir: string): DatasetFile[] {
-	const out: DatasetFile[] = [];
-	const walk = (d: string) => {
-		for (const name of readdirSync(d).sort()) {
-			const p = join(d, name);
-			if (statSync(p).isDirectory()) walk(p);
-			else out.push({ path: relative(dir, p).split('\\').join('/'), bytes: new Uint8Array(readFileSync(p)) });
-		}
-	};
-	walk(dir);
-	return out;
+/** Every file under `dir` as the formats take them: paths relative to `dir`, '/'-separated, sorted. */
+export function filesUnder(dir: string, only?: (path: string) => boolean): DatasetFile[] {
+	const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+	return walk(dir)
+		.map((p) => relative(dir, p).split('\\').join('/'))
+		.filter((p) => !only || only(p))
+		.sort()
+		.map((path) => ({ path, bytes: new Uint8Array(readFileSync(join(dir, path))) }));
 }
+
+export const textFile = (path: string, text: string): DatasetFile => ({ path, bytes: new TextEncoder().encode(text) });
+
+export const decodeText = (f: DatasetFile | undefined) => (f ? new TextDecoder().decode(f.bytes) : '');
 
 export function fileAt(path: string, as = path.slice(path.lastIndexOf('/') + 1)): DatasetFile {
 	return { path: as, bytes: new Uint8Array(readFileSync(path)) };
