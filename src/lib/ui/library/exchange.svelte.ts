@@ -4,6 +4,7 @@ import { formats, formatById } from '$lib/formats/registry';
 import { describePlan, exportSelection, planImport, type ImportPlan } from '$lib/formats/project-dataset';
 import { BUNDLE_VERSION } from '$lib/formats/native/bundle';
 import { stem } from '$lib/formats/files';
+import { assignSplits, parseSplitRatios } from '$lib/formats/split';
 import { exchangeClient, ExchangeFailure, type ExchangeProgress, type ReadAnswer } from '$lib/storage/exchange/client';
 import type { ExchangeFileInput, ExchangeProblem, ExportSource } from '$lib/storage/exchange/protocol';
 import { applyImportPlan, restoreNativeBundle } from '$lib/storage/exchange/apply';
@@ -37,6 +38,13 @@ export class ExportState {
 	statuses = $state<ImageStatus[]>([...IMAGE_STATUSES]);
 	/** null: every class. */
 	classIds = $state<string[] | null>(null);
+	/** Train/val/test assignment written into the export (formats/split.ts). */
+	splitOn = $state(false);
+	splitRatios = $state('0.8,0.1,0.1');
+	splitSeed = $state(1);
+	splitStratify = $state(true);
+	/** A frozen version to export instead of the project as it is now (read-only document). */
+	version = $state<{ doc: ProjectDoc; name: string } | null>(null);
 	progress = $state<ExchangeProgress | null>(null);
 	running = $state(false);
 	error = $state<string | null>(null);
@@ -57,7 +65,7 @@ export class ExportState {
 	async start(): Promise<void> {
 		const project = this.project();
 		if (!project || this.running) return;
-		const doc = project.doc;
+		const doc = this.version?.doc ?? project.doc;
 		const codec = formatById(this.formatId);
 		if (!codec) return;
 		let source: ExportSource;
@@ -79,7 +87,14 @@ export class ExportState {
 			};
 		} else {
 			const { dataset, images } = exportSelection(doc, { status: this.statuses, ...(this.classIds && { classIds: this.classIds }) });
-			// SPLITS: helper e's assignSplits (src/lib/formats/split.ts) sets dataset.images[i].split here.
+			if (this.splitOn) {
+				try {
+					assignSplits(dataset, { ratios: parseSplitRatios(this.splitRatios), seed: this.splitSeed, stratify: this.splitStratify });
+				} catch (e) {
+					this.error = message(e).replace('--split ', 'Split ');
+					return;
+				}
+			}
 			source = {
 				kind: 'dataset',
 				formatId: codec.id,
@@ -95,7 +110,8 @@ export class ExportState {
 		this.cancelRun = run.cancel;
 		try {
 			const answer = await run.done;
-			download(answer.zip, `${safeFileName(doc.settings.name)}-${codec.id}.zip`);
+			const versionPart = this.version ? `-${safeFileName(this.version.name)}` : '';
+			download(answer.zip, `${safeFileName(doc.settings.name)}${versionPart}-${codec.id}.zip`);
 			const skipped = Object.entries(answer.skipped).map(([type, n]) => `${n} ${type}`);
 			this.report = [
 				`Exported ${answer.files.length} files.`,
