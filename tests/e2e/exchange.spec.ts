@@ -92,3 +92,80 @@ test('a malformed file is refused with its file and place, and the project is un
 	await expect(page.getByTestId('library')).toHaveAttribute('data-annotation-count', '12');
 	await expect(page.getByTestId('image-count')).toHaveText('3 images');
 });
+
+/** Type and geometry of every shape of every image, by image name: what a format round trip must keep. */
+async function shapesByImageName(page: Page, projectId: string) {
+	await openLibrary(page, projectId);
+	const cells = page.getByTestId('image-cell');
+	const count = await cells.count();
+	const out: Record<string, string[]> = {};
+	for (let i = 0; i < count; i++) {
+		await openLibrary(page, projectId);
+		const cell = page.getByTestId('image-cell').nth(i);
+		const name = (await cell.getByTestId('image-name').textContent())!.trim();
+		await cell.click();
+		await waitForEditor(page);
+		const rows = await shapeRows(page).evaluateAll((els) => els.map((r) => `${r.getAttribute('data-type')} ${r.getAttribute('data-geometry')}`));
+		out[name] = rows.sort();
+	}
+	return out;
+}
+
+test('COCO with a train/val split: exported, then imported as a new project, every box and polygon is the same', async ({ page }) => {
+	const { projectId } = await seed(page);
+	const before = await shapesByImageName(page, projectId);
+	expect(Object.values(before).flat()).toHaveLength(12);
+
+	await openLibrary(page, projectId);
+	await page.getByTestId('export-button').click();
+	await page.getByTestId('export-format').selectOption('coco');
+	await page.getByTestId('export-split').check();
+	await page.getByTestId('export-split-ratios').fill('0.67,0.33,0');
+	const downloading = page.waitForEvent('download');
+	await page.getByTestId('export-start').click();
+	const download = await downloading;
+	const zipPath = await download.path();
+	const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
+	const names = Object.keys(entries).sort();
+	expect(names).toContain('annotations/instances_train.json');
+	expect(names).toContain('annotations/instances_val.json');
+	expect(names.filter((n) => n.startsWith('images/train/'))).toHaveLength(2);
+	expect(names.filter((n) => n.startsWith('images/val/'))).toHaveLength(1);
+	const train = JSON.parse(new TextDecoder().decode(entries['annotations/instances_train.json']));
+	expect(train.categories.map((c: { name: string }) => c.name)).toEqual(['car', 'person', 'tree']);
+
+	await page.goto('/');
+	await page.getByTestId('project-from-dataset').click();
+	await page.getByTestId('import-files-input').setInputFiles(zipPath);
+	await expect(page.getByTestId('import-summary')).toContainText('12 annotations');
+	await page.getByTestId('import-apply').click();
+	await expect(page).toHaveURL(/\/project\/[A-Za-z0-9]{16}$/);
+	const importedId = page.url().split('/').pop()!;
+	await expect(page.getByTestId('library')).toHaveAttribute('data-annotation-count', '12');
+	await expect(page.getByTestId('image-count')).toHaveText('3 images');
+	const after = await shapesByImageName(page, importedId);
+	// Images keep their names under the split folders' names.
+	expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+	expect(after).toEqual(before);
+});
+
+test('a malformed COCO file names the file and the JSON path, and nothing is imported', async ({ page }) => {
+	const { projectId } = await seed(page);
+	await openLibrary(page, projectId);
+	await page.getByTestId('import-dataset-button').click();
+	const coco = {
+		images: [{ id: 1, file_name: 'image-00001.png', width: 640, height: 480 }],
+		categories: [{ id: 1, name: 'car' }],
+		annotations: [
+			{ id: 1, image_id: 1, category_id: 1, bbox: [10, 10, 20, 20] },
+			{ id: 2, image_id: 1, category_id: 1, bbox: [10, 10, -5, 20] }
+		]
+	};
+	await page.getByTestId('import-files-input').setInputFiles({ name: 'instances.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(coco)) });
+	const error = page.getByTestId('import-error');
+	await expect(error).toBeVisible();
+	await expect(error).toHaveAttribute('data-file', 'instances.json');
+	await expect(error).toHaveAttribute('data-place', /annotations\[1\]\.bbox/);
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('library')).toHaveAttribute('data-annotation-count', '12');
+});

@@ -86,10 +86,12 @@ export class ExportState {
 				includeImages: this.includeImages
 			};
 		} else {
-			const { dataset, images } = exportSelection(doc, { status: this.statuses, ...(this.classIds && { classIds: this.classIds }) });
+			const selection = exportSelection(doc, { status: this.statuses, ...(this.classIds && { classIds: this.classIds }) });
+			const { images } = selection;
+			let { dataset } = selection;
 			if (this.splitOn) {
 				try {
-					assignSplits(dataset, { ratios: parseSplitRatios(this.splitRatios), seed: this.splitSeed, stratify: this.splitStratify });
+					dataset = assignSplits(dataset, { ratios: parseSplitRatios(this.splitRatios), seed: this.splitSeed, stratify: this.splitStratify });
 				} catch (e) {
 					this.error = message(e).replace('--split ', 'Split ');
 					return;
