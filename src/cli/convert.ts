@@ -6,7 +6,7 @@ import { unzipSync, zipSync } from 'fflate';
 import type { FormatCodec } from '$lib/formats/codec';
 import { countsOf, type Dataset } from '$lib/formats/dataset';
 import { isFormatError } from '$lib/formats/errors';
-import { basename, isImagePath, type DatasetFile } from '$lib/formats/files';
+import { basename, isImagePath, ZIP_TEXT_LEVEL, type DatasetFile } from '$lib/formats/files';
 import { detectFormat, formatById, formats } from '$lib/formats/registry';
 import { assignSplits, parseSplitRatios } from '$lib/formats/split';
 
@@ -160,7 +160,7 @@ function attachImageBytes(dataset: Dataset, files: readonly DatasetFile[]): numb
 function writeOutput(path: string, files: readonly DatasetFile[]): void {
 	if (/\.zip$/i.test(path)) {
 		mkdirSync(dirname(resolve(path)), { recursive: true });
-		writeFileSync(path, zipSync(Object.fromEntries(files.map((f) => [f.path, [f.bytes, { level: isImagePath(f.path) ? 0 : 6 }]]))));
+		writeFileSync(path, zipSync(Object.fromEntries(files.map((f) => [f.path, [f.bytes, { level: isImagePath(f.path) ? 0 : ZIP_TEXT_LEVEL }]]))));
 		return;
 	}
 	if (existsSync(path) && !statSync(path).isDirectory()) throw new Error(`${path}: exists and is not a folder`);

@@ -1,11 +1,19 @@
 import type { ShapeType } from '$lib/shapes/registry';
-import type { Dataset } from './dataset';
+import type { Dataset, DatasetImage } from './dataset';
 import type { DatasetFile } from './files';
 
 export interface ReadResult {
 	dataset: Dataset;
 	/** What was read but could not be kept, said per place ('a.xml: object 3 has no class; skipped'). */
 	warnings: string[];
+}
+
+export interface ReadOptions {
+	/**
+	 * Images the caller already knows (name and size: the project's, when importing into it), for formats
+	 * whose files give no size (YOLO labels, semantic masks) and whose image files are not among the input.
+	 */
+	images?: readonly DatasetImage[];
 }
 
 export interface WriteOptions {
@@ -34,6 +42,6 @@ export interface FormatCodec {
 	readonly variants?: readonly { id: string; label: string }[];
 	/** How sure (0…1) this format is that `files` are its own: `--from auto` picks the highest. */
 	detect(files: readonly DatasetFile[]): number;
-	read(files: readonly DatasetFile[]): ReadResult;
+	read(files: readonly DatasetFile[], options?: ReadOptions): ReadResult;
 	write(dataset: Dataset, options: WriteOptions): WriteResult;
 }

@@ -3,6 +3,7 @@ import { shapeKind, type ShapeType } from '$lib/shapes/registry';
 import type { ReadResult } from './codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from './dataset';
 import { FormatError } from './errors';
+import { groupBy } from './by-image';
 import { basename, type DatasetFile } from './files';
 
 /**
@@ -67,16 +68,28 @@ export class DatasetBuilder {
 	}
 }
 
+/** Files by path and by base name, built once per input (readers look up one image per record). */
+const fileIndexes = new WeakMap<readonly DatasetFile[], { byPath: Map<string, DatasetFile>; byBase: Map<string, DatasetFile[]> }>();
+
+function indexOf(files: readonly DatasetFile[]) {
+	let index = fileIndexes.get(files);
+	if (!index) {
+		index = { byPath: new Map(files.map((f) => [f.path, f])), byBase: groupBy(files, (f) => basename(f.path)) };
+		fileIndexes.set(files, index);
+	}
+	return index;
+}
+
 /** The bytes of the image named `name` among the input files (same path, or same path under images/, or same base name). */
 export function imageBytesFor(files: readonly DatasetFile[], name: string, besideDir = ''): Uint8Array | undefined {
+	const { byPath, byBase } = indexOf(files);
 	const clean = name.replace(/\\/g, '/').replace(/^\.?\//, '');
 	const candidates = [clean, besideDir ? `${besideDir}/${clean}` : clean, `images/${clean}`];
 	for (const c of candidates) {
-		const f = files.find((x) => x.path === c);
+		const f = byPath.get(c);
 		if (f) return f.bytes;
 	}
-	const base = basename(clean);
-	const same = files.filter((x) => basename(x.path) === base);
+	const same = byBase.get(basename(clean)) ?? [];
 	return same.length === 1 ? same[0].bytes : undefined;
 }
 

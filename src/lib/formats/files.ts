@@ -71,3 +71,9 @@ export const isImagePath = (path: string) => IMAGE_EXTENSIONS.has(extension(path
 export function utf8(text: string): Uint8Array {
 	return new TextEncoder().encode(text);
 }
+
+/**
+ * Deflate level for annotation text in the zips we write (app, CLI): level 1 makes COCO's 20 MB of JSON
+ * for 100,000 boxes 7 % larger than level 6 in two thirds of the time. Images are stored as they are.
+ */
+export const ZIP_TEXT_LEVEL = 1;

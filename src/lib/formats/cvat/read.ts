@@ -103,7 +103,9 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 	}
 	const images = list(root.image);
 	const names = images.map((i) => String(i['@_name'] ?? ''));
-	const repeated = new Set(names.filter((n, i) => names.indexOf(n) !== i));
+	const seen = new Set<string>();
+	const repeated = new Set<string>();
+	for (const n of names) (seen.has(n) ? repeated : seen).add(n);
 	images.forEach((img, index) => {
 		const place = `<image id="${img['@_id'] ?? index}">`;
 		let name = String(img['@_name'] ?? '');

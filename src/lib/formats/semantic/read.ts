@@ -2,6 +2,7 @@ import type { ReadResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, isImagePath, jsonOf, stem, textOf, type DatasetFile } from '../files';
+import { groupBy } from '../by-image';
 import { imageSize } from '../image-size';
 import { decodeLabelPng, masksOf, VOID } from './label-map';
 
@@ -46,15 +47,19 @@ export function readSemantic(files: readonly DatasetFile[], options: { images?: 
 	if (!masks.length) throw new FormatError('masks/', '', 'holds no PNG masks');
 	const byValue = classesByValue(files);
 	const images = files.filter((f) => isImagePath(f.path) && !isMaskPath(f.path));
+	// Indexed once: one lookup per mask.
+	const imagesByRelStem = groupBy(images, (f) => f.path.replace(/^(.*\/)?images\//, '').replace(/\.[^./]+$/, ''));
+	const imagesByStem = groupBy(images, (f) => stem(f.path));
+	const knownByRelStem = groupBy(options.images ?? [], (i) => i.name.replace(/\.[^./]+$/, ''));
 	const dataset: Dataset = { images: [], classes: [...byValue.values()], annotations: [] };
 	const warnings: string[] = [];
 	for (const file of masks) {
 		const relative = file.path.replace(/^(.*\/)?masks\//, '');
 		const relStem = relative.replace(/\.png$/i, '');
-		const imageFile = images.find((f) => f.path.replace(/^(.*\/)?images\//, '').replace(/\.[^./]+$/, '') === relStem) ?? images.find((f) => stem(f.path) === stem(relative));
+		const imageFile = imagesByRelStem.get(relStem)?.[0] ?? imagesByStem.get(stem(relative))?.[0];
 		const png = decodeLabelPng(file);
 		const image: DatasetImage = {
-			name: imageFile ? imageFile.path.replace(/^(.*\/)?images\//, '') : (options.images?.find((i) => i.name.replace(/\.[^./]+$/, '') === relStem)?.name ?? relative),
+			name: imageFile ? imageFile.path.replace(/^(.*\/)?images\//, '') : (knownByRelStem.get(relStem)?.[0]?.name ?? relative),
 			width: png.width,
 			height: png.height,
 			...(imageFile ? { bytes: imageFile.bytes } : {})

@@ -5,6 +5,7 @@ import type { ReadResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, stem, textOf, type DatasetFile } from '../files';
+import { groupBy } from '../by-image';
 import { imageSize } from '../image-size';
 import { decodeLabelPng, masksOf, VOID, vocColor, hexOf, type DecodedLabelPng } from '../semantic/label-map';
 import { vocIdOf } from './write';
@@ -71,7 +72,21 @@ export function readVoc(files: readonly DatasetFile[]): ReadResult {
 	const labelmapFile = files.find((f) => basename(f.path) === 'labelmap.txt');
 	const labelmap = labelmapFile ? readLabelmap(labelmapFile) : null;
 	if (!xmls.length && !labelmap) throw new FormatError('Annotations/', '', 'holds no VOC annotation XML');
-	const imageFiles = files.filter((f) => isImagePath(f.path) && !/(^|\/)Segmentation(Class|Object)\//.test(f.path));
+	// Looked up per XML: indexed once, or 10,000 images cost 10,000² path comparisons.
+	const SEGMENTATION = /(?:^|\/)Segmentation(Class|Object)\/(.+)\.png$/;
+	const imagesByBase = groupBy(
+		files.filter((f) => isImagePath(f.path) && !SEGMENTATION.test(f.path)),
+		(f) => basename(f.path)
+	);
+	const segmentation = new Map<string, DatasetFile>();
+	for (const f of files) {
+		const seg = SEGMENTATION.exec(f.path);
+		if (seg) segmentation.set(`${seg[1]}/${seg[2]}`, f);
+	}
+	const imageFileFor = (filename: string) => {
+		const candidates = imagesByBase.get(basename(filename)) ?? [];
+		return candidates.find((f) => f.path === filename || f.path.endsWith(`/${filename}`)) ?? candidates[0];
+	};
 	const splitOf = splitsOf(files);
 	const classes = new Map<string, DatasetClass>();
 	for (const l of labelmap ?? []) if (l.name !== 'background') classes.set(l.name, { name: l.name, color: hexOf(l.rgb) });
@@ -88,7 +103,7 @@ export function readVoc(files: readonly DatasetFile[]): ReadResult {
 		const root = (parser.parse(source) as Node).annotation;
 		if (!isNode(root)) throw new FormatError(file.path, '', 'has no <annotation> root element');
 		const filename = text(root.filename).trim() || `${stem(file.path)}.jpg`;
-		const imageFile = imageFiles.find((f) => f.path === filename || f.path.endsWith(`/${filename}`)) ?? imageFiles.find((f) => basename(f.path) === basename(filename));
+		const imageFile = imageFileFor(filename);
 		const objects = (Array.isArray(root.object) ? root.object : []) as unknown[];
 		const size = isNode(root.size) ? root.size : null;
 		let width = size ? Number(text(size.width)) : 0;
@@ -132,7 +147,7 @@ export function readVoc(files: readonly DatasetFile[]): ReadResult {
 		});
 		if (partsOrActions) warnings.push(`${file.path}: <part> and <actions> are not kept`);
 
-		const segFile = (kind: string) => files.find((f) => f.path.endsWith(`Segmentation${kind}/${id}.png`) || f.path.endsWith(`Segmentation${kind}/${stem(file.path)}.png`));
+		const segFile = (kind: string) => segmentation.get(`${kind}/${id}`) ?? segmentation.get(`${kind}/${stem(file.path)}`);
 		const instances = segFile('Object');
 		const classPng = segFile('Class');
 		const withPixels = new Set<number>();

@@ -32,6 +32,6 @@ export const yoloCodec: FormatCodec = {
 		if (images.length && images.every((f) => /(^|\/)(train|val|test)\/[^/]+\/[^/]+$/.test(f.path))) return 0.4;
 		return 0;
 	},
-	read: (files) => readYolo(files),
+	read: readYolo,
 	write: writeYolo
 };

@@ -4,6 +4,7 @@ import type { ReadResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, stem, textOf, type DatasetFile } from '../files';
+import { groupBy } from '../by-image';
 import { imageSize } from '../image-size';
 import { readClassify, SPLIT_DIRS } from './classify';
 import { readDataYaml, type DataYaml } from './data-yaml';
@@ -117,8 +118,11 @@ export function readYolo(files: readonly DatasetFile[], options: YoloReadOptions
 	// Image lists: data.yaml's train/val/test as .txt or YAML lists; darknet's train.txt / valid.txt.
 	const listed = new Map<string, string>();
 	const listFiles = new Set<string>();
+	// Indexed by base name: lists and labels of 10,000 images would otherwise cost 10,000² comparisons.
+	const imagesByBase = groupBy(images, (f) => basename(f.path));
 	const addListed = (entry: string, split: string) => {
-		const img = images.find((f) => samePath(f.path, normPath(entry)));
+		const path = normPath(entry);
+		const img = imagesByBase.get(basename(path))?.find((f) => samePath(f.path, path));
 		if (img) listed.set(img.path, split);
 	};
 	for (const [split, entries] of yaml?.splits ?? []) {
@@ -158,11 +162,11 @@ export function readYolo(files: readonly DatasetFile[], options: YoloReadOptions
 	if (!labelFiles.length && !images.length && !names) throw new FormatError('labels/', '', 'holds no YOLO label files');
 
 	const labels = new Map(labelFiles.map((f) => [f.path, f]));
-	const byStem = new Map<string, DatasetFile[]>();
-	for (const f of labelFiles) byStem.set(stem(f.path), [...(byStem.get(stem(f.path)) ?? []), f]);
+	const byStem = groupBy(labelFiles, (f) => stem(f.path));
 	const classCount = names?.length ?? null;
 	const parsedLabels = new Map(labelFiles.map((f) => [f.path, parseLabels(f, classCount)]));
-	const maxClass = Math.max(-1, ...[...parsedLabels.values()].flat().map((l) => l.cls));
+	let maxClass = -1;
+	for (const lines of parsedLabels.values()) for (const l of lines) maxClass = Math.max(maxClass, l.cls);
 	if (!names) {
 		names = Array.from({ length: maxClass + 1 }, (_, i) => String(i));
 		if (names.length) warnings.push('no data.yaml, classes.txt or obj.names: classes are named by their index');
@@ -176,7 +180,9 @@ export function readYolo(files: readonly DatasetFile[], options: YoloReadOptions
 		for (const c of classes) c.skeleton = { points, edges: [] };
 	}
 	// Four-corner lines are oriented boxes unless the labels hold polygons of other sizes (a segmentation set).
-	const hasOtherPolygons = [...parsedLabels.values()].flat().some((l) => l.values.length % 2 === 0 && l.values.length !== 4 && l.values.length !== 8);
+	const hasOtherPolygons = [...parsedLabels.values()].some((lines) => lines.some((l) => l.values.length % 2 === 0 && l.values.length !== 4 && l.values.length !== 8));
+	const knownByName = groupBy(options.images ?? [], (i) => i.name.replace(/\.[^./]+$/, ''));
+	const knownByStem = groupBy(options.images ?? [], (i) => stem(i.name));
 
 	const dataset: Dataset = { images: [], classes, annotations: [] };
 	const used = new Set<string>();
@@ -206,7 +212,7 @@ export function readYolo(files: readonly DatasetFile[], options: YoloReadOptions
 		if (used.has(f.path)) continue;
 		const lines = parsedLabels.get(f.path)!;
 		const relStem = f.path.replace(/(^|.*\/)labels\//, '').replace(/\.txt$/, '');
-		const known = options.images?.find((i) => i.name.replace(/\.[^./]+$/, '') === relStem) ?? options.images?.find((i) => stem(i.name) === stem(f.path));
+		const known = knownByName.get(relStem)?.[0] ?? knownByStem.get(stem(f.path))?.[0];
 		if (!known || !known.width || !known.height) {
 			if (!lines.length) {
 				warnings.push(`${f.path}: no image file and no objects; skipped`);

@@ -1,6 +1,6 @@
 import { Zip, ZipDeflate, ZipPassThrough, unzipSync } from 'fflate';
 import { FormatError } from '$lib/formats/errors';
-import { isImagePath, type DatasetFile } from '$lib/formats/files';
+import { isImagePath, ZIP_TEXT_LEVEL, type DatasetFile } from '$lib/formats/files';
 
 /** An archive whose entries add up to more than this once unpacked is refused. */
 export const MAX_UNZIPPED_TOTAL = 8 * 2 ** 30;
@@ -67,7 +67,7 @@ export async function zipFiles(
 			return null;
 		}
 		const f = files[i];
-		const entry = isImagePath(f.path) ? new ZipPassThrough(f.path) : new ZipDeflate(f.path, { level: 6 });
+		const entry = isImagePath(f.path) ? new ZipPassThrough(f.path) : new ZipDeflate(f.path, { level: ZIP_TEXT_LEVEL });
 		zip.add(entry);
 		entry.push(f.bytes, true);
 		bytes += f.bytes.length;
