@@ -5,6 +5,7 @@ import type { ReadResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, jsonOf, textOf, type DatasetFile } from '../files';
+import { groupBy } from '../by-image';
 import { skeletonEdges, readCategory, templateOf, type CocoCategory } from './categories';
 import { describe, JsonReader } from './checks';
 import { maskOfRuns } from './masks';
@@ -326,8 +327,9 @@ function kindOf(file: DatasetFile, json: unknown): Kind {
 function attachImageBytes(files: readonly DatasetFile[], images: Iterable<DatasetImage>): void {
 	const imageFiles = files.filter((f) => isImagePath(f.path));
 	if (!imageFiles.length) return;
+	const byBase = groupBy(imageFiles, (f) => basename(f.path));
 	for (const im of images) {
-		const matches = imageFiles.filter((f) => f.path === im.name || f.path.endsWith(`/${im.name}`));
+		const matches = (byBase.get(basename(im.name)) ?? []).filter((f) => f.path === im.name || f.path.endsWith(`/${im.name}`));
 		const best = matches.find((f) => im.split && f.path.includes(`/${im.split}/`)) ?? matches[0];
 		if (best) im.bytes = best.bytes;
 	}
