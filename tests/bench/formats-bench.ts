@@ -5,6 +5,9 @@ import type { Dataset } from '$lib/formats/dataset';
 import { formats } from '$lib/formats/registry';
 import { ZIP_TEXT_LEVEL } from '$lib/formats/files';
 import { seededRandom } from '$lib/geometry/random';
+import * as Y from 'yjs';
+import { ProjectDoc } from '$lib/model';
+import { exportSelection, planImport } from '$lib/formats/project-dataset';
 
 export interface FormatsBenchOptions {
 	images: number;
@@ -154,4 +157,41 @@ export function runFormatsBench(options: FormatsBenchOptions, log: (line: string
 		}
 	}
 	return rows;
+}
+
+export interface ProjectBenchRow {
+	step: string;
+	ms: number;
+}
+
+/**
+ * The app's side of an import and an export, beyond the codec: planning the synthetic dataset into an empty
+ * project and writing it in one transaction (`planImport` + `ProjectDoc.importDataset`), then building the
+ * dataset back from that project (`exportSelection`). Median of `runs`.
+ */
+export function runProjectBench(options: FormatsBenchOptions): ProjectBenchRow[] {
+	const dataset = syntheticDataset(options);
+	// The images are in the project already (matched by name), as when annotations are imported into it.
+	const files = new Map(dataset.images.map((i, n) => [i.name, { hash: n.toString(16).padStart(64, '0'), mime: 'image/jpeg', size: 1 }]));
+	const plans: number[] = [];
+	const writes: number[] = [];
+	const exports: number[] = [];
+	for (let run = 0; run < options.runs; run++) {
+		const doc = new ProjectDoc(new Y.Doc());
+		doc.initialize({ name: 'Bench' });
+		const planned = time(() => planImport(doc, dataset, { mode: 'new', files }));
+		if (!planned.value.ok) throw new Error(planned.value.errors.join('; '));
+		const written = time(() => doc.importDataset(planned.value.ok ? planned.value.plan : (undefined as never)));
+		if (!written.value.ok) throw new Error(written.value.reason);
+		const exported = time(() => exportSelection(doc));
+		if (exported.value.dataset.annotations.length !== dataset.annotations.length) throw new Error('export lost annotations');
+		plans.push(planned.ms);
+		writes.push(written.ms);
+		exports.push(exported.ms);
+	}
+	return [
+		{ step: 'plan an import into a project (match, validate)', ms: median(plans) },
+		{ step: 'write it in one transaction (importDataset)', ms: median(writes) },
+		{ step: 'project → dataset for an export (exportSelection)', ms: median(exports) }
+	];
 }

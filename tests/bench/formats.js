@@ -10,7 +10,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TARGET_MS = 2000;
 
 export async function formatsBench() {
-	const { runFormatsBench } = await import(pathToFileURL(await ensureBundle('formats-bench', 'tests/bench/formats-bench.ts')).href);
+	const { runFormatsBench, runProjectBench } = await import(pathToFileURL(await ensureBundle('formats-bench', 'tests/bench/formats-bench.ts')).href);
 	console.log(`Formats: ${ANNOTATIONS.toLocaleString('en')} annotations (70 % boxes, 30 % 12-vertex polygons) over ${IMAGES.toLocaleString('en')} images, median of ${RUNS}`);
 	const rows = runFormatsBench({ images: IMAGES, annotations: ANNOTATIONS, runs: RUNS }, (line) => console.error(`  ${line}`));
 	const ms = (v) => (Number.isNaN(v) ? '—' : `${v.toFixed(0)} ms`);
@@ -31,6 +31,9 @@ export async function formatsBench() {
 	const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
 	for (const row of table) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
 	console.log(`(target: < ${TARGET_MS} ms each way; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})\n`);
+	console.log('In the app, besides the codec (same dataset, Node):');
+	for (const r of runProjectBench({ images: IMAGES, annotations: ANNOTATIONS, runs: RUNS })) console.log(`  ${r.step}: ${r.ms.toFixed(0)} ms`);
+	console.log('');
 	return rows;
 }
 

@@ -38,6 +38,8 @@ export class ExportState {
 	statuses = $state<ImageStatus[]>([...IMAGE_STATUSES]);
 	/** null: every class. */
 	classIds = $state<string[] | null>(null);
+	/** Only images whose name contains this (a folder such as 'batch3/', a camera id…); empty: all. */
+	nameContains = $state('');
 	/** Train/val/test assignment written into the export (formats/split.ts). */
 	splitOn = $state(false);
 	splitRatios = $state('0.8,0.1,0.1');
@@ -86,7 +88,13 @@ export class ExportState {
 				includeImages: this.includeImages
 			};
 		} else {
-			const selection = exportSelection(doc, { status: this.statuses, ...(this.classIds && { classIds: this.classIds }) });
+			const needle = this.nameContains.trim().toLowerCase();
+			const imageIds = needle ? doc.images().filter((i) => i.name.toLowerCase().includes(needle)).map((i) => i.id) : undefined;
+			if (imageIds && !imageIds.length) {
+				this.error = `No image name contains “${this.nameContains.trim()}”`;
+				return;
+			}
+			const selection = exportSelection(doc, { status: this.statuses, ...(this.classIds && { classIds: this.classIds }), ...(imageIds && { imageIds }) });
 			const { images } = selection;
 			let { dataset } = selection;
 			if (this.splitOn) {
