@@ -278,33 +278,6 @@ function readSamFile(file: DatasetFile, json: Record<string, unknown>, state: Co
 	});
 }
 
-/**
- * JSON.parse, placing NaN and Infinity (Python's json module writes them; JSON has no such numbers) at
- * their line and column, which the engine's message does not always give.
- */
-function parseJson(file: DatasetFile): unknown {
-	try {
-		return jsonOf(file);
-	} catch (e) {
-		if (!(e instanceof FormatError) || e.place) throw e;
-		const text = textOf(file);
-		let inString = false;
-		for (let i = 0; i < text.length; i++) {
-			const c = text[i];
-			if (inString) {
-				if (c === '\\') i++;
-				else if (c === '"') inString = false;
-			} else if (c === '"') inString = true;
-			else if (/^(NaN|-?Infinity)/.test(text.slice(i, i + 9))) {
-				const before = text.slice(0, i);
-				const line = before.split('\n').length;
-				throw new FormatError(file.path, `line ${line}, column ${i - before.lastIndexOf('\n')}`, `is not valid JSON: ${/^-?\w+/.exec(text.slice(i))![0]} is not a JSON number`);
-			}
-		}
-		throw e;
-	}
-}
-
 type Kind = 'dataset' | 'results' | 'sam' | 'tags' | 'panoptic';
 
 function kindOf(file: DatasetFile, json: unknown): Kind {
@@ -340,7 +313,7 @@ export function readCoco(files: readonly DatasetFile[]): ReadResult {
 	const jsonFiles = files.filter((f) => extension(f.path) === 'json');
 	if (!jsonFiles.length) throw new FormatError(files[0]?.path ?? '', '', 'no COCO JSON file was given');
 	const parsed = jsonFiles.map((file) => {
-		const json = parseJson(file);
+		const json = jsonOf(file);
 		return { file, json, kind: kindOf(file, json) };
 	});
 	// Datasets first, so that results and tags find their images.
