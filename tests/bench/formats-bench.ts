@@ -171,15 +171,18 @@ export interface ProjectBenchRow {
  */
 export function runProjectBench(options: FormatsBenchOptions): ProjectBenchRow[] {
 	const dataset = syntheticDataset(options);
-	// The images are in the project already (matched by name), as when annotations are imported into it.
-	const files = new Map(dataset.images.map((i, n) => [i.name, { hash: n.toString(16).padStart(64, '0'), mime: 'image/jpeg', size: 1 }]));
 	const plans: number[] = [];
 	const writes: number[] = [];
 	const exports: number[] = [];
 	for (let run = 0; run < options.runs; run++) {
 		const doc = new ProjectDoc(new Y.Doc());
 		doc.initialize({ name: 'Bench' });
-		const planned = time(() => planImport(doc, dataset, { mode: 'new', files }));
+		// The images are in the project already (matched by name), as when annotations are imported into it.
+		const added = doc.addImages(
+			dataset.images.map((i, n) => ({ name: i.name, hash: n.toString(16).padStart(64, '0'), width: i.width, height: i.height, mime: 'image/jpeg', size: 1 }))
+		);
+		if (!added.ok) throw new Error(added.reason);
+		const planned = time(() => planImport(doc, dataset, { mode: 'existing' }));
 		if (!planned.value.ok) throw new Error(planned.value.errors.join('; '));
 		const written = time(() => doc.importDataset(planned.value.ok ? planned.value.plan : (undefined as never)));
 		if (!written.value.ok) throw new Error(written.value.reason);
