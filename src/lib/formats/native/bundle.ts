@@ -11,8 +11,7 @@ import { basename, extension, jsonOf, utf8, type DatasetFile } from '../files';
  *   images/<sha256>.<ext>  the image files, named by their content hash (the blob store's key)
  */
 export const MANIFEST = 'project.json';
-// Spelt with an escape: tests/unit/layers.test.ts reads the bare word as a use of the DOM's global.
-export const DOCUMENT = '\x64ocument.yjs';
+export const DOCUMENT = 'document.yjs';
 export const BUNDLE_VERSION = 1;
 
 export interface BundleManifest {
