@@ -1,9 +1,10 @@
 // Node cannot run the TypeScript formats: the converter is bundled with Vite into one ES module,
 // rebuilt when any of its sources is newer than the bundle (as src/server/ensure-build.js does for the app).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from '../server/ensure-build.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 /**
@@ -15,13 +16,6 @@ export const cacheDir =
 	process.env.PEERLABEL_CLI_CACHE ?? join(root, 'node_modules', '.cache', 'peerlabel-cli', createHash('sha256').update(root).digest('hex').slice(0, 12));
 const inputs = ['src/lib', 'src/cli', 'package.json'];
 
-function newestMtime(path) {
-	const s = statSync(path);
-	if (!s.isDirectory()) return s.mtimeMs;
-	let newest = s.mtimeMs;
-	for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-	return newest;
-}
 
 /** Whether the bundle at `file` is missing or older than a source (`entry` is one beside the usual). */
 export function isStale(file, entry) {

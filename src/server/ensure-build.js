@@ -8,7 +8,8 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 const buildMarker = join(root, 'build', 'index.html');
 const inputs = ['src', 'static', 'models', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 
-function newestMtime(path) {
+/** The newest modification time of a file, or of anything under a folder. */
+export function newestMtime(path) {
 	const s = statSync(path);
 	if (!s.isDirectory()) return s.mtimeMs;
 	let newest = s.mtimeMs;

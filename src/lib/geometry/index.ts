@@ -131,3 +131,20 @@ export function nearestRingEdge(points: readonly number[], p: Point, tolerance: 
 export function clampPointToImage(p: Point, size: Size): Point {
 	return { x: clamp(p.x, 0, size.width), y: clamp(p.y, 0, size.height) };
 }
+
+/**
+ * Flat [x0, y0, …] points clamped into the image, with a vertex equal to the one before dropped: the
+ * common cleaning of polygon rings and polylines. Null when the input is not pairs of finite numbers.
+ */
+export function clampedPath(src: unknown, size: Size): number[] | null {
+	if (!Array.isArray(src) || src.length % 2 !== 0 || !src.every(isFiniteNumber)) return null;
+	const points: number[] = [];
+	for (let i = 0; i < src.length; i += 2) {
+		const x = clamp(src[i], 0, size.width),
+			y = clamp(src[i + 1], 0, size.height);
+		const n = points.length;
+		if (n >= 2 && points[n - 2] === x && points[n - 1] === y) continue;
+		points.push(x, y);
+	}
+	return points;
+}

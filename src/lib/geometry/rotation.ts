@@ -5,6 +5,9 @@ import type { Point } from './index';
  * A shape's own frame has its origin at the shape's centre and its axes turned with it.
  */
 
+/** The centre of a turnable shape ({ cx, cy }) as a point. */
+export const centreOf = (g: { cx: number; cy: number }): Point => ({ x: g.cx, y: g.cy });
+
 export function normalizeAngle(degrees: number): number {
 	const a = (degrees % 360) + 0; // (-360, 360), and never -0
 	return a > 180 ? a - 360 : a <= -180 ? a + 360 : a;

@@ -6,7 +6,8 @@ import {
 	normalizeAngle,
 	resizeCursor,
 	rotateHandlePoint,
-	toLocal
+	toLocal,
+	centreOf
 } from '$lib/geometry/rotation';
 import { validationError, type Handle, type ShapeKind } from '../kind';
 
@@ -31,8 +32,6 @@ const GRIPS: Record<string, { sx: number; sy: number }> = {
 	s: { sx: 0, sy: 1 },
 	w: { sx: -1, sy: 0 }
 };
-
-const centreOf = (g: { cx: number; cy: number }): Point => ({ x: g.cx, y: g.cy });
 
 /** Half-width and half-height of the axis-aligned box around the turned ellipse. */
 function halfExtents(rx: number, ry: number, angle: number): { ex: number; ey: number } {

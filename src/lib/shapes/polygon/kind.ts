@@ -1,5 +1,6 @@
 import {
 	boundsOfFlat,
+	clampedPath,
 	clamp,
 	isFiniteNumber,
 	nearestRingEdge,
@@ -39,16 +40,8 @@ function vertexIndex(handleId: string): number {
 
 /** Clamps a ring into the image and drops repeated vertices; a string says why it is degenerate. */
 export function cleanRing(src: unknown, image: Size, what: string): number[] | string {
-	if (!Array.isArray(src) || src.length % 2 !== 0 || !src.every(isFiniteNumber))
-		return `${what[0].toUpperCase()}${what.slice(1)} points must be pairs of numbers`;
-	const points: number[] = [];
-	for (let i = 0; i < src.length; i += 2) {
-		const x = clamp(src[i], 0, image.width),
-			y = clamp(src[i + 1], 0, image.height);
-		const n = points.length;
-		if (n >= 2 && points[n - 2] === x && points[n - 1] === y) continue; // repeated vertex
-		points.push(x, y);
-	}
+	const points = clampedPath(src, image);
+	if (!points) return `${what[0].toUpperCase()}${what.slice(1)} points must be pairs of numbers`;
 	// A ring closed by repeating its first point is the same ring.
 	while (points.length >= 4 && points[0] === points[points.length - 2] && points[1] === points[points.length - 1])
 		points.length -= 2;

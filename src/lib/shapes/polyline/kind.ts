@@ -1,4 +1,4 @@
-import { boundsOfFlat, clamp, isFiniteNumber, rectContainsPoint, segmentDistanceSq } from '$lib/geometry';
+import { boundsOfFlat, clampedPath, rectContainsPoint, segmentDistanceSq } from '$lib/geometry';
 import { validationError, type Handle, type ShapeKind } from '../kind';
 
 /** An open path (a lane line, a crack, a wire) as flat image-pixel coordinates [x0, y0, x1, y1, …]. */
@@ -27,16 +27,8 @@ export const polylineKind: ShapeKind<PolylineGeometry> = {
 	validate(raw, image) {
 		const g = raw as Partial<PolylineGeometry> | null;
 		if (!g || typeof g !== 'object' || !Array.isArray(g.points)) return validationError('Polyline points are missing');
-		const src = g.points;
-		if (src.length % 2 !== 0 || !src.every(isFiniteNumber)) return validationError('Polyline points must be pairs of numbers');
-		const points: number[] = [];
-		for (let i = 0; i < src.length; i += 2) {
-			const x = clamp(src[i], 0, image.width),
-				y = clamp(src[i + 1], 0, image.height);
-			const n = points.length;
-			if (n >= 2 && points[n - 2] === x && points[n - 1] === y) continue; // repeated vertex
-			points.push(x, y);
-		}
+		const points = clampedPath(g.points, image);
+		if (!points) return validationError('Polyline points must be pairs of numbers');
 		if (points.length / 2 < MIN_POLYLINE_POINTS)
 			return validationError(`A polyline needs at least ${MIN_POLYLINE_POINTS} distinct points`);
 		if (pathLength(points) < MIN_POLYLINE_LENGTH) return validationError('This polyline would have no length');

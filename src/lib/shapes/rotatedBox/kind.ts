@@ -6,7 +6,8 @@ import {
 	normalizeAngle,
 	resizeCursor,
 	rotateHandlePoint,
-	toLocal
+	toLocal,
+	centreOf
 } from '$lib/geometry/rotation';
 import { validationError, type Handle, type ShapeKind } from '../kind';
 
@@ -35,8 +36,6 @@ const GRIPS: Record<string, { sx: number; sy: number }> = {
 	sw: { sx: -1, sy: 1 },
 	w: { sx: -1, sy: 0 }
 };
-
-const centreOf = (g: { cx: number; cy: number }): Point => ({ x: g.cx, y: g.cy });
 
 /** The four corners as flat coordinates: top-left, top-right, bottom-right, bottom-left of the box's own frame. */
 export function rotatedBoxCorners(g: RotatedBoxGeometry): number[] {
