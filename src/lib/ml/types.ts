@@ -1,0 +1,79 @@
+/**
+ * The shapes that cross the ml layer's boundaries. Everything here is plain data (structured-clone
+ * safe), so it passes between the page and the inference worker unchanged.
+ */
+
+/** Pixels as the browser decodes them (ImageData's layout), without the DOM type. */
+export interface RgbaImage {
+	width: number;
+	height: number;
+	/** width × height × 4 bytes, row-major RGBA. */
+	data: Uint8ClampedArray;
+}
+
+/** A binary mask over the whole image: one byte per pixel, 1 inside, row-major. */
+export interface BinaryMask {
+	width: number;
+	height: number;
+	data: Uint8Array;
+}
+
+/** What a model is for; decides which adapter runs it and which tool offers it. */
+export type ModelTask = 'interactive-segmentation' | 'detection' | 'instance-segmentation' | 'ocr';
+
+/** Where the execution happens; shown to the user. */
+export type ExecutionBackend = 'webgpu' | 'wasm';
+
+/** One file of a model, as the manifest names it. `role` tells the adapter which session it is. */
+export interface ModelFile {
+	/** e.g. 'encoder', 'decoder', 'model', 'detector', 'recognizer', 'dictionary'. */
+	role: string;
+	/** File name as stored (and, for bundled models, its path under the app's /models/<id>/). */
+	name: string;
+	/** Where a user-added model was fetched from, when it came by URL. */
+	url?: string;
+	bytes?: number;
+}
+
+/** models/<id>/manifest.json, and what a user-added model is stored with. */
+export interface ModelManifest {
+	id: string;
+	name: string;
+	task: ModelTask;
+	/** The adapter's layout within its family, e.g. 'sam', 'sam2', 'efficientsam', 'yolov8', 'ppocrv4'. */
+	family: string;
+	files: ModelFile[];
+	/** The side the model expects, e.g. 1024 for SAM, 640 for YOLO; det limit side for OCR. */
+	inputSize?: number;
+	normalisation?: { mean: [number, number, number]; std: [number, number, number]; scale: number; channelOrder: 'rgb' | 'bgr' };
+	/** Class names of a detector, index = model class id. */
+	labels?: string[];
+	licence: string;
+	source?: string;
+	/** True for models that ship with the app. */
+	bundled?: boolean;
+}
+
+/** A detector's result in image pixels. */
+export interface Detection {
+	/** [x1, y1, x2, y2] in image pixels. */
+	box: [number, number, number, number];
+	classIndex: number;
+	score: number;
+	/** Instance segmenters: the mask over the whole image. */
+	mask?: BinaryMask;
+}
+
+/** An OCR result: the quadrilateral (clockwise from top-left, image pixels) and what it reads. */
+export interface TextRegion {
+	quad: [number, number][];
+	text: string;
+	/** Mean character confidence of the recognition. */
+	score: number;
+}
+
+/** Prompts of interactive segmentation, in image pixels. label 1 = include, 0 = exclude. */
+export interface SegmentationPrompt {
+	points: { x: number; y: number; label: 0 | 1 }[];
+	box?: { x1: number; y1: number; x2: number; y2: number };
+}
