@@ -77,3 +77,50 @@ export interface SegmentationPrompt {
 	points: { x: number; y: number; label: 0 | 1 }[];
 	box?: { x1: number; y1: number; x2: number; y2: number };
 }
+
+/** A tensor as plain data, e.g. a cached SAM image embedding (IndexedDB, postMessage). */
+export interface PlainTensor {
+	type: 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
+	dims: number[];
+	data: Float32Array | BigInt64Array | Int32Array | Uint8Array;
+}
+
+/** What interactive segmentation keeps per image and model: the encoder's outputs and the resize it used. */
+export interface ImageEmbedding {
+	modelId: string;
+	imageWidth: number;
+	imageHeight: number;
+	/** Encoder outputs by the name the decoder takes them under. */
+	tensors: Record<string, PlainTensor>;
+}
+
+/** A mask proposed by interactive segmentation. `lowRes` feeds the next click's refinement (SAM's mask_input). */
+export interface SegmentationResult {
+	mask: BinaryMask;
+	score: number;
+	lowRes?: PlainTensor;
+}
+
+/** One polygon traced from a mask: outer ring and holes, flat [x0, y0, x1, y1, …] in image pixels. */
+export interface TracedPolygon {
+	points: number[];
+	holes: number[][];
+}
+
+/**
+ * The page's handle on the inference worker (ml/client.ts implements it). Every call runs in the worker;
+ * models are loaded once and kept until another model of the same task is chosen.
+ */
+export interface MlApi {
+	/** The backend in use and the WASM thread count; the UI shows it. */
+	status(): Promise<{ backend: ExecutionBackend; threads: number; webgpuAvailable: boolean }>;
+	/** Bundled and user-added models. */
+	listModels(): Promise<ModelManifest[]>;
+	/** Computes (or takes from the cache) the embedding of an image for a SAM-family model. */
+	embed(modelId: string, imageKey: string, image: RgbaImage): Promise<void>;
+	/** One decoder step on the embedded image; `previous` refines the last mask (more clicks). */
+	segment(modelId: string, imageKey: string, prompt: SegmentationPrompt, previous?: PlainTensor): Promise<SegmentationResult>;
+	detect(modelId: string, image: RgbaImage, options: { scoreThreshold: number; iouThreshold: number }): Promise<Detection[]>;
+	/** Text regions of the image, or only inside `region` (image pixels). */
+	readText(modelId: string, image: RgbaImage, region?: { x: number; y: number; width: number; height: number }): Promise<TextRegion[]>;
+}
