@@ -1,0 +1,1 @@
+export { yolo, yoloSeg } from './yolo';
