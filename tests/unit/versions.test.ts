@@ -56,8 +56,7 @@ describe('frozen versions', () => {
 		old.getMap('meta').set('settings', { name: 'Old', description: '', createdAt: 1 });
 		const doc = new ProjectDoc(old);
 		doc.migrate();
-		expect(SCHEMA_VERSION).toBe(4);
-		expect(doc.schemaVersion).toBe(4);
+		expect(doc.schemaVersion).toBe(SCHEMA_VERSION);
 		expect(doc.readOnlyReason).toBeNull();
 		expect(doc.versions()).toEqual([]);
 		expect(doc.recordVersion({ name: 'first', hash: HASH, counts: doc.counts() }).ok).toBe(true);

@@ -8,6 +8,7 @@ const ZOOM_STEP = 1.25;
 export function editorActions(): ActionRegistry<Editor> {
 	const tools: Action<Editor>[] = [
 		{ id: 'tool.select', label: 'Select', keys: ['v'], group: 'tools', run: (e) => e.setTool('select') },
+		{ id: 'tool.smart', label: 'Smart tool (model-assisted segmentation)', keys: ['w'], group: 'tools', run: (e) => e.setTool('smart') },
 		...DRAWABLE_TYPES.map((type): Action<Editor> => {
 			const view = shapeViews[type];
 			return { id: `tool.${type}`, label: `${view.toolLabel} tool`, keys: [view.toolKey], group: 'tools', run: (e) => e.setTool(type) };
@@ -27,6 +28,9 @@ export function editorActions(): ActionRegistry<Editor> {
 		{ id: 'order.back', label: 'Send to back', keys: ['['], run: (e) => e.moveToEnd(-1) },
 		{ id: 'order.forward', label: 'Bring forward', keys: ['mod+]'], run: (e) => e.moveOneStep(1) },
 		{ id: 'order.backward', label: 'Send backward', keys: ['mod+['], run: (e) => e.moveOneStep(-1) },
+		{ id: 'proposal.accept', label: 'Accept model proposal (then the next)', keys: ['a'], run: (e) => e.acceptSelectedProposal() },
+		{ id: 'proposal.acceptAll', label: 'Accept every model proposal on the image', keys: ['shift+a'], run: (e) => e.acceptAllProposals() },
+		{ id: 'proposal.next', label: 'Next model proposal', keys: ['n'], group: 'navigation', run: (e) => e.selectNextProposal() },
 		{ id: 'lock', label: 'Lock / unlock shape', keys: ['mod+l'], run: (e) => e.toggleLock() },
 		{ id: 'deselect', label: 'Deselect', keys: ['escape'], group: 'view', fixedKeys: true, run: (e) => e.select(null) },
 		{ id: 'hide', label: 'Hide shape (nothing selected: show all)', keys: ['alt+h'], group: 'view', run: (e) => e.toggleHidden() },

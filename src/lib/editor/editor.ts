@@ -18,7 +18,8 @@ import { Overlay } from './overlay';
 import { Renderer } from './renderer';
 import { ShapeStore } from './shape-store';
 import { createSelectTool } from './tools/select-tool';
-import type { MaskToolOptions, Tool, ToolContext } from './tools/tool';
+import { createAssistTool } from './tools/assist-tool';
+import type { AssistBridge, MaskToolOptions, Tool, ToolContext } from './tools/tool';
 import { toolContext } from './tools/tool-context';
 import { Viewport } from './viewport';
 
@@ -53,6 +54,8 @@ export interface EditorOptions {
 	loadImage(hash: string): Promise<Blob | undefined>;
 	/** Asked to open the next (+1) or previous (-1) image. */
 	navigate(delta: 1 | -1): void;
+	/** Model assistance for the smart tool (the ui wires an MlApi in; absent: the tool says so). */
+	readonly assist?: AssistBridge;
 }
 
 /**
@@ -134,6 +137,7 @@ export class Editor {
 	setTool(id: string): void {
 		this.tool.cancel();
 		if (id === 'select') this.tool = createSelectTool(this.toolContext);
+		else if (id === 'smart') this.tool = createAssistTool(this.toolContext);
 		else {
 			const create = isShapeType(id) ? shapeView(id).createTool : undefined;
 			if (!create) return;
@@ -143,6 +147,58 @@ export class Editor {
 		this.container.dataset.tool = id;
 		this.setCursor(id === 'select' ? 'default' : 'crosshair');
 		this.redrawOverlay();
+	}
+
+	get assist(): AssistBridge | undefined {
+		return this.options.assist;
+	}
+
+	/** The assist panel changed an option the active tool reads (tolerance): the preview follows. */
+	toolOptionsChanged(): void {
+		this.tool.optionsChanged?.();
+	}
+
+	// ---- model proposals ---------------------------------------------------------------------------
+
+	/** Accepts the selected proposal and selects the next one (image order, top first). */
+	acceptSelectedProposal(): void {
+		const a = this.selectedShape();
+		if (!a?.proposal) return void this.hint(a ? 'This shape is not a model proposal' : 'Select a model proposal first (N jumps to the next)');
+		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
+		const next = this.proposalAfter(a.id);
+		const r = this.doc.acceptProposals([a.id]);
+		if (!r.ok) return void this.refuse(r.reason);
+		this.select(next?.id ?? a.id);
+	}
+
+	/** Accepts every proposal on this image as one undo step. */
+	acceptAllProposals(): void {
+		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
+		const r = this.doc.acceptAllProposals(this.options.imageId);
+		if (!r.ok) return void this.refuse(r.reason);
+		this.hint(r.value ? `Accepted ${r.value} proposal${r.value === 1 ? '' : 's'}` : 'No model proposals on this image');
+	}
+
+	/** Rejects (deletes) the given proposals, or the selected one. */
+	rejectProposals(ids: string[] = this.state.selectedId ? [this.state.selectedId] : []): void {
+		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
+		const r = this.doc.rejectProposals(ids);
+		if (!r.ok) this.refuse(r.reason);
+	}
+
+	/** Selects the next proposal awaiting review, after the selected shape (wrapping round). */
+	selectNextProposal(): void {
+		const next = this.proposalAfter(this.state.selectedId);
+		if (!next) return void this.hint('No model proposals on this image');
+		this.select(next.id);
+	}
+
+	/** The proposal after `id` in the shape list's order (topmost first), wrapping; not `id` itself. */
+	private proposalAfter(id: string | null): AnnotationRecord | undefined {
+		const list = this.doc.annotationsOf(this.options.imageId).reverse();
+		const at = id ? list.findIndex((a) => a.id === id) : -1;
+		const order = [...list.slice(at + 1), ...list.slice(0, Math.max(0, at))];
+		return order.find((a) => a.proposal && !viewPrefs.isHidden(a));
 	}
 
 	/** The polygon tool, drawing a ring that becomes a hole of the selected polygon. */
@@ -532,7 +588,7 @@ export class Editor {
 		const sel = this.state.selectedId ? this.store.get(this.state.selectedId) : undefined;
 		if (sel) {
 			const edges = this.doc.getClass(sel.classId)?.skeleton?.edges;
-			o.shape(sel.type, this.live ?? sel.geometry, { color: this.classColor(sel), fillAlpha: 0.35, width: 2, edges });
+			o.shape(sel.type, this.live ?? sel.geometry, { color: this.classColor(sel), fillAlpha: 0.35, width: 2, edges, dashed: !!sel.proposal });
 		}
 		const arrow = sel && directionArrow({ ...sel, geometry: this.live ?? sel.geometry }, this.doc.getClass(sel.classId));
 		if (arrow) overlayDirectionArrow(o, arrow, this.classColor(sel!));

@@ -52,7 +52,7 @@ export function attachInput(editor: Editor): () => void {
 			editor.setCursor('grabbing');
 			return;
 		}
-		if (e.button !== 0) return;
+		if (e.button !== 0 && !(e.button === 2 && editor.activeTool.rightClick)) return;
 		toolPointer = e.pointerId;
 		el.setPointerCapture(e.pointerId);
 		editor.activeTool.down(pointer(e));

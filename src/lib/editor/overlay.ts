@@ -60,12 +60,13 @@ export class Overlay {
 		this.style(new this.scope.Path({ segments, closed: !!style.closed }), style);
 	}
 
-	handle(p: Point, opts: { round?: boolean; active?: boolean; size?: number } = {}): void {
+	/** A handle; `fill` overrides its colour (the smart tool's include and exclude points). */
+	handle(p: Point, opts: { round?: boolean; active?: boolean; size?: number; fill?: string } = {}): void {
 		const size = (opts.size ?? 8) * this.pxToImage;
 		const item = opts.round
 			? new this.scope.Path.Circle({ center: [p.x, p.y], radius: size / 2 })
 			: new this.scope.Path.Rectangle({ point: [p.x - size / 2, p.y - size / 2], size: [size, size] });
-		item.fillColor = new this.scope.Color(opts.active ? '#ffd60a' : '#ffffff');
+		item.fillColor = new this.scope.Color(opts.fill ?? (opts.active ? '#ffd60a' : '#ffffff'));
 		item.strokeColor = new this.scope.Color('#11151c');
 		item.strokeWidth = 1;
 		item.strokeScaling = false;

@@ -104,7 +104,10 @@ export class Renderer implements TileSource {
 			ctx.fill(cached.path, view.fillRule ?? 'nonzero');
 		}
 		ctx.strokeStyle = style.stroke;
+		// A model's proposal awaiting review is outlined dashed (the tile's lineWidth is in image units).
+		if (a.proposal) ctx.setLineDash([ctx.lineWidth * 4, ctx.lineWidth * 3]);
 		ctx.stroke(cached.path);
+		if (a.proposal) ctx.setLineDash([]);
 		this.drawArrow(ctx, id);
 	}
 

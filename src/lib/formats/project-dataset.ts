@@ -16,6 +16,8 @@ export interface ExportFilter {
 	status?: ImageStatus[];
 	classIds?: string[];
 	imageIds?: string[];
+	/** Model proposals nobody has accepted yet are left out unless this is true. */
+	includeProposals?: boolean;
 }
 
 /** The bytes an export needs: image name in the dataset → its stored blob. */
@@ -47,6 +49,7 @@ export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { d
 		dataset.images.push({ name, width: image.width, height: image.height });
 		refs.push({ name, hash: image.hash, mime: image.mime });
 		for (const a of doc.annotationsOf(image.id)) {
+			if (a.proposal && !filter.includeProposals) continue;
 			const cls = classById.get(a.classId);
 			if (!cls) continue;
 			const specName = new Map(cls.attributes.map((s) => [s.id, s.name]));

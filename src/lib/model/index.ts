@@ -1,6 +1,6 @@
 export * from './records';
 export * from './origins';
 export { ProjectDoc, DEFAULT_CLASS_COLORS } from './project-doc';
-export type { DocChange, ChangeAction, NewAnnotation, AnnotationPatch, Result, DatasetImportWrite } from './project-doc';
+export type { DocChange, ChangeAction, NewAnnotation, AnnotationPatch, Result, DatasetImportWrite, NewProposal } from './project-doc';
 export { SCHEMA_VERSION } from './schema';
 export { newId } from './ids';

@@ -15,6 +15,7 @@ import {
 	type ImageRecord,
 	type ImageStatus,
 	type ProjectSettings,
+	type Proposal,
 	type VersionRecord
 } from './records';
 
@@ -45,7 +46,12 @@ export interface NewAnnotation {
 	text?: string;
 	instanceId?: number;
 	direction?: { angle: number };
+	/** A model made it: it waits for a person to accept or reject it (see `addProposals`). */
+	proposal?: Proposal;
 }
+
+/** A model's annotation for `addProposals`: the image is given once, the proposal is required. */
+export type NewProposal = Omit<NewAnnotation, 'imageId' | 'proposal'> & { proposal: Proposal };
 
 export interface AnnotationPatch {
 	classId?: Id;
@@ -90,6 +96,10 @@ function isConcurrentlyContested(item: Y.Item): boolean {
 		left.origin !== null &&
 		Y.compareIDs(left.origin, item.origin)
 	);
+}
+
+function validProposal(p: Proposal): boolean {
+	return typeof p?.model === 'string' && p.model.trim() !== '' && Number.isFinite(p.score) && p.score >= 0 && p.score <= 1;
 }
 
 export const DEFAULT_CLASS_COLORS = [
@@ -471,6 +481,8 @@ export class ProjectDoc {
 			if (misfit) return { ok: false, reason: misfit };
 			const values = checkAttributeValues(cls, input.attributes ?? {});
 			if (!values.ok) return values;
+			if (input.proposal !== undefined && !validProposal(input.proposal))
+				return { ok: false, reason: 'A proposal names its model and has a score from 0 to 1' };
 			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
 			topZ.set(image.id, z);
 			return {
@@ -485,6 +497,7 @@ export class ProjectDoc {
 					...(input.text !== undefined && { text: input.text }),
 					...(input.instanceId !== undefined && { instanceId: input.instanceId }),
 					...(input.direction !== undefined && { direction: input.direction }),
+					...(input.proposal !== undefined && { proposal: { model: input.proposal.model, score: input.proposal.score } }),
 					z,
 					author: this.actor.id,
 					createdAt: now,
@@ -497,7 +510,8 @@ export class ProjectDoc {
 				if (!r.ok) continue;
 				this.maps.annotations.set(r.value.id, r.value);
 				const image = this.getImage(r.value.imageId)!;
-				if (image.status === 'new') this.maps.images.set(image.id, { ...image, status: 'in_progress' });
+				// A model's proposal is not a person's work on the image: the status waits for a review.
+				if (image.status === 'new' && !r.value.proposal) this.maps.images.set(image.id, { ...image, status: 'in_progress' });
 			}
 		}, origin);
 		return results;
@@ -582,6 +596,52 @@ export class ProjectDoc {
 		this.ydoc.transact(() => {
 			for (const id of ids) this.maps.annotations.delete(id);
 		}, Origin.edit);
+	}
+
+	// ---- model proposals --------------------------------------------------------------------------
+
+	/**
+	 * Adds a model's annotations to an image as proposals, checked as any write, in one undoable
+	 * transaction; each input gets its own result (a refused one is left out).
+	 */
+	addProposals(imageId: Id, proposals: NewProposal[]): Result<AnnotationRecord>[] {
+		return this.createAnnotations(proposals.map((p) => ({ ...p, imageId })));
+	}
+
+	/** The proposals on an image awaiting review, bottom to top. */
+	proposalsOf(imageId: Id): AnnotationRecord[] {
+		return this.annotationsOf(imageId).filter((a) => a.proposal);
+	}
+
+	/** Makes proposals a person's annotations (the mark goes), one undo step; returns how many. */
+	acceptProposals(ids: Iterable<Id>): Result<number> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const accepted = [...new Set(ids)].map((id) => this.getAnnotation(id)).filter((a): a is AnnotationRecord => !!a?.proposal);
+		if (!accepted.length) return { ok: true, value: 0 };
+		const now = Date.now();
+		this.ydoc.transact(() => {
+			for (const a of accepted) {
+				const { proposal: _proposal, ...rest } = a;
+				this.maps.annotations.set(a.id, { ...rest, author: this.actor.id, updatedAt: now });
+				const image = this.getImage(a.imageId);
+				if (image?.status === 'new') this.maps.images.set(image.id, { ...image, status: 'in_progress' });
+			}
+		}, Origin.edit);
+		return { ok: true, value: accepted.length };
+	}
+
+	/** Deletes proposals (only proposals: a person's annotation among the ids stays), one undo step. */
+	rejectProposals(ids: Iterable<Id>): Result<number> {
+		const guard = this.writable();
+		if (guard) return guard;
+		const rejected = [...new Set(ids)].filter((id) => this.getAnnotation(id)?.proposal);
+		if (rejected.length) this.deleteAnnotations(rejected);
+		return { ok: true, value: rejected.length };
+	}
+
+	acceptAllProposals(imageId: Id): Result<number> {
+		return this.acceptProposals(this.proposalsOf(imageId).map((a) => a.id));
 	}
 
 	/** Puts a shape above (+1) or below (-1) every other shape of its image; false when it already is. */

@@ -92,6 +92,12 @@ export interface ImageRecord {
 
 export type AttributeValue = string | number | boolean | string[];
 
+/** Which model proposed an annotation, and how sure it was (0…1). */
+export interface Proposal {
+	model: string;
+	score: number;
+}
+
 export interface AnnotationRecord<T extends ShapeType = ShapeType> {
 	id: Id;
 	imageId: Id;
@@ -107,6 +113,8 @@ export interface AnnotationRecord<T extends ShapeType = ShapeType> {
 	direction?: { angle: number };
 	/** A locked shape cannot be moved, reshaped or deleted until unlocked (shared with peers). */
 	locked?: boolean;
+	/** Made by a model and awaiting review; absent when a person made or accepted it (schema v5). */
+	proposal?: Proposal;
 	/** Drawing order on its image: higher is on top. */
 	z: number;
 	/** Device user id of the author of the latest change. */

@@ -5,7 +5,7 @@ import { CLASS_DEFAULTS } from './records';
  * The document's schema version. Bump it with a migration below whenever the meaning or layout of a
  * stored record changes; docs/schema.md describes each version.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The version of a document that holds records but no version marker: the first layout. */
 export const FIRST_SCHEMA_VERSION = 1;
@@ -83,6 +83,14 @@ export const MIGRATIONS: readonly Migration[] = [
 		description: 'A new top-level map `versions` lists frozen dataset versions; no record changes.',
 		migrate() {
 			// Nothing to rewrite: the map starts empty. The version bump keeps a v3 app from writing a v4 document.
+		}
+	},
+	{
+		from: 4,
+		to: 5,
+		description: 'Annotations may carry `proposal: { model, score }`: made by a model, awaiting review; no record changes.',
+		migrate() {
+			// Nothing to rewrite. The bump keeps a v4 app, which would treat proposals as accepted work, read-only.
 		}
 	}
 ];

@@ -8,6 +8,8 @@ export type ImageSummary = Pick<ImageRecord, 'id' | 'name' | 'hash' | 'width' | 
 	classIds: Id[];
 	/** How many of its annotations lack a required attribute (absent in summaries saved before v3). */
 	missingRequired?: number;
+	/** How many of its annotations are model proposals awaiting review (absent: none). */
+	proposals?: number;
 };
 
 /**
@@ -26,7 +28,9 @@ export interface ProjectSummary {
 export function summarizeProject(projectId: string, doc: ProjectDoc): ProjectSummary {
 	const classIdsOf = new Map<Id, Set<Id>>();
 	const missingOf = new Map<Id, number>();
+	const proposalsOf = new Map<Id, number>();
 	for (const a of doc.allAnnotations()) {
+		if (a.proposal) proposalsOf.set(a.imageId, (proposalsOf.get(a.imageId) ?? 0) + 1);
 		if (missingRequired(a, doc.getClass(a.classId)).length) missingOf.set(a.imageId, (missingOf.get(a.imageId) ?? 0) + 1);
 		let set = classIdsOf.get(a.imageId);
 		if (!set) classIdsOf.set(a.imageId, (set = new Set()));
@@ -46,7 +50,9 @@ export function summarizeProject(projectId: string, doc: ProjectDoc): ProjectSum
 			status,
 			annotationCount: doc.annotationIds(id).size,
 			classIds: [...(classIdsOf.get(id) ?? [])],
-			missingRequired: missingOf.get(id) ?? 0
+			missingRequired: missingOf.get(id) ?? 0,
+			// Only where there are some: most projects never have proposals.
+			...(proposalsOf.has(id) && { proposals: proposalsOf.get(id) })
 		}))
 	};
 }

@@ -30,6 +30,9 @@ export function toolContext(editor: Editor): ToolContext {
 		get maskOptions() {
 			return editor.maskOptions;
 		},
-		setMaskOptions: (patch) => editor.setMaskOptions(patch)
+		setMaskOptions: (patch) => editor.setMaskOptions(patch),
+		get assist() {
+			return editor.assist;
+		}
 	};
 }

@@ -20,6 +20,48 @@ export interface MaskToolOptions {
 	maskTool: 'brush' | 'eraser' | 'fill';
 }
 
+/**
+ * Plain shapes of the ml layer's prompts and masks (structurally the same as ml/types.ts, which the
+ * editor may not import): the ui passes an MlApi-backed `AssistBridge` in.
+ */
+export interface AssistPrompt {
+	points: { x: number; y: number; label: 0 | 1 }[];
+	box?: { x1: number; y1: number; x2: number; y2: number };
+}
+
+export interface AssistMask {
+	width: number;
+	height: number;
+	data: Uint8Array;
+}
+
+/** One traced polygon: outer ring and holes, flat [x0, y0, …] in image px. */
+export interface AssistPolygon {
+	points: number[];
+	holes: number[][];
+}
+
+export interface AssistSegmentation {
+	polygons: AssistPolygon[];
+	mask: AssistMask;
+}
+
+/** What the ui lends the smart tool: model-driven segmentation and text reading of this image. */
+export interface AssistBridge {
+	/** One segmentation of the image for the prompt (null: no segmentation model chosen, or nothing found). */
+	segment(prompt: AssistPrompt): Promise<AssistSegmentation | null>;
+	/** Traces a mask again (the tolerance changed) without asking the model. */
+	trace?(mask: AssistMask): AssistPolygon[];
+	/** Why segmenting is not possible now (no model chosen…), or null. */
+	unavailable?(): string | null;
+	/** 'polygon' or 'mask': what Enter commits. */
+	output(): 'polygon' | 'mask';
+	/** 'segment': clicks and boxes prompt the segmenter; 'read-text': a dragged box is read by OCR. */
+	mode(): 'segment' | 'read-text';
+	/** Reads the text inside a box (image px) and adds what it finds (the ui writes the shapes). */
+	readTextIn?(box: { x: number; y: number; width: number; height: number }): Promise<void>;
+}
+
 /** What the editor lends a tool: it never touches the document or the DOM directly. */
 export interface ToolContext {
 	readonly viewport: Viewport;
@@ -52,6 +94,8 @@ export interface ToolContext {
 	annotations(): AnnotationRecord[];
 	readonly maskOptions: Readonly<MaskToolOptions>;
 	setMaskOptions(patch: Partial<MaskToolOptions>): void;
+	/** Model assistance, when the ui has wired one in (the editor never imports ml). */
+	readonly assist?: AssistBridge;
 }
 
 /**
@@ -77,6 +121,10 @@ export interface Tool {
 	cancel(): void;
 	/** True while a gesture is in progress: the editor then leaves keys like Delete to the tool. */
 	busy(): boolean;
+	/** The tool takes right-button clicks too (the smart tool's negative points). */
+	readonly rightClick?: boolean;
+	/** Options the tool reads changed outside it (the assist panel's tolerance): refresh its preview. */
+	optionsChanged?(): void;
 	drawOverlay(o: Overlay): void;
 }
 

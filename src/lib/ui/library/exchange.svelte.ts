@@ -35,6 +35,8 @@ export class ExportState {
 	formatId = $state('peerlabel');
 	variant = $state('');
 	includeImages = $state(true);
+	/** Model proposals nobody has accepted yet go out too (default: left out). */
+	includeProposals = $state(false);
 	statuses = $state<ImageStatus[]>([...IMAGE_STATUSES]);
 	/** null: every class. */
 	classIds = $state<string[] | null>(null);
@@ -94,7 +96,7 @@ export class ExportState {
 				this.error = `No image name contains “${this.nameContains.trim()}”`;
 				return;
 			}
-			const selection = exportSelection(doc, { status: this.statuses, ...(this.classIds && { classIds: this.classIds }), ...(imageIds && { imageIds }) });
+			const selection = exportSelection(doc, { status: this.statuses, includeProposals: this.includeProposals, ...(this.classIds && { classIds: this.classIds }), ...(imageIds && { imageIds }) });
 			const { images } = selection;
 			let { dataset } = selection;
 			if (this.splitOn) {

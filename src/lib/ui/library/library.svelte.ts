@@ -35,6 +35,8 @@ export class LibraryState {
 	classId = $state<Id | null>(null);
 	/** Show only images with an annotation that lacks a required attribute. */
 	needsAttributes = $state(false);
+	/** Show only images with model proposals awaiting review. */
+	awaitingReview = $state(false);
 
 	private readonly summaryById: Map<Id, ImageSummary>;
 
@@ -75,9 +77,14 @@ export class LibraryState {
 		const status = this.status;
 		const ofClass = this.imagesOfClass;
 		const needs = this.needsAttributes;
-		if (status === 'all' && !ofClass && !needs) return this.images;
+		const review = this.awaitingReview;
+		if (status === 'all' && !ofClass && !needs && !review) return this.images;
 		return this.images.filter(
-			(i) => (status === 'all' || i.status === status) && (!ofClass || ofClass.has(i.id)) && (!needs || this.missingRequired(i.id) > 0)
+			(i) =>
+				(status === 'all' || i.status === status) &&
+				(!ofClass || ofClass.has(i.id)) &&
+				(!needs || this.missingRequired(i.id) > 0) &&
+				(!review || this.proposalCount(i.id) > 0)
 		);
 	});
 
@@ -191,6 +198,16 @@ export class LibraryState {
 			const a = doc.getAnnotation(id);
 			if (a && missingRequired(a, doc.getClass(a.classId)).length) n++;
 		}
+		return n;
+	}
+
+	/** How many model proposals on an image await review (reactive). */
+	proposalCount(imageId: Id): number {
+		void this.annotationsVersion;
+		const doc = this.doc;
+		if (!doc) return this.summaryById.get(imageId)?.proposals ?? 0;
+		let n = 0;
+		for (const id of doc.annotationIds(imageId)) if (doc.getAnnotation(id)?.proposal) n++;
 		return n;
 	}
 

@@ -19,6 +19,8 @@ export interface SeedParams {
 	shapes: 'polygons' | 'mixed';
 	/** Annotations created per transaction, so per stored update (default 1000). */
 	batch?: number;
+	/** Model proposals (boxes awaiting review) put on the first image, as a detector's pre-labeling would. */
+	proposals?: number;
 	/** The classes to create (default: car, person, tree with hotkeys 1-3). */
 	classes?: (Partial<Omit<ClassRecord, 'id'>> & { name: string })[];
 }
@@ -114,6 +116,21 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 			const failed = doc.createAnnotations(batch, Origin.import).find((r) => !r.ok);
 			if (failed && !failed.ok) throw new Error(failed.reason);
 		}
+		const proposalCount = images.length ? (p.proposals ?? 0) : 0;
+		if (proposalCount) {
+			// Boxes in a row along the top of the first image, classes in turn, scores falling from 0.95.
+			const made = doc.addProposals(
+				images[0].id,
+				Array.from({ length: proposalCount }, (_, k) => ({
+					classId: classes[k % classes.length].id,
+					type: 'box' as const,
+					geometry: { x: 40 + (k % 8) * 180, y: 60 + Math.floor(k / 8) * 160, width: 140, height: 120 },
+					proposal: { model: 'dev-detector', score: Math.max(0.05, 0.95 - 0.1 * k) }
+				}))
+			);
+			const failed = made.find((r) => !r.ok);
+			if (failed && !failed.ok) throw new Error(failed.reason);
+		}
 		result = { projectId: entry.id, imageIds: added.value.map((i) => i.id) };
 	} finally {
 		await project.close();
@@ -122,6 +139,7 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 	const check = await openProject(entry.id);
 	const stored = check.doc.annotationCount;
 	await check.close();
-	if (stored !== p.polygons) throw new Error(`Stored ${stored} of ${p.polygons} annotations`);
+	const expected = p.polygons + (p.images ? (p.proposals ?? 0) : 0);
+	if (stored !== expected) throw new Error(`Stored ${stored} of ${expected} annotations`);
 	return result;
 }
