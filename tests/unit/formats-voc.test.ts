@@ -223,7 +223,7 @@ describe.skipIf(!existsSync(FIXTURES))('Pascal VOC files written by other tools 
 
 describe('malformed VOC is refused with the file and the place', () => {
 	const cases: [string, string, string, RegExp][] = [
-		['not-well-formed', 'a.xml', 'line 5, column 3', /not well-formed XML/],
+		['not-well-formed', 'a.xml', 'line 5, column 15', /not well-formed XML/],
 		['missing-bndbox', 'a.xml', 'object[0] › bndbox', /missing/],
 		['xmax-left-of-xmin', 'a.xml', 'object[1] › bndbox', /xmax 20 is left of xmin 40/],
 		['nan-coordinate', 'a.xml', 'object[0] › bndbox › ymin', /"NaN" is not a number/],

@@ -10,7 +10,11 @@ import { svgOfTemplate } from './skeleton-svg';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Shortest text that reads back as the same double. */
 const num = (v: number) => String(v);
-const pts = (p: readonly number[]) => p.reduce<string[]>((out, v, i) => (i % 2 ? (out[out.length - 1] += `,${num(v)}`, out) : [...out, num(v)]), []).join(';');
+function pts(p: readonly number[]): string {
+	let out = '';
+	for (let i = 0; i + 1 < p.length; i += 2) out += `${i ? ';' : ''}${num(p[i])},${num(p[i + 1])}`;
+	return out;
+}
 
 const INPUT_TYPE: Record<AttributeSpec['kind'], string> = { select: 'select', multiselect: 'text', checkbox: 'checkbox', number: 'number', text: 'text' };
 

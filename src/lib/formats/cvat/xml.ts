@@ -1,24 +1,13 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { FormatError } from '../errors';
+import { parseXml, type XmlNode } from '../xml';
+
+export type { XmlNode };
 
 /** Elements that may repeat: always read as lists. */
 const LISTS = new Set(['image', 'box', 'polygon', 'polyline', 'points', 'ellipse', 'cuboid', 'mask', 'skeleton', 'tag', 'attribute', 'label', 'track', 'task']);
 
-export type XmlNode = Record<string, unknown>;
-
 /** Parses CVAT XML: attributes under '@_name', text under '#text'; a file that is not well formed names the line. */
 export function parseCvatXml(text: string, file: string): XmlNode {
-	const valid = XMLValidator.validate(text);
-	if (valid !== true) throw new FormatError(file, `line ${valid.err.line}, column ${valid.err.col}`, `is not well-formed XML (${valid.err.msg})`);
-	const parser = new XMLParser({
-		ignoreAttributes: false,
-		attributeNamePrefix: '@_',
-		parseTagValue: false,
-		parseAttributeValue: false,
-		trimValues: true,
-		isArray: (name) => LISTS.has(name)
-	});
-	return parser.parse(text) as XmlNode;
+	return parseXml(text, file, { lists: LISTS, attributes: true });
 }
 
 export function list(v: unknown): XmlNode[] {

@@ -87,7 +87,16 @@ function readItem(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBu
 		};
 		const pathOf = (list: unknown, where: string) => {
 			if (!Array.isArray(list)) throw new FormatError(path, where, 'is not a list of points');
-			return list.flatMap((p, i) => point(p, `${where}[${i}]`));
+			// Plain finite numbers take the quick way; anything else goes through `point`, which names the place.
+			const out = new Array<number>(list.length * 2);
+			for (let i = 0; i < list.length; i++) {
+				const p = list[i] as { x?: unknown; y?: unknown } | null;
+				const x = p?.x,
+					y = p?.y;
+				if (typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y)) [out[i * 2], out[i * 2 + 1]] = [x, y];
+				else [out[i * 2], out[i * 2 + 1]] = point(p, `${where}[${i}]`);
+			}
+			return out;
 		};
 		const rect = (r: unknown, where: string) => {
 			if (!isRecord(r)) throw new FormatError(path, where, 'is not a {x, y, w, h} box');

@@ -132,7 +132,7 @@ export function writeDarwin(d: Dataset, options: WriteOptions): WriteResult {
 			},
 			annotations
 		};
-		return { path: `${img.name.replace(/\.[^./]+$/, '')}.json`, bytes: utf8(JSON.stringify(doc, null, 2)) };
+		return { path: `${img.name.replace(/\.[^./]+$/, '')}.json`, bytes: utf8(JSON.stringify(doc)) };
 	});
 	if (options.includeImages) files.push(...imageFilesOf(d, 'images'));
 	return { files, skipped, warnings };

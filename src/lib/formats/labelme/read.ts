@@ -58,7 +58,9 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 		if (!Array.isArray(s.points)) throw new FormatError(path, `${place}.points`, 'is not a list of [x, y] points');
 		const pts = s.points.map((p, k) => {
 			if (!Array.isArray(p) || p.length !== 2) throw new FormatError(path, `${place}.points[${k}]`, 'is not an [x, y] pair');
-			return [numberAt(p[0], path, `${place}.points[${k}][0]`), numberAt(p[1], path, `${place}.points[${k}][1]`)];
+			const [x, y] = p;
+			if (typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y)) return [x, y];
+			return [numberAt(x, path, `${place}.points[${k}][0]`), numberAt(y, path, `${place}.points[${k}][1]`)];
 		});
 		const flat = pts.flat();
 		const common: Omit<DatasetAnnotation, 'type' | 'geometry'> = { image: name, className: s.label, source: `${path} › ${place}`, ...extras(s, path, place) };

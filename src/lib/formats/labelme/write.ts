@@ -100,7 +100,7 @@ export function writeLabelMe(d: Dataset, options: WriteOptions): WriteResult {
 			});
 		}
 		const doc = { version: LABELME_VERSION, flags, shapes, imagePath: basename(img.name), imageData: null, imageHeight: img.height, imageWidth: img.width };
-		return { path: `${img.name.replace(/\.[^./]+$/, '')}.json`, bytes: utf8(JSON.stringify(doc, null, 2)) };
+		return { path: `${img.name.replace(/\.[^./]+$/, '')}.json`, bytes: utf8(JSON.stringify(doc)) };
 	});
 	// LabelMe keeps each image beside its JSON.
 	if (options.includeImages) files.push(...imageFilesOf(d));

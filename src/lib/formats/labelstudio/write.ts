@@ -98,7 +98,7 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 	});
 	const config = `<View>\n  <Image name="image" value="$image"/>\n${controls.join('\n')}\n  <TextArea name="text" toName="image" perRegion="true"/>\n</View>\n`;
 	const files = [
-		{ path: 'label_studio.json', bytes: utf8(JSON.stringify(tasks, null, 2)) },
+		{ path: 'label_studio.json', bytes: utf8(JSON.stringify(tasks)) },
 		{ path: 'label_config.xml', bytes: utf8(config) }
 	];
 	if (options.includeImages) files.push(...imageFilesOf(d));

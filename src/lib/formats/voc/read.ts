@@ -1,7 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { AttributeSpec, AttributeValue } from '$lib/model/records';
 import { shapeKind } from '$lib/shapes/registry';
 import type { ReadResult } from '../codec';
+import { parseXml } from '../xml';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, stem, textOf, type DatasetFile } from '../files';
@@ -16,7 +16,7 @@ export const VOC_CLASSES = [
 	'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor'
 ];
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => name === 'object' || name === 'part' });
+const SHAPE = { lists: new Set(['object', 'part']), attributes: false };
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -98,9 +98,7 @@ export function readVoc(files: readonly DatasetFile[]): ReadResult {
 
 	for (const file of xmls) {
 		const source = textOf(file);
-		const valid = XMLValidator.validate(source);
-		if (valid !== true) throw new FormatError(file.path, `line ${valid.err.line}, column ${valid.err.col}`, `is not well-formed XML (${valid.err.msg})`);
-		const root = (parser.parse(source) as Node).annotation;
+		const root = parseXml(source, file.path, SHAPE).annotation;
 		if (!isNode(root)) throw new FormatError(file.path, '', 'has no <annotation> root element');
 		const filename = text(root.filename).trim() || `${stem(file.path)}.jpg`;
 		const imageFile = imageFileFor(filename);
