@@ -2,6 +2,7 @@
  * The pixel operations PaddleOCR's pipeline gets from OpenCV, on 3-channel BGR images (cv2.imread's
  * layout, which PaddleOCR feeds its models). Pure: no DOM, runs in the worker and in Node.
  */
+import { resize } from '../image/resize';
 import type { RgbaImage } from '../types';
 
 /** Interleaved 3-channel bytes in B, G, R order, row-major (an OpenCV CV_8UC3 Mat). */
@@ -35,56 +36,14 @@ export function cropBgr(image: BgrImage, x: number, y: number, width: number, he
 	return { width, height, data };
 }
 
-/** Where one output pixel samples along an axis under cv2's INTER_LINEAR: half-pixel centres, edges clamped. */
-function linearTaps(sourceSize: number, targetSize: number): { index: Int32Array; weight: Float64Array } {
-	const scale = sourceSize / targetSize;
-	const index = new Int32Array(targetSize);
-	const weight = new Float64Array(targetSize);
-	for (let d = 0; d < targetSize; d++) {
-		const f = (d + 0.5) * scale - 0.5;
-		let s = Math.floor(f);
-		let w = f - s;
-		if (s < 0) {
-			s = 0;
-			w = 0;
-		}
-		if (s >= sourceSize - 1) {
-			s = sourceSize - 1;
-			w = 0;
-		}
-		index[d] = s;
-		weight[d] = w;
-	}
-	return { index, weight };
-}
-
 /**
  * cv2.resize(img, (width, height)) with INTER_LINEAR: half-pixel centres, no antialiasing, rounded to bytes.
- * OpenCV computes in 11-bit fixed point, so a pixel may differ from it by one grey level; written here
- * rather than taken from a package because the models' accuracy depends on matching these sample positions.
+ * OpenCV computes in 11-bit fixed point, so a pixel may differ from it by one grey level; the models'
+ * accuracy depends on matching its sample positions, which the shared resize does.
  */
 export function resizeBilinear(image: BgrImage, width: number, height: number): BgrImage {
-	const xs = linearTaps(image.width, width);
-	const ys = linearTaps(image.height, height);
-	const src = image.data;
-	const data = new Uint8Array(width * height * 3);
-	const rowStride = image.width * 3;
-	for (let y = 0; y < height; y++) {
-		const y0 = ys.index[y];
-		const y1 = Math.min(y0 + 1, image.height - 1);
-		const wy = ys.weight[y];
-		for (let x = 0; x < width; x++) {
-			const x0 = xs.index[x];
-			const x1 = Math.min(x0 + 1, image.width - 1);
-			const wx = xs.weight[x];
-			for (let c = 0; c < 3; c++) {
-				const top = src[y0 * rowStride + x0 * 3 + c] * (1 - wx) + src[y0 * rowStride + x1 * 3 + c] * wx;
-				const bottom = src[y1 * rowStride + x0 * 3 + c] * (1 - wx) + src[y1 * rowStride + x1 * 3 + c] * wx;
-				data[(y * width + x) * 3 + c] = Math.round(top * (1 - wy) + bottom * wy);
-			}
-		}
-	}
-	return { width, height, data };
+	const grid = { data: image.data, width: image.width, height: image.height, stride: 3, channels: 3 };
+	return { width, height, data: resize(grid, width, height, false, new Uint8Array(width * height * 3)) };
 }
 
 /** OpenCV's bicubic kernel (A = -0.75). */

@@ -3,8 +3,9 @@
  * defaults leave off: detect, sort boxes into reading order, crop each quad upright, recognise, drop
  * results under drop_score.
  */
-import { Tensor } from 'onnxruntime-common';
 import type { Sessions } from '../family';
+import { runSession } from '../session';
+import { float32, floatData } from '../tensors';
 import type { RgbaImage, TextRegion } from '../types';
 import type { BgrImage, Point } from './image';
 import { cropBgr, perspectiveTransform, rgbaToBgr, rotate90CounterClockwise, warpPerspectiveCubic } from './image';
@@ -89,11 +90,11 @@ export async function readText(sessions: Sessions, dictionary: string[], image: 
 
 	const input = detPreprocess(bgr);
 	lap('detPreprocess');
-	const detOut = await detector.run({ [detector.inputNames[0]]: new Tensor('float32', input.tensor, [1, 3, input.height, input.width]) });
+	const detOut = await runSession(detector, { [detector.inputNames[0]]: float32(input.tensor, [1, 3, input.height, input.width]) });
 	lap('detector');
 	const map = detOut[detector.outputNames[0]];
 	const [mapH, mapW] = map.dims.slice(-2);
-	const found = dbPostprocess(map.data as Float32Array, mapW, mapH, bgr.width, bgr.height);
+	const found = dbPostprocess(floatData(map, detector.outputNames[0]), mapW, mapH, bgr.width, bgr.height);
 	const boxes = sortedBoxes(filterDetections(found.map((f) => f.box), bgr.width, bgr.height));
 	lap('detPostprocess');
 	if (boxes.length === 0) return [];
@@ -101,9 +102,9 @@ export async function readText(sessions: Sessions, dictionary: string[], image: 
 	const crops = boxes.map((box) => rotateCropImage(bgr, box));
 	lap('crop');
 	const recognised = await recognizeCrops(crops, ctcCharacters(dictionary), async (data, dims) => {
-		const out = await recognizer.run({ [recognizer.inputNames[0]]: new Tensor('float32', data, dims) });
+		const out = await runSession(recognizer, { [recognizer.inputNames[0]]: float32(data, dims) });
 		const probs = out[recognizer.outputNames[0]];
-		return { data: probs.data as Float32Array, dims: probs.dims };
+		return { data: floatData(probs, recognizer.outputNames[0]), dims: probs.dims };
 	});
 
 	lap('recognition');

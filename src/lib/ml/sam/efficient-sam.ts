@@ -2,8 +2,8 @@ import type { SegmenterFamily } from '../family';
 import type { ImageEmbedding, RgbaImage, SegmentationResult } from '../types';
 import { bestIndex, maskOfImage } from './postprocess';
 import { promptTensors } from './prompt';
-import { runSession, sessionOf } from './session';
-import { float32, floatData, fromPlain, int64, toPlain } from './tensors';
+import { runSession, sessionOf } from '../session';
+import { float32, floatData, fromPlain, int64, toPlain } from '../tensors';
 
 type Embedding = Omit<ImageEmbedding, 'modelId'>;
 

@@ -1,5 +1,5 @@
 import type { BinaryMask } from '../types';
-import { resizeChannel } from './resize';
+import { bilinearTaps, resample, resizeChannel } from '../image/resize';
 
 /** SAM's mask threshold: logits above 0 are inside. */
 export const MASK_THRESHOLD = 0;
@@ -43,23 +43,12 @@ export function paddedLowResToImage(
 	scaleX: number,
 	scaleY: number
 ): BinaryMask {
-	const offset = index * side * side;
-	const data = new Uint8Array(width * height);
+	const grid = { data: logits, width: side, height: side, stride: 1, channels: 1, offset: index * side * side };
 	const toGrid = side / frame;
-	for (let y = 0; y < height; y++) {
-		const fy = Math.max(0, (y + 0.5) * scaleY * toGrid - 0.5);
-		const y0 = Math.min(side - 1, Math.floor(fy));
-		const y1 = Math.min(side - 1, y0 + 1);
-		const ty = fy - y0;
-		for (let x = 0; x < width; x++) {
-			const fx = Math.max(0, (x + 0.5) * scaleX * toGrid - 0.5);
-			const x0 = Math.min(side - 1, Math.floor(fx));
-			const x1 = Math.min(side - 1, x0 + 1);
-			const tx = fx - x0;
-			const top = logits[offset + y0 * side + x0] * (1 - tx) + logits[offset + y0 * side + x1] * tx;
-			const bottom = logits[offset + y1 * side + x0] * (1 - tx) + logits[offset + y1 * side + x1] * tx;
-			data[y * width + x] = top * (1 - ty) + bottom * ty > MASK_THRESHOLD ? 1 : 0;
-		}
-	}
+	const xs = bilinearTaps(side, width, (x) => (x + 0.5) * scaleX * toGrid);
+	const ys = bilinearTaps(side, height, (y) => (y + 0.5) * scaleY * toGrid);
+	const sampled = resample(grid, xs, ys, new Float64Array(width * height));
+	const data = new Uint8Array(width * height);
+	for (let i = 0; i < data.length; i++) data[i] = sampled[i] > MASK_THRESHOLD ? 1 : 0;
 	return { width, height, data };
 }

@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../types';
-import { resizeRgb } from './resize';
+import { resizeRgb } from '../image/resize';
 
 /** segment-anything's pixel mean and std (0…255 scale), RGB. */
 export const SAM_MEAN: [number, number, number] = [123.675, 116.28, 103.53];

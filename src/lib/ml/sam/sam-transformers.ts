@@ -1,12 +1,11 @@
-import { Tensor } from 'onnxruntime-common';
 import type { SegmenterFamily } from '../family';
 import type { ImageEmbedding, SegmentationResult } from '../types';
 import { bestIndex, paddedLowResToImage } from './postprocess';
 import { longestSideSize, samEncoderInput } from './preprocess';
 import { promptTensors } from './prompt';
 import { SAM_IMAGE_SIZE } from './sam';
-import { runSession, sessionOf } from './session';
-import { float32, floatData, fromPlain, toPlain } from './tensors';
+import { runSession, sessionOf } from '../session';
+import { float32, floatData, fromPlain, int64, toPlain } from '../tensors';
 
 type Embedding = Omit<ImageEmbedding, 'modelId'>;
 
@@ -50,7 +49,7 @@ export const samTransformers: SegmenterFamily = {
 		const p = promptTensors(prompt, sx, sy, false);
 		const out = await runSession(sessionOf(sessions, 'decoder'), {
 			input_points: float32(p.coords, [1, 1, p.count, 2]),
-			input_labels: new Tensor('int64', BigInt64Array.from(p.labels, (l) => BigInt(l)), [1, 1, p.count]),
+			input_labels: int64(p.labels, [1, 1, p.count]),
 			image_embeddings: fromPlain(embedding.tensors.image_embeddings),
 			image_positional_embeddings: fromPlain(embedding.tensors.image_positional_embeddings)
 		});

@@ -3,9 +3,9 @@ import type { ImageEmbedding, PlainTensor, RgbaImage, SegmentationPrompt, Segmen
 import { bestIndex, maskOfImage } from './postprocess';
 import { longestSideSize, SAM_MEAN, SAM_STD, samEncoderInput } from './preprocess';
 import { promptTensors } from './prompt';
-import { resizeRgb } from './resize';
-import { inputShape, runSession, sessionOf } from './session';
-import { float32, floatData, fromPlain, toPlain } from './tensors';
+import { resizeRgb } from '../image/resize';
+import { inputShape, runSession, sessionOf } from '../session';
+import { float32, floatData, fromPlain, toPlain } from '../tensors';
 
 /** SAM's encoder side and the decoder's low-res mask side (mask_input / low_res_masks). */
 export const SAM_IMAGE_SIZE = 1024;

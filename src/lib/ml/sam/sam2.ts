@@ -4,8 +4,8 @@ import { bestIndex, maskOfImage } from './postprocess';
 import { stretchedEncoderInput } from './preprocess';
 import { promptTensors } from './prompt';
 import { lowResOf, maskInputFeeds, SAM_IMAGE_SIZE, SAM_LOW_RES } from './sam';
-import { runSession, sessionOf } from './session';
-import { float32, floatData, fromPlain, toPlain } from './tensors';
+import { runSession, sessionOf } from '../session';
+import { float32, floatData, fromPlain, toPlain } from '../tensors';
 
 type Embedding = Omit<ImageEmbedding, 'modelId'>;
 

@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../types';
-import { resizeRgb } from '../sam/resize';
+import { resize, rgbOf } from '../image/resize';
 
 /** Where the image sits in the model's square input (Ultralytics' LetterBox, auto=False, centred). */
 export interface Letterbox {
@@ -27,15 +27,15 @@ export function letterboxGeometry(imageWidth: number, imageHeight: number, size:
 /** YOLO's 'images' input: letterboxed RGB on 0…1, padding gray 114, NCHW [1, 3, size, size]. */
 export function letterboxInput(image: RgbaImage, box: Letterbox): Float32Array {
 	const { size, width, height, padX, padY } = box;
-	const rgb = resizeRgb(image, width, height, false);
+	// cv2.resize writes uint8: bytes, as it rounds them.
+	const rgb = resize(rgbOf(image), width, height, false, new Uint8Array(width * height * 3));
 	const plane = size * size;
 	const out = new Float32Array(3 * plane).fill(114 / 255);
 	for (let y = 0; y < height; y++)
 		for (let x = 0; x < width; x++) {
 			const i = (y * width + x) * 3;
 			const o = (y + padY) * size + x + padX;
-			// cv2.resize writes uint8: round as it does.
-			for (let c = 0; c < 3; c++) out[c * plane + o] = Math.min(255, Math.max(0, Math.round(rgb[i + c]))) / 255;
+			for (let c = 0; c < 3; c++) out[c * plane + o] = rgb[i + c] / 255;
 		}
 	return out;
 }

@@ -1,3 +1,4 @@
+import { bilinearTaps, resample } from '../image/resize';
 import type { BinaryMask } from '../types';
 import type { Letterbox } from './letterbox';
 
@@ -39,27 +40,19 @@ export function instanceMask(
 	const prob = probabilities(coefs, protos);
 	const data = new Uint8Array(imageWidth * imageHeight);
 	const { width: pw, height: ph } = protos;
-	const toProtoX = pw / lb.size;
-	const toProtoY = ph / lb.size;
 	const x0 = Math.max(0, Math.floor(box[0])), x1 = Math.min(imageWidth, Math.ceil(box[2]));
 	const y0 = Math.max(0, Math.floor(box[1])), y1 = Math.min(imageHeight, Math.ceil(box[3]));
-	for (let y = y0; y < y1; y++) {
-		const cy = y + 0.5;
+	const boxW = Math.max(0, x1 - x0), boxH = Math.max(0, y1 - y0);
+	// Pixel centre in the image → the letterboxed input → the prototype grid.
+	const xs = bilinearTaps(pw, boxW, (i) => ((x0 + i + 0.5) * lb.scale + lb.padX) * (pw / lb.size));
+	const ys = bilinearTaps(ph, boxH, (j) => ((y0 + j + 0.5) * lb.scale + lb.padY) * (ph / lb.size));
+	const sampled = resample({ data: prob, width: pw, height: ph, stride: 1, channels: 1 }, xs, ys, new Float64Array(boxW * boxH));
+	for (let j = 0; j < boxH; j++) {
+		const cy = y0 + j + 0.5;
 		if (cy < box[1] || cy > box[3]) continue;
-		const fy = Math.max(0, (cy * lb.scale + lb.padY) * toProtoY - 0.5);
-		const py0 = Math.min(ph - 1, Math.floor(fy));
-		const py1 = Math.min(ph - 1, py0 + 1);
-		const ty = fy - py0;
-		for (let x = x0; x < x1; x++) {
-			const cx = x + 0.5;
-			if (cx < box[0] || cx > box[2]) continue;
-			const fx = Math.max(0, (cx * lb.scale + lb.padX) * toProtoX - 0.5);
-			const px0 = Math.min(pw - 1, Math.floor(fx));
-			const px1 = Math.min(pw - 1, px0 + 1);
-			const tx = fx - px0;
-			const top = prob[py0 * pw + px0] * (1 - tx) + prob[py0 * pw + px1] * tx;
-			const bottom = prob[py1 * pw + px0] * (1 - tx) + prob[py1 * pw + px1] * tx;
-			if (top * (1 - ty) + bottom * ty > 0.5) data[y * imageWidth + x] = 1;
+		for (let i = 0; i < boxW; i++) {
+			const cx = x0 + i + 0.5;
+			if (cx >= box[0] && cx <= box[2] && sampled[j * boxW + i] > 0.5) data[(y0 + j) * imageWidth + x0 + i] = 1;
 		}
 	}
 	return { width: imageWidth, height: imageHeight, data };

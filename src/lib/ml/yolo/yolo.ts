@@ -1,6 +1,6 @@
 import type { DetectorFamily } from '../family';
-import { inputShape, runSession, sessionOf } from '../sam/session';
-import { float32, floatData } from '../sam/tensors';
+import { inputShape, runSession, sessionOf } from '../session';
+import { float32, floatData } from '../tensors';
 import type { Detection, RgbaImage } from '../types';
 import { decodeOutput, outputLayout } from './decode';
 import { letterboxGeometry, letterboxInput, unletterboxBox } from './letterbox';

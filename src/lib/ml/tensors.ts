@@ -1,5 +1,5 @@
 import { Tensor } from 'onnxruntime-common';
-import type { PlainTensor } from '../types';
+import type { PlainTensor } from './types';
 
 /** A session output as plain data (structured-clone safe: cacheable in IndexedDB, postable). */
 export function toPlain(t: Tensor): PlainTensor {
@@ -18,8 +18,8 @@ export function float32(data: Float32Array | number[], dims: number[]): Tensor {
 	return new Tensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), dims);
 }
 
-export function int64(values: number[], dims: number[]): Tensor {
-	return new Tensor('int64', BigInt64Array.from(values.map((v) => BigInt(Math.round(v)))), dims);
+export function int64(values: ArrayLike<number>, dims: number[]): Tensor {
+	return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(Math.round(v))), dims);
 }
 
 /** A float output's values; throws a clear message when the model gave something else. */

@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import type { Sessions } from '../family';
+import type { Sessions } from './family';
 
 /** The session of `role`, or a clear message naming what the model lacks. */
 export function sessionOf(sessions: Sessions, role: string): InferenceSession {
