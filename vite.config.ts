@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { selfHostedMl } from './src/server/ml-assets.js';
 
 // Cross-origin isolation lets onnxruntime-web run multi-threaded WASM (SharedArrayBuffer).
 const isolation = {
@@ -22,7 +23,7 @@ function setIsolationHeaders(_req: unknown, res: { setHeader(k: string, v: strin
 }
 
 export default defineConfig({
-	plugins: [crossOriginIsolation, sveltekit()],
+	plugins: [crossOriginIsolation, selfHostedMl(), sveltekit()],
 	resolve: {
 		// y-webrtc's tab sync is replaced by sync/tab-sync.ts (why: sync/no-broadcast.ts). Only y-webrtc imports it.
 		alias: { 'lib0/broadcastchannel': fileURLToPath(new URL('./src/lib/sync/no-broadcast.ts', import.meta.url)) }

@@ -13,6 +13,13 @@ const CACHE = `peerlabel-shell-${version}`;
 /** Every route is rendered in the browser from this one page (adapter-static's fallback). */
 const SHELL = `${base}/`;
 const ASSETS = new Set([...build, ...files, SHELL]);
+/**
+ * onnxruntime-web's files (/ort/) and the bundled models (/models/): ~45 MB, so cached on first use
+ * rather than at install, and kept across app versions (their paths name no version: bump this when
+ * onnxruntime-web or a bundled model changes).
+ */
+const ML_CACHE = 'peerlabel-ml-ort-1.30.0';
+const isMlFile = (path: string) => path.startsWith(`${base}/ort/`) || path.startsWith(`${base}/models/`);
 
 // `vite dev` serves modules that change on every edit: caching them would serve stale code.
 if (!import.meta.env.DEV) {
@@ -30,7 +37,7 @@ if (!import.meta.env.DEV) {
 		event.waitUntil(
 			caches
 				.keys()
-				.then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
+				.then((keys) => Promise.all(keys.filter((key) => key !== CACHE && key !== ML_CACHE).map((key) => caches.delete(key))))
 				.then(() => sw.clients.claim())
 		);
 	});
@@ -44,6 +51,7 @@ if (!import.meta.env.DEV) {
 		if (url.pathname === '/signaling') return; // the peers' WebSocket endpoint
 		if (request.mode === 'navigate') event.respondWith(navigate(request));
 		else if (ASSETS.has(url.pathname)) event.respondWith(cached(request, url.pathname));
+		else if (isMlFile(url.pathname)) event.respondWith(cachedOnFirstUse(event, url.pathname));
 	});
 }
 
@@ -65,4 +73,15 @@ async function navigate(request: Request): Promise<Response> {
 /** Build files have content-hashed names and `static/` changes only with a new version: cache first. */
 async function cached(request: Request, path: string): Promise<Response> {
 	return (await caches.match(path, { cacheName: CACHE })) ?? fetch(request);
+}
+
+/** Cache first; fetched once online, then served offline. The page gets the answer while it is stored. */
+async function cachedOnFirstUse(event: FetchEvent, path: string): Promise<Response> {
+	const cache = await caches.open(ML_CACHE);
+	const hit = await cache.match(path);
+	if (hit) return hit;
+	const response = await fetch(event.request);
+	// The single-page fallback answers unknown paths with the app's page: not a file worth keeping.
+	if (response.status === 200 && !response.headers.get('Content-Type')?.startsWith('text/html')) event.waitUntil(cache.put(path, response.clone()));
+	return response;
 }

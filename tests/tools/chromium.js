@@ -11,6 +11,9 @@ export const CHROMIUM_FLAGS = [
 	'--disable-sync'
 ];
 
+/** Chromium's software WebGPU adapter (SwiftShader): WebGPU without a GPU, far slower than WASM. */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
+
 export async function findChromium() {
 	const fromEnv = process.env.CHROMIUM_PATH;
 	if (fromEnv) {

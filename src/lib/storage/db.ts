@@ -30,6 +30,23 @@ export interface PeerlabelDB extends DBSchema {
 		value: { projectId: string; hash: string };
 		indexes: { byHash: string; byProject: string };
 	};
+	/** Models the user added (model-store.ts): what they are, and which of their files are still missing. */
+	models: {
+		key: string;
+		value: StoredModel;
+	};
+	/** The bytes of user-added models' files, one record per file. */
+	modelFiles: {
+		key: [string, string];
+		value: { modelId: string; name: string; blob: Blob };
+		indexes: { byModel: string };
+	};
+	/** Image embeddings of interactive segmentation, per model and image: an image is encoded once. */
+	embeddings: {
+		key: [string, string];
+		value: { modelId: string; imageKey: string; embedding: StoredEmbedding; storedAt: number };
+		indexes: { byModel: string };
+	};
 }
 
 export interface ProjectEntry {
@@ -63,8 +80,31 @@ export interface IceServer {
 	credential?: string;
 }
 
+/** A user-added model as stored; the manifest's types live in ml/types.ts (plain data, no import needed here). */
+export interface StoredModel {
+	manifest: {
+		id: string;
+		name: string;
+		task: string;
+		family: string;
+		files: { role: string; name: string; url?: string; bytes?: number }[];
+		licence: string;
+	};
+	/** Roles the model still needs before it can run, e.g. a SAM encoder waiting for its decoder. */
+	missing: string[];
+	addedAt: number;
+}
+
+/** An ImageEmbedding (ml/types.ts) as stored. */
+export interface StoredEmbedding {
+	modelId: string;
+	imageWidth: number;
+	imageHeight: number;
+	tensors: Record<string, { type: string; dims: number[]; data: ArrayBufferView }>;
+}
+
 export const DB_NAME = 'peerlabel';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
 let dbPromise: Promise<IDBPDatabase<PeerlabelDB>> | null = null;
 
@@ -80,6 +120,11 @@ export function db(): Promise<IDBPDatabase<PeerlabelDB>> {
 				refs.createIndex('byProject', 'projectId');
 			}
 			if (oldVersion < 2) database.createObjectStore('summaries', { keyPath: 'projectId' });
+			if (oldVersion < 3) {
+				database.createObjectStore('models', { keyPath: 'manifest.id' });
+				database.createObjectStore('modelFiles', { keyPath: ['modelId', 'name'] }).createIndex('byModel', 'modelId');
+				database.createObjectStore('embeddings', { keyPath: ['modelId', 'imageKey'] }).createIndex('byModel', 'modelId');
+			}
 		},
 		blocking() {
 			// Another tab upgrades the schema: let it, and reopen on next use.

@@ -1,15 +1,14 @@
+import { mlClient } from '$lib/ml/client';
 import type { MlApi } from '$lib/ml/types';
 
 /**
  * The page's handle on the inference worker, shared by the editor's Assist panel and the models page.
- * Null until the worker client is wired in (`setMlApi`): the panel then says models are not available.
+ * The worker starts on first use; a browser without workers gets null, and the panel then says models
+ * are not available.
  */
-let api: MlApi | null = null;
+let api: MlApi | null | undefined;
 
 export function getMlApi(): MlApi | null {
+	if (api === undefined) api = typeof Worker === 'undefined' ? null : mlClient();
 	return api;
-}
-
-export function setMlApi(next: MlApi | null): void {
-	api = next;
 }
