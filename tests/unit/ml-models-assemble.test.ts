@@ -48,7 +48,7 @@ const newId = () => `user-${++ids}`;
 
 describe('onnx header', () => {
 	it('leaves out initializers that old exporters list as inputs', () => {
-		expect(readOnnxHeader(onnxFile(['images'], ['output0'], ['conv.weight', 'conv.bias']))).toEqual({ irVersion: 8, inputs: ['images'], outputs: ['output0'] });
+		expect(readOnnxHeader(onnxFile(['images'], ['output0'], ['conv.weight', 'conv.bias']))).toEqual({ irVersion: 8, inputs: ['images'], outputs: ['output0'], outputShapes: { output0: [1] }, metadata: {} });
 	});
 
 	it('refuses a ModelProto without a graph or an IR version', () => {

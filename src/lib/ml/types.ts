@@ -49,6 +49,8 @@ export interface ModelManifest {
 	/** Class names of a detector, index = model class id. */
 	labels?: string[];
 	licence: string;
+	/** What the model says of itself (e.g. an Ultralytics export's description and author). */
+	description?: string;
 	source?: string;
 	/** True for models that ship with the app. */
 	bundled?: boolean;

@@ -1,6 +1,8 @@
 import type { ModelFamily } from '../family';
 import type { ModelFile, ModelManifest } from '../types';
 import { checkModelFile, nameList } from './check';
+import type { OnnxHeader } from './onnx-header';
+import { unsupportedYoloTask, yoloManifestDetails } from './ultralytics';
 
 /** Roles a model of the family needs: its ONNX files, and an OCR model's character dictionary. */
 export function requiredRoles(family: ModelFamily): string[] {
@@ -25,6 +27,7 @@ export interface Assembly {
 	files: IncomingFile[];
 }
 
+const isDetector = (family: ModelFamily) => family.task === 'detection' || family.task === 'instance-segmentation';
 const isDictionary = (name: string) => /\.txt$/i.test(name);
 const baseName = (name: string) => name.replace(/\.[^.]+$/, '');
 
@@ -44,7 +47,7 @@ export function assembleModels(
 	newId: () => string
 ): { assemblies: Assembly[]; refused: string[] } {
 	const refused: string[] = [];
-	const groups = new Map<ModelFamily, { role: string; file: IncomingFile }[]>();
+	const groups = new Map<ModelFamily, { role: string; file: IncomingFile; header: OnnxHeader }[]>();
 	const dictionaries: IncomingFile[] = [];
 	for (const file of files) {
 		if (isDictionary(file.name)) {
@@ -54,6 +57,11 @@ export function assembleModels(
 		const check = checkModelFile(file.name, file.bytes, families);
 		if (!check.ok) {
 			refused.push(check.message);
+			continue;
+		}
+		const otherTask = check.matches.some((m) => isDetector(m.family)) ? unsupportedYoloTask(file.name, check.header) : null;
+		if (otherTask) {
+			refused.push(otherTask);
 			continue;
 		}
 		// A file fitting several roles (same inputs, e.g. an OCR detector and recognizer when a family
@@ -69,7 +77,7 @@ export function assembleModels(
 			refused.push(`${file.name} and ${taken.file.name} are both a ${check.matches[0].family.label} ${check.matches[0].role}: add one at a time.`);
 			continue;
 		}
-		groups.set(match.family, [...(groups.get(match.family) ?? []), { role: match.role, file }]);
+		groups.set(match.family, [...(groups.get(match.family) ?? []), { role: match.role, file, header: check.header }]);
 	}
 
 	const assemblies: Assembly[] = [];
@@ -85,7 +93,9 @@ export function assembleModels(
 					family: family.family,
 					files: [],
 					licence: 'licence not stated',
-					...(members[0].file.url ? { source: members[0].file.url } : {})
+					...(members[0].file.url ? { source: members[0].file.url } : {}),
+					// A detector's class names, input side and licence, as its export states them.
+					...(isDetector(family) ? yoloManifestDetails(members[0].header) : {})
 				};
 		for (const { role, file } of members) {
 			// Files are stored by name within their model: two 'model.onnx' (encoder and decoder) stay apart.

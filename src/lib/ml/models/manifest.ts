@@ -18,6 +18,7 @@ export function manifestProblems(value: unknown): string[] {
 	need(TASKS.includes(m.task as ModelTask), `task must be one of ${TASKS.join(', ')}.`);
 	need(typeof m.family === 'string' && m.family !== '', 'family must name a model family.');
 	need(typeof m.licence === 'string' && m.licence !== '', 'licence must be given.');
+	need(m.description === undefined || typeof m.description === 'string', 'description must be a text.');
 	if (!Array.isArray(m.files) || m.files.length === 0) problems.push('files must list at least one file.');
 	else {
 		const roles = new Set<string>();

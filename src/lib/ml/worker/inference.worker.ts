@@ -62,7 +62,9 @@ async function handle(message: Exclude<ToWorker, { type: 'cancel' }>): Promise<u
 		case 'detect': {
 			const model = await load(message.modelId);
 			const family = familyFor(model.manifest, ['detection', 'instance-segmentation']) as DetectorFamily;
-			return family.detect(model.sessions, message.image, { ...message.options, inputSize: model.manifest.inputSize });
+			// The label count tells a v8 row layout from v5's, and refuses a label list that does not fit the model.
+			const options = { ...message.options, inputSize: model.manifest.inputSize, classCount: model.manifest.labels?.length };
+			return family.detect(model.sessions, message.image, options);
 		}
 		case 'readText': {
 			const model = await load(message.modelId);
