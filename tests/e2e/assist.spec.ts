@@ -81,6 +81,14 @@ test('OCR reads the printed words into a polygon carrying the text, once the cla
 	expect(Math.max(...ys)).toBeLessThan(560);
 });
 
+test('OCR inside a dragged box reads only the words in it', async () => {
+	await page.getByTestId('assist-read-box').click();
+	await dragOnImage(page, { x: 100, y: 400 }, { x: 1100, y: 600 });
+	await expect(page.getByTestId('assist-report')).toHaveText(/Read 1 text region/, { timeout: 60_000 });
+	await expect(page.locator(`[data-testid="shape-row"][data-proposal="true"][data-text="${WORDS}"]`)).toHaveCount(2);
+	await expect(page.locator('[data-testid="shape-row"][data-proposal="true"][data-text="Image 1"]')).toHaveCount(1);
+});
+
 test('the smart tool turns a click into a polygon of the current class around the point, on Enter', async () => {
 	const before = await shapeRows(page).count();
 	const known = new Set(await shapeIds(page));
