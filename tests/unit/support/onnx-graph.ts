@@ -17,7 +17,7 @@ export interface ValueSpec {
 	shape: Dim[];
 }
 
-type AttributeValue = number | number[] | { floats: number[] } | { tensor: ConstTensor };
+type AttributeValue = number | number[] | string | { floats: number[] } | { tensor: ConstTensor };
 
 export interface ConstTensor {
 	type: ElemType;
@@ -40,6 +40,7 @@ function attribute(name: string, value: AttributeValue): InstanceType<typeof onn
 		return Number.isInteger(value)
 			? onnx.AttributeProto.create({ name, type: A.INT, i: value })
 			: onnx.AttributeProto.create({ name, type: A.FLOAT, f: value });
+	if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(value) });
 	if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: value });
 	if ('floats' in value) return onnx.AttributeProto.create({ name, type: A.FLOATS, floats: value.floats });
 	return onnx.AttributeProto.create({ name, type: A.TENSOR, t: tensorProto('', value.tensor) });
