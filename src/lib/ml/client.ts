@@ -113,8 +113,8 @@ export class MlClient implements MlApi {
 		return this.call('embed', { modelId, imageKey, image });
 	}
 
-	segment(modelId: string, imageKey: string, prompt: SegmentationPrompt, previous?: PlainTensor): Promise<SegmentationResult> {
-		return this.call('segment', { modelId, imageKey, prompt, previous });
+	segment(modelId: string, imageKey: string, prompt: SegmentationPrompt, previous?: PlainTensor, trace?: { tolerance: number }): Promise<SegmentationResult> {
+		return this.call('segment', { modelId, imageKey, prompt, previous, trace });
 	}
 
 	detect(modelId: string, image: RgbaImage, options: { scoreThreshold: number; iouThreshold: number }): Promise<Detection[]> {

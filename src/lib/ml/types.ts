@@ -101,6 +101,8 @@ export interface SegmentationResult {
 	mask: BinaryMask;
 	score: number;
 	lowRes?: PlainTensor;
+	/** The mask traced into polygons, when the call asked for it (done in the worker, off the page). */
+	polygons?: TracedPolygon[];
 }
 
 /** One polygon traced from a mask: outer ring and holes, flat [x0, y0, x1, y1, …] in image pixels. */
@@ -120,8 +122,8 @@ export interface MlApi {
 	listModels(): Promise<ModelManifest[]>;
 	/** Computes (or takes from the cache) the embedding of an image for a SAM-family model. */
 	embed(modelId: string, imageKey: string, image: RgbaImage): Promise<void>;
-	/** One decoder step on the embedded image; `previous` refines the last mask (more clicks). */
-	segment(modelId: string, imageKey: string, prompt: SegmentationPrompt, previous?: PlainTensor): Promise<SegmentationResult>;
+	/** One decoder step on the embedded image; `previous` refines the last mask (more clicks); `trace` also returns its polygons. */
+	segment(modelId: string, imageKey: string, prompt: SegmentationPrompt, previous?: PlainTensor, trace?: { tolerance: number }): Promise<SegmentationResult>;
 	detect(modelId: string, image: RgbaImage, options: { scoreThreshold: number; iouThreshold: number }): Promise<Detection[]>;
 	/** Text regions of the image, or only inside `region` (image pixels). */
 	readText(modelId: string, image: RgbaImage, region?: { x: number; y: number; width: number; height: number }): Promise<TextRegion[]>;

@@ -3,6 +3,7 @@
  * The inference worker: onnxruntime-web and every model run here, off the main thread. Requests come
  * from ml/client.ts, each with an id; each gets one answer, or an error text a person can act on.
  */
+import { maskToPolygons } from '../mask-polygons';
 import type { DetectorFamily, ModelFamily, OcrFamily, SegmenterFamily } from '../family';
 import { familyOf } from '../families';
 import type { ModelManifest } from '../types';
@@ -57,7 +58,9 @@ async function handle(message: Exclude<ToWorker, { type: 'cancel' }>): Promise<u
 		case 'segment': {
 			const model = await load(message.modelId);
 			const family = familyFor(model.manifest, ['interactive-segmentation']) as SegmenterFamily;
-			return segmentImage(model, family, message.imageKey, message.prompt, message.previous);
+			const result = await segmentImage(model, family, message.imageKey, message.prompt, message.previous);
+			// Tracing a full-size mask takes tens of ms: here, not on the page, for every pointer move.
+			return message.trace ? { ...result, polygons: maskToPolygons(result.mask, message.trace.tolerance) } : result;
 		}
 		case 'detect': {
 			const model = await load(message.modelId);

@@ -19,12 +19,16 @@ export async function listModelEntries(): Promise<ModelEntry[]> {
 }
 
 /** A model that can run now; a clear error for an unknown or incomplete one. */
+/** Complete user models already read: every decoder step asks, and an IndexedDB read each time shows. */
+const runnable = new Map<string, ModelManifest>();
+
 export async function runnableModel(modelId: string): Promise<ModelManifest> {
-	const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
-	if (bundled) return bundled;
+	const known = BUNDLED_MODELS.find((m) => m.id === modelId) ?? runnable.get(modelId);
+	if (known) return known;
 	const stored = await getStoredModel(modelId);
 	if (!stored) throw new Error(`There is no model "${modelId}" on this device: add it on the models page.`);
 	if (stored.missing.length) throw new Error(`${stored.manifest.name} cannot run yet: it needs its ${stored.missing.join(' and ')}.`);
+	runnable.set(modelId, stored.manifest as ModelManifest);
 	return stored.manifest as ModelManifest;
 }
 
@@ -43,6 +47,7 @@ export async function readModelFile(manifest: ModelManifest, name: string): Prom
 const newId = () => `user-${crypto.randomUUID().slice(0, 8)}`;
 
 export async function addModelFiles(files: IncomingFile[]): Promise<AddedModels> {
+	runnable.clear();
 	const pending = (await listStoredModels()).filter((m) => m.missing.length).map((m) => ({ manifest: m.manifest as ModelManifest, missing: m.missing }));
 	const { assemblies, refused } = assembleModels(files, FAMILIES, pending, newId);
 	const added = [];
@@ -59,6 +64,7 @@ export async function addModelFiles(files: IncomingFile[]): Promise<AddedModels>
 
 export async function removeModel(modelId: string): Promise<void> {
 	if (BUNDLED_MODELS.some((m) => m.id === modelId)) throw new Error('Bundled models ship with the app and cannot be removed.');
+	runnable.delete(modelId);
 	await releaseModel(modelId);
 	await removeStoredModel(modelId);
 }

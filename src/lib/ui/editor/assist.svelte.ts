@@ -187,9 +187,10 @@ export class AssistState {
 			// More clicks on the same object refine the last mask (SAM's mask input).
 			const last = this.last;
 			const refines = last && last.modelId === modelId && last.imageKey === image.hash && extendsPrompt(prompt, last.prompt);
-			const result = await api.segment(modelId, image.hash, prompt, refines ? last.lowRes : undefined);
+			const tolerance = this.tolerance;
+			const result = await api.segment(modelId, image.hash, prompt, refines ? last.lowRes : undefined, { tolerance });
 			this.last = { modelId, imageKey: image.hash, prompt, lowRes: result.lowRes };
-			return { mask: result.mask, polygons: maskToPolygons(result.mask, this.tolerance) };
+			return { mask: result.mask, polygons: result.polygons ?? maskToPolygons(result.mask, tolerance) };
 		},
 		readTextIn: (box) => this.readText(box)
 	};
