@@ -172,3 +172,34 @@ test('A accepts a proposal: it becomes a person’s shape, the other still await
 	await expect(proposalRows()).toHaveCount(1);
 	await expect(rowOf('person')).toHaveAttribute('data-proposal', 'true');
 });
+
+test('a YOLO segmenter’s masks become polygon proposals, tight on the box', async () => {
+	// Coefficient +1 on the prototype that is +10 everywhere: the mask fills the car's box exactly.
+	const car: YoloRow = { ...CAR, coefs: [1, ...new Array(31).fill(0)] };
+	const rows = [car, ...new Array<YoloRow>(39).fill(EMPTY)]; // more anchors than channels, as in a real export
+	await page.goto('/models');
+	await expect(page.getByTestId('models-page')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
+	const bytes = yoloV8Model(rows, true, { names: ['car', 'person'], imgsz: 640, task: 'segment' });
+	await page.getByTestId('model-file-input').setInputFiles({ name: 'yolov8-seg-street.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+	await expect(page.locator('[data-testid="model-row"]').filter({ hasText: 'yolov8-seg-street' })).toHaveAttribute('data-missing', '');
+
+	await page.goto(editorUrl);
+	await waitForEditor(page);
+	const before = await proposalRows().count();
+	await page.getByTestId('assist-detector').selectOption({ label: 'yolov8-seg-street' });
+	await page.getByTestId('assist-prelabel-scope').selectOption('image');
+	await page.getByTestId('assist-prelabel').click();
+	await expect(page.getByTestId('assist-report')).toHaveText('1 proposal added.', { timeout: 30_000 });
+	await expect(proposalRows()).toHaveCount(before + 1);
+	const polygon = page.locator('[data-testid="shape-row"][data-proposal="true"][data-type="polygon"]');
+	await expect(polygon).toHaveCount(1);
+	const { points } = JSON.parse((await polygon.getAttribute('data-geometry'))!) as { points: number[] };
+	const xs = points.filter((_, i) => i % 2 === 0);
+	const ys = points.filter((_, i) => i % 2 === 1);
+	// The mask covers the box's pixels; its traced outline runs through their outer pixel centres' midpoints.
+	const box = imageBox(CAR);
+	expect(Math.min(...xs)).toBeCloseTo(box.x, 0);
+	expect(Math.min(...ys)).toBeCloseTo(box.y, 0);
+	expect(Math.max(...xs)).toBeCloseTo(box.x + box.width, 0);
+	expect(Math.max(...ys)).toBeCloseTo(box.y + box.height, 0);
+});

@@ -117,7 +117,7 @@ export class MlClient implements MlApi {
 		return this.call('segment', { modelId, imageKey, prompt, previous, trace });
 	}
 
-	detect(modelId: string, image: RgbaImage, options: { scoreThreshold: number; iouThreshold: number }): Promise<Detection[]> {
+	detect(modelId: string, image: RgbaImage, options: { scoreThreshold: number; iouThreshold: number; trace?: { tolerance: number } }): Promise<Detection[]> {
 		return this.call('detect', { modelId, image, options });
 	}
 

@@ -62,8 +62,10 @@ export interface Detection {
 	box: [number, number, number, number];
 	classIndex: number;
 	score: number;
-	/** Instance segmenters: the mask over the whole image. */
+	/** Instance segmenters: the mask over the whole image (left out when `polygons` were asked for). */
 	mask?: BinaryMask;
+	/** Instance segmenters, when the call asked for them: the mask traced in the worker. */
+	polygons?: TracedPolygon[];
 }
 
 /** An OCR result: the quadrilateral (clockwise from top-left, image pixels) and what it reads. */
@@ -124,7 +126,8 @@ export interface MlApi {
 	embed(modelId: string, imageKey: string, image: RgbaImage): Promise<void>;
 	/** One decoder step on the embedded image; `previous` refines the last mask (more clicks); `trace` also returns its polygons. */
 	segment(modelId: string, imageKey: string, prompt: SegmentationPrompt, previous?: PlainTensor, trace?: { tolerance: number }): Promise<SegmentationResult>;
-	detect(modelId: string, image: RgbaImage, options: { scoreThreshold: number; iouThreshold: number }): Promise<Detection[]>;
+	/** `trace`: instance masks come back as polygons only (a full-image mask per detection is heavy to send). */
+	detect(modelId: string, image: RgbaImage, options: { scoreThreshold: number; iouThreshold: number; trace?: { tolerance: number } }): Promise<Detection[]>;
 	/** Text regions of the image, or only inside `region` (image pixels). */
 	readText(modelId: string, image: RgbaImage, region?: { x: number; y: number; width: number; height: number }): Promise<TextRegion[]>;
 }

@@ -66,8 +66,11 @@ async function handle(message: Exclude<ToWorker, { type: 'cancel' }>): Promise<u
 			const model = await load(message.modelId);
 			const family = familyFor(model.manifest, ['detection', 'instance-segmentation']) as DetectorFamily;
 			// The label count tells a v8 row layout from v5's, and refuses a label list that does not fit the model.
-			const options = { ...message.options, inputSize: model.manifest.inputSize, classCount: model.manifest.labels?.length };
-			return family.detect(model.sessions, message.image, options);
+			const { trace, ...asked } = message.options;
+			const options = { ...asked, inputSize: model.manifest.inputSize, classCount: model.manifest.labels?.length };
+			const detections = await family.detect(model.sessions, message.image, options);
+			if (!trace) return detections;
+			return detections.map(({ mask, ...d }) => (mask ? { ...d, polygons: maskToPolygons(mask, trace.tolerance) } : d));
 		}
 		case 'readText': {
 			const model = await load(message.modelId);

@@ -41,7 +41,7 @@ type Requests = {
 	listModels: { answer: ModelEntry[] };
 	embed: { modelId: string; imageKey: string; image: RgbaImage; answer: { cached: boolean } };
 	segment: { modelId: string; imageKey: string; prompt: SegmentationPrompt; previous?: PlainTensor; trace?: { tolerance: number }; answer: SegmentationResult };
-	detect: { modelId: string; image: RgbaImage; options: { scoreThreshold: number; iouThreshold: number }; answer: Detection[] };
+	detect: { modelId: string; image: RgbaImage; options: { scoreThreshold: number; iouThreshold: number; trace?: { tolerance: number } }; answer: Detection[] };
 	readText: { modelId: string; image: RgbaImage; region?: { x: number; y: number; width: number; height: number }; answer: TextRegion[] };
 	addFiles: { files: { name: string; blob: Blob }[]; answer: AddedModels };
 	addUrl: { url: string; answer: AddedModels };

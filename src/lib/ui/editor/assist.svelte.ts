@@ -229,11 +229,13 @@ export class AssistState {
 					try {
 						const blob = await this.env.loadImage(image.hash);
 						if (!blob) throw new Error('not on this device');
+						const tolerance = this.tolerance;
 						const detections = await api.detect(model.id, await decodeRgba(blob), {
 							scoreThreshold: this.scoreThreshold,
-							iouThreshold: this.iouThreshold
+							iouThreshold: this.iouThreshold,
+							...(segmenter && { trace: { tolerance } })
 						});
-						const proposals = detectionsToProposals(detections, labels, this.labelMap, model.id, segmenter ? (d) => maskToPolygons(d.mask!, this.tolerance) : undefined);
+						const proposals = detectionsToProposals(detections, labels, this.labelMap, model.id, (d) => d.polygons ?? (d.mask ? maskToPolygons(d.mask, tolerance) : []));
 						const results = doc.addProposals(imageId, proposals);
 						added += results.filter((r) => r.ok).length;
 						refused += results.filter((r) => !r.ok).length;

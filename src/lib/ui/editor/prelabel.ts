@@ -52,7 +52,7 @@ export function detectionsToProposals(
 		const classId = map[label];
 		if (!classId || classId === SKIP) continue;
 		const proposal = { model: modelId, score: score01(d.score) };
-		const polygon = d.mask && trace ? largestPolygon(trace(d)) : null;
+		const polygon = (d.mask || d.polygons) && trace ? largestPolygon(trace(d)) : null;
 		if (polygon) {
 			out.push({ classId, type: 'polygon', geometry: polygon.holes.length ? { points: polygon.points, holes: polygon.holes } : { points: polygon.points }, proposal });
 			continue;
