@@ -97,17 +97,17 @@ export function writeDarwin(d: Dataset, options: WriteOptions): WriteResult {
 			if (!geometry) return;
 			const id = idOf(imageIndex, n);
 			if (a.type === 'mask') masks.push({ id, geometry: a.geometry as GeometryByType['mask'] });
-			const properties = Object.entries(a.attributes ?? {}).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ frame_index: 0, name, value: String(value) })));
-			annotations.push({
-				...geometry,
-				id,
-				...(a.direction ? { directional_vector: { angle: rad(a.direction.angle), length: 1 } } : {}),
-				...(a.instanceId !== undefined ? { instance_id: { value: a.instanceId } } : {}),
-				name: a.className,
-				properties,
-				slot_names: ['0'],
-				...(a.text !== undefined ? { text: { text: a.text } } : {})
-			});
+			const properties = a.attributes ? Object.entries(a.attributes).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ frame_index: 0, name, value: String(value) }))) : [];
+			// Keys in Darwin's (alphabetical) order, set one by one: spreading optional parts cost a third of the write.
+			const annotation: Record<string, unknown> = geometry;
+			annotation.id = id;
+			if (a.direction) annotation.directional_vector = { angle: rad(a.direction.angle), length: 1 };
+			if (a.instanceId !== undefined) annotation.instance_id = { value: a.instanceId };
+			annotation.name = a.className;
+			annotation.properties = properties;
+			annotation.slot_names = ['0'];
+			if (a.text !== undefined) annotation.text = { text: a.text };
+			annotations.push(annotation);
 		});
 		if (masks.length)
 			annotations.push({

@@ -90,9 +90,11 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 			const [type, value] = v;
 			used.set(type, (used.get(type) ?? new Set()).add(a.className));
 			const id = `r${i + 1}-${n + 1}`;
-			const common = { id, from_name: CONTROLS[type].name, to_name: 'image', original_width: img.width, original_height: img.height, image_rotation: 0, origin: 'manual' };
-			result.push({ ...common, type, value: { ...value, [type]: [a.className] } });
-			if (a.text !== undefined) result.push({ ...common, from_name: 'text', type: 'textarea', value: { text: [a.text] } });
+			value[type] = [a.className]; // a fresh object of valueOf's
+			const region = (from_name: string, type: string, value: Record<string, unknown>) =>
+				({ id, from_name, to_name: 'image', original_width: img.width, original_height: img.height, image_rotation: 0, origin: 'manual', type, value });
+			result.push(region(CONTROLS[type].name, type, value));
+			if (a.text !== undefined) result.push(region('text', 'textarea', { text: [a.text] }));
 			if (a.attributes && Object.keys(a.attributes).length) attributesDropped++;
 		});
 		return { id: i + 1, data: { image: img.name }, annotations: [{ id: i + 1, result, was_cancelled: false }], predictions: [] };
