@@ -148,6 +148,25 @@ describe('planImport and importDataset', () => {
 		expect(doc.annotationsOf(a.id).slice(-3).map((x) => x.classId)).toEqual([car.id, bike.id, plan.classes[1].id]);
 	});
 
+	it('keeps every optional field of an annotation (text, instance id, direction, lock, proposal), never the source', () => {
+		const { doc, car } = richProject();
+		const image = doc.images()[0];
+		const written = doc.importDataset({
+			classes: [],
+			images: [],
+			annotations: [
+				{ id: 'imported000000a1', imageId: image.id, classId: car.id, type: 'box', geometry: { x: 1, y: 1, width: 5, height: 5 }, attributes: {}, text: 'AB-12', instanceId: 3, direction: { angle: 45 }, locked: true, proposal: { model: 'yolo', score: 0.8 }, source: 'in.json › annotations[0]' },
+				{ id: 'imported000000a2', imageId: image.id, classId: car.id, type: 'box', geometry: { x: 9, y: 9, width: 5, height: 5 }, attributes: {} }
+			]
+		});
+		expect(written.ok).toBe(true);
+		const first = doc.getAnnotation('imported000000a1')!;
+		expect(first).toMatchObject({ text: 'AB-12', instanceId: 3, direction: { angle: 45 }, locked: true, proposal: { model: 'yolo', score: 0.8 } });
+		expect(first).not.toHaveProperty('source');
+		// Absent fields stay absent (no undefined keys in a 100,000-record document).
+		expect(Object.keys(doc.getAnnotation('imported000000a2')!).sort()).toEqual(['attributes', 'author', 'classId', 'createdAt', 'geometry', 'id', 'imageId', 'type', 'updatedAt', 'z']);
+	});
+
 	it('refuses invalid geometry and unknown images, naming the source, and plans nothing', () => {
 		const doc = emptyProject();
 		const d = base();

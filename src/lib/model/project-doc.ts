@@ -77,6 +77,13 @@ export interface DatasetImportWrite {
 	tagMode?: 'single' | 'multi';
 }
 
+/** The fields an annotation may carry beyond the ones every record has: an import copies these when set. */
+const OPTIONAL_ANNOTATION_FIELDS = ['text', 'instanceId', 'direction', 'locked', 'proposal'] as const satisfies readonly OptionalKeys<AnnotationRecord>[];
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+/** Does not compile when AnnotationRecord gains an optional field the list above lacks. */
+const everyOptionalFieldListed: [Exclude<OptionalKeys<AnnotationRecord>, (typeof OPTIONAL_ANNOTATION_FIELDS)[number]>] extends [never] ? true : never = true;
+void everyOptionalFieldListed;
+
 /** Why a locked shape's geometry or existence cannot change (its class and attributes still can). */
 export const LOCKED_REASON = 'This shape is locked (Ctrl+L to unlock): it cannot be moved, reshaped or deleted';
 
@@ -789,8 +796,10 @@ export class ProjectDoc {
 			if (!values.ok) return fail(values.reason);
 			const z = (topZ.get(image.id) ?? (images.has(image.id) ? 0 : this.topZ(image.id))) + 1;
 			topZ.set(image.id, z);
-			const { source: _source, ...rest } = a;
-			records.push({ ...rest, geometry: checked.geometry as Geometry, attributes: values.value, z, author: this.actor.id, createdAt: now, updatedAt: now });
+			// Built field by field, not by spreading the input (a third of this method's time at 100,000).
+			const r: AnnotationRecord = { id: a.id, imageId: a.imageId, classId: a.classId, type: a.type, geometry: checked.geometry as Geometry, attributes: values.value, z, author: this.actor.id, createdAt: now, updatedAt: now };
+			for (const key of OPTIONAL_ANNOTATION_FIELDS) if (a[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = a[key];
+			records.push(r);
 		}
 		this.ydoc.transact(() => {
 			if (plan.tagMode) this.maps.meta.set('settings', { ...this.settings, tagMode: plan.tagMode });
@@ -844,6 +853,15 @@ export class ProjectDoc {
 
 	private onAnnotationsEvent(e: Y.YMapEvent<AnnotationRecord>): void {
 		const change = this.pendingChange(e.transaction);
+		if (e.transaction.local && e.transaction.origin === Origin.import) {
+			// importDataset only adds records under new ids: no previous values to look up, and at 100,000
+			// records Yjs' per-key change list costs more than the write itself.
+			for (const id of e.keysChanged) {
+				this.indexAnnotation(this.maps.annotations.get(id) as AnnotationRecord);
+				change.annotations.set(id, { action: 'add', old: undefined });
+			}
+			return;
+		}
 		for (const [id, { action, oldValue }] of e.changes.keys) {
 			const old = oldValue as AnnotationRecord | undefined;
 			if (old) this.byImage.get(old.imageId)?.delete(id);
