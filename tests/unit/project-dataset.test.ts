@@ -256,6 +256,25 @@ describe('native bundle (peerlabel)', () => {
 		}
 	});
 
+	it('refuses a damaged document naming document.yjs, when read as a bundle and as a format', () => {
+		const { doc } = richProject();
+		const update = Y.encodeStateAsUpdate(doc.ydoc);
+		const files = writeNativeBundle({
+			manifest: { app: 'peerlabel', bundleVersion: 1, schemaVersion: SCHEMA_VERSION, name: 'Cut', counts: { images: 2, classes: 2, annotations: 10 }, exportedAt: 1 },
+			update: update.subarray(0, Math.floor(update.length / 2)),
+			images: []
+		});
+		for (const read of [() => readNativeBundle(files), () => peerlabelCodec.read(files)]) {
+			try {
+				read();
+				expect.unreachable();
+			} catch (e) {
+				expect(isFormatError(e)).toBe(true);
+				expect(String((e as Error).message)).toMatch(/^document\.yjs: is damaged/);
+			}
+		}
+	});
+
 	it('reads into a Dataset and writes one from a Dataset (images named by their SHA-256)', () => {
 		const { doc } = richProject();
 		const files = writeNativeBundle({

@@ -61,7 +61,11 @@ export function looksLikeNativeBundle(files: readonly DatasetFile[]): boolean {
 }
 
 /** Reads a bundle; refuses one written by a newer app (its schema or bundle layout is unknown here). */
-export function readNativeBundle(files: readonly DatasetFile[]): NativeBundle {
+/**
+ * The bundle's parts. `verify` applies the document once to refuse a damaged one before anything is
+ * made of it; a caller that opens the document at once anyway passes false (see openBundleDocument).
+ */
+export function readNativeBundle(files: readonly DatasetFile[], { verify = true } = {}): NativeBundle {
 	const root = bundleRoot(files);
 	if (root === null) throw new FormatError(MANIFEST, '', `is missing: a Peerlabel bundle holds ${MANIFEST} and ${DOCUMENT}`);
 	const manifestFile = files.find((f) => f.path === root + MANIFEST)!;
@@ -77,11 +81,7 @@ export function readNativeBundle(files: readonly DatasetFile[]): NativeBundle {
 	if (typeof raw.bundleVersion === 'number' && raw.bundleVersion > BUNDLE_VERSION)
 		throw new FormatError(manifestFile.path, 'bundleVersion', `bundle layout ${raw.bundleVersion} is newer than this app's (${BUNDLE_VERSION}): update the app to open it`);
 	const update = files.find((f) => f.path === root + DOCUMENT)!.bytes;
-	try {
-		Y.applyUpdate(new Y.Doc(), update);
-	} catch (e) {
-		throw new FormatError(root + DOCUMENT, '', `is damaged (${e instanceof Error ? e.message : String(e)})`);
-	}
+	if (verify) applyBundleUpdate(new Y.Doc(), update, root + DOCUMENT);
 	const images: BundleImage[] = [];
 	for (const f of files) {
 		const m = /^images\/([0-9a-f]{64})\.([a-z0-9]+)$/.exec(f.path.slice(root.length));
@@ -96,4 +96,13 @@ export function readNativeBundle(files: readonly DatasetFile[]): NativeBundle {
 		exportedAt: typeof raw.exportedAt === 'number' ? raw.exportedAt : 0
 	};
 	return { manifest, update, images };
+}
+
+/** Applies a bundle's document to `ydoc`; a damaged one is refused naming its file. */
+export function applyBundleUpdate(ydoc: Y.Doc, update: Uint8Array, path: string = DOCUMENT): void {
+	try {
+		Y.applyUpdate(ydoc, update);
+	} catch (e) {
+		throw new FormatError(path, '', `is damaged (${e instanceof Error ? e.message : String(e)})`);
+	}
 }
