@@ -21,8 +21,9 @@ interface Open {
 
 /**
  * Parses XML in one strict pass (saxes: well-formedness checked as it reads, so a truncated or broken
- * file names its line and column without a second validating pass). The tree has fast-xml-parser's shape:
- * an element with neither attributes nor children is its trimmed text; repeated elements become lists.
+ * file names its line and column without a second validating pass). The tree's shape: attributes under
+ * '@_name', text under '#text', an element with neither attributes nor children is its trimmed text,
+ * repeated elements become lists.
  */
 export function parseXml(text: string, file: string, shape: XmlShape): XmlNode {
 	const root: Open = { name: '', node: {}, text: '', structured: true };
@@ -63,4 +64,21 @@ export function parseXml(text: string, file: string, shape: XmlShape): XmlNode {
 		throw new FormatError(file, `line ${parser.line}, column ${parser.column}`, `is not well-formed XML (${message})`);
 	}
 	return root.node;
+}
+
+export type XmlValue = string | number | boolean | XmlValue[] | { [name: string]: XmlValue | undefined };
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * Writes plain data as indented XML (2 spaces, one element per line): an object's keys become child
+ * elements in order, an array repeats its element, text is escaped, undefined is left out.
+ */
+export function writeXml(name: string, value: XmlValue, depth = 0): string {
+	const pad = '  '.repeat(depth);
+	if (Array.isArray(value)) return value.map((item) => writeXml(name, item, depth)).join('');
+	if (typeof value !== 'object') return `${pad}<${name}>${escapeXml(String(value))}</${name}>\n`;
+	let children = '';
+	for (const [child, v] of Object.entries(value)) if (v !== undefined) children += writeXml(child, v, depth + 1);
+	return `${pad}<${name}>\n${children}${pad}</${name}>\n`;
 }

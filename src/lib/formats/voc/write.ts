@@ -1,4 +1,3 @@
-import { XMLBuilder } from 'fast-xml-parser';
 import type { Rect } from '$lib/geometry';
 import { shapeKind, type ShapeType } from '$lib/shapes/registry';
 import { annotationsByImage } from '../by-image';
@@ -6,6 +5,7 @@ import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetImage } from '../dataset';
 import { utf8, type DatasetFile } from '../files';
 import { encodePalettePng, newLabelMap, paint, VOID, vocColor } from '../semantic/label-map';
+import { writeXml, type XmlValue } from '../xml';
 
 /** Instance and class values 1…254 (0 background, 255 void): more objects or classes than that get no pixels. */
 const MAX_INDEX = VOID - 1;
@@ -44,14 +44,13 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 	const classIndex = new Map(dataset.classes.map((c, i) => [c.name, i + 1]));
 	const byImage = annotationsByImage(dataset.annotations);
 	const splits = new Map<string, string[]>();
-	const builder = new XMLBuilder({ format: true, indentBy: '  ', suppressEmptyNode: false });
 
 	for (const image of dataset.images) {
 		const id = vocIdOf(image.name);
 		const split = image.split || 'default';
 		splits.set(split, [...(splits.get(split) ?? []), id]);
 		if (options.includeImages && image.bytes) files.push({ path: `JPEGImages/${image.name}`, bytes: image.bytes });
-		const objects: unknown[] = [];
+		const objects: XmlValue[] = [];
 		const segmentable: { a: DatasetAnnotation; index: number }[] = [];
 		for (const a of byImage.get(image.name) ?? []) {
 			if (a.type !== 'box' && a.type !== 'mask' && a.type !== 'polygon') {
@@ -63,16 +62,14 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 		}
 		const segmented = segmentable.length > 0 && image.width > 0 && image.height > 0;
 		const annotation = {
-			annotation: {
-				folder: 'VOC',
-				// The whole name, folders included (as darwin-py writes it), so that it comes back as it was.
-				filename: image.name,
-				size: { width: image.width, height: image.height, depth: 3 },
-				segmented: segmented ? 1 : 0,
-				object: objects
-			}
+			folder: 'VOC',
+			// The whole name, folders included (as darwin-py writes it), so that it comes back as it was.
+			filename: image.name,
+			size: { width: image.width, height: image.height, depth: 3 },
+			segmented: segmented ? 1 : 0,
+			object: objects
 		};
-		files.push({ path: `Annotations/${id}.xml`, bytes: utf8(builder.build(annotation)) });
+		files.push({ path: `Annotations/${id}.xml`, bytes: utf8(writeXml('annotation', annotation)) });
 		if (segmented) files.push(...segmentationOf(image, segmentable, classIndex, warnings));
 	}
 	for (const [split, ids] of splits) files.push({ path: `ImageSets/Main/${split}.txt`, bytes: utf8(ids.join('\n') + '\n') });
