@@ -2,13 +2,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import type { FormatCodec } from '$lib/formats/codec';
 import { countsOf, type Dataset } from '$lib/formats/dataset';
 import { isFormatError } from '$lib/formats/errors';
 import { basename, isImagePath, ZIP_TEXT_LEVEL, type DatasetFile } from '$lib/formats/files';
 import { detectFormat, formatById, formats } from '$lib/formats/registry';
 import { assignSplits, parseSplitRatios } from '$lib/formats/split';
+import { isLitter, unzipFiles } from '$lib/formats/unzip';
+import { writeDataset } from '$lib/formats/write';
 
 export const USAGE = `Usage: peerlabel convert --from <format|auto> --to <format> [options] IN OUT
 
@@ -100,9 +102,6 @@ function parseCommandLine(argv: string[]) {
 	};
 }
 
-/** Ignored inside folders and zips: operating-system litter, never part of a dataset. */
-const isLitter = (path: string) => /(^|\/)(__MACOSX|\.DS_Store|Thumbs\.db|desktop\.ini)(\/|$)/i.test(path);
-
 function readFolder(dir: string): DatasetFile[] {
 	const out: DatasetFile[] = [];
 	const walk = (at: string) => {
@@ -117,15 +116,7 @@ function readFolder(dir: string): DatasetFile[] {
 }
 
 function readZip(path: string): DatasetFile[] {
-	let entries: Record<string, Uint8Array>;
-	try {
-		entries = unzipSync(new Uint8Array(readFileSync(path)));
-	} catch (e) {
-		throw new Error(`${path}: not a readable zip (${e instanceof Error ? e.message : e})`);
-	}
-	let files = Object.entries(entries)
-		.filter(([name]) => !name.endsWith('/') && !isLitter(name))
-		.map(([name, bytes]) => ({ path: name, bytes }));
+	let files = unzipFiles(path, new Uint8Array(readFileSync(path)));
 	// A zip of a folder holds one top folder: the dataset's root is inside it.
 	const tops = new Set(files.map((f) => (f.path.includes('/') ? f.path.slice(0, f.path.indexOf('/')) : '')));
 	if (tops.size === 1 && !tops.has('')) {
@@ -164,12 +155,17 @@ function writeOutput(path: string, files: readonly DatasetFile[]): void {
 		return;
 	}
 	if (existsSync(path) && !statSync(path).isDirectory()) throw new Error(`${path}: exists and is not a folder`);
-	for (const f of files) {
-		if (f.path.split('/').includes('..')) throw new Error(`refusing to write outside ${path}: ${f.path}`);
-		const target = join(path, ...f.path.split('/'));
-		mkdirSync(dirname(target), { recursive: true });
-		writeFileSync(target, f.bytes);
-	}
+	// Every target is checked before the first file is written: a refusal leaves nothing half-written.
+	const root = resolve(path);
+	const targets = files.map((f) => {
+		const target = resolve(root, ...f.path.split('/'));
+		if (!target.startsWith(root + sep)) throw new Error(`refusing to write outside ${path}: ${f.path}`);
+		return target;
+	});
+	files.forEach((f, i) => {
+		mkdirSync(dirname(targets[i]), { recursive: true });
+		writeFileSync(targets[i], f.bytes);
+	});
 }
 
 const describe = (c: { images: number; classes: number; annotations: number }) =>
@@ -206,7 +202,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
 			const n = (s: string) => dataset.images.filter((i) => i.split === s).length;
 			io.out(`split: ${n('train')} train, ${n('val')} val, ${n('test')} test (seed ${options.seed}${options.stratify ? ', stratified' : ''})`);
 		}
-		const written = options.to.write(dataset, { includeImages: options.images, variant: options.variant });
+		const written = writeDataset(options.to, dataset, { includeImages: options.images, variant: options.variant });
 		for (const w of written.warnings) io.err(`warning: ${w}`);
 		writeOutput(options.output, written.files);
 		const skipped = Object.entries(written.skipped).filter(([, n]) => n);

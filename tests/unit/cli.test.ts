@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
+import { encode as encodePng } from 'fast-png';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, readInput } from '../../src/cli/convert';
 import type { FormatCodec } from '$lib/formats/codec';
@@ -10,6 +11,7 @@ import type { Dataset } from '$lib/formats/dataset';
 import { FormatError } from '$lib/formats/errors';
 import { textOf, utf8 } from '$lib/formats/files';
 import { formats } from '$lib/formats/registry';
+import { lyingZip, zerosZip } from './support/hostile-zips';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'src/cli/peerlabel.js');
@@ -72,6 +74,58 @@ describe('peerlabel (the command)', { timeout: 120_000 }, () => {
 		expect(run('convert', '--help').stderr).toContain('Building the convert bundle');
 		expect(statSync(bundle).mtimeMs).toBeGreaterThan(old.getTime());
 		expect(readdirSync(cache)).toEqual(['convert.mjs']); // no build folder left behind
+	});
+});
+
+describe('peerlabel convert with hostile input (the command)', { timeout: 120_000 }, () => {
+	it('refuses a zip bomb, genuine or lying about its sizes, naming the archive and the entry; writes nothing', () => {
+		const cases: [string, Uint8Array][] = [
+			['zeros.zip', zerosZip('d/instances.json', 64 * 2 ** 20)],
+			['liar.zip', lyingZip('d/instances.json', 64 * 2 ** 20, 200)]
+		];
+		for (const [name, zip] of cases) {
+			writeFileSync(join(work, name), zip);
+			const target = join(work, `from-${name}`);
+			const r = run('convert', '--from', 'auto', '--to', 'yolo', name, target);
+			expect(r.status, name).toBe(1);
+			expect(r.stderr).toMatch(new RegExp(`^peerlabel convert: ${name} \\(d/instances\\.json\\): .*this looks like a zip bomb$`, 'm'));
+			expect(existsSync(target)).toBe(false);
+		}
+	});
+
+	it('writes images of hostile names inside OUT only, folder and zip, and the output reads back paired', () => {
+		const input = join(work, 'hostile-in');
+		mkdirSync(input, { recursive: true });
+		const png = encodePng({ width: 8, height: 6, data: new Uint8Array(48), channels: 1, depth: 8 });
+		const names = ['../../../escape.png', '/var/peerlabel-x.png', '..\\..\\up.png', 'C:\\win.png', 'plain.png', './plain.png'];
+		for (const n of ['escape.png', 'peerlabel-x.png', 'plain.png']) writeFileSync(join(input, n), png);
+		const coco = {
+			images: names.map((file_name, i) => ({ id: i + 1, file_name, width: 8, height: 6 })),
+			categories: [{ id: 1, name: 'thing' }],
+			annotations: names.map((_, i) => ({ id: i + 1, image_id: i + 1, category_id: 1, bbox: [1, 1, 2, 2], area: 4, iscrowd: 0 }))
+		};
+		writeFileSync(join(input, 'instances.json'), JSON.stringify(coco));
+		const deep = join(work, 'deep');
+		const folder = join(deep, 'a', 'b', 'out');
+		const r = run('convert', '--from', 'coco', '--to', 'coco', '--images', input, folder);
+		expect(r.stderr).not.toMatch(/peerlabel convert:/);
+		expect(r.status).toBe(0);
+		expect(r.stderr).toMatch(/warning: 5 image names could not be used as a path and were written safely/);
+		// Nothing outside OUT: every file under deep/ is in a/b/out/.
+		expect(files(deep).filter((p) => !p.startsWith('a/b/out/'))).toEqual([]);
+		expect(existsSync('/var/peerlabel-x.png')).toBe(false);
+		const written = JSON.parse(readFileSync(join(folder, 'annotations/instances_default.json'), 'utf8'));
+		const safe = ['escape.png', 'var/peerlabel-x.png', 'up.png', 'win.png', 'plain.png', 'plain-2.png'];
+		expect(written.images.map((i: { file_name: string }) => i.file_name)).toEqual(safe);
+		expect(files(folder).filter((p) => p.startsWith('images/'))).toEqual(['images/escape.png', 'images/plain-2.png', 'images/plain.png', 'images/var/peerlabel-x.png']);
+		// Read back, each image still has its box.
+		const back = run('convert', '--from', 'coco', '--to', 'yolo', folder, join(work, 'hostile-yolo'));
+		expect(back.stdout).toContain('read: 6 images, 1 classes, 6 annotations (coco)');
+		// A zip: the same safe entries.
+		const zipped = join(work, 'hostile.zip');
+		expect(run('convert', '--from', 'coco', '--to', 'coco', '--images', input, zipped).status).toBe(0);
+		const entries = Object.keys(unzipSync(readFileSync(zipped))).sort();
+		expect(entries).toEqual(['annotations/instances_default.json', 'images/escape.png', 'images/plain-2.png', 'images/plain.png', 'images/var/peerlabel-x.png']);
 	});
 });
 

@@ -4,6 +4,8 @@ import { unzipSync, zipSync } from 'fflate';
 import { ProjectDoc } from '$lib/model';
 import { SCHEMA_VERSION } from '$lib/model/schema';
 import { unzipFiles, zipFiles } from '$lib/storage/exchange/zip';
+import { ZIP_LIMITS, type ZipLimits } from '$lib/formats/limits';
+import { lyingZip, packedSize, zerosZip } from './support/hostile-zips';
 import { runExport, runImport, type ExchangeDeps } from '$lib/storage/exchange/run';
 import type { FromWorker } from '$lib/storage/exchange/protocol';
 import { exportSelection } from '$lib/formats/project-dataset';
@@ -50,19 +52,60 @@ describe('zip', () => {
 		]);
 	});
 
-	it('refuses an archive whose declared sizes look like a zip bomb, naming the entry', () => {
-		const bomb = zipSync({ 'big.json': new Uint8Array(5000), 'more.json': new Uint8Array(5000) });
-		const refuse = (limits: { total: number; text: number }) => {
-			try {
-				unzipFiles('bomb.zip', bomb, limits);
-			} catch (e) {
-				return isFormatError(e) ? [e.file, e.place, e.problem] : String(e);
-			}
-			return null;
-		};
-		expect(refuse({ total: 1e9, text: 4000 })).toEqual(['bomb.zip', 'big.json', expect.stringMatching(/looks like a zip bomb/)]);
-		expect(refuse({ total: 8000, text: 1e9 })).toEqual(['bomb.zip', 'more.json', expect.stringMatching(/looks like a zip bomb/)]);
-		expect(refuse({ total: 1e9, text: 1e9 })).toBeNull();
+	const refusal = (read: () => unknown) => {
+		try {
+			read();
+		} catch (e) {
+			return isFormatError(e) ? [e.file, e.place, e.problem] : String(e);
+		}
+		return null;
+	};
+	const limits = (over: Partial<ZipLimits>): ZipLimits => ({ ...ZIP_LIMITS, ...over });
+
+	it('refuses an archive whose declared sizes look like a zip bomb, naming the entry: each cap exactly at its limit passes', () => {
+		const two = zipSync({ 'big.json': new Uint8Array(5000), 'more.json': new Uint8Array(5000) }, { level: 0 });
+		const refuse = (over: Partial<ZipLimits>) => refusal(() => unzipFiles('bomb.zip', two, limits(over)));
+		const bomb = (entry: string) => ['bomb.zip', entry, expect.stringMatching(/looks like a zip bomb/)];
+		expect(refuse({ entry: 5000, total: 10_000, entries: 2 })).toBeNull();
+		expect(refuse({ entry: 4999 })).toEqual(bomb('big.json'));
+		expect(refuse({ total: 9999 })).toEqual(bomb('more.json'));
+		expect(refuse({ entries: 1 })).toEqual(bomb('more.json'));
+	});
+
+	it('refuses a genuine high-ratio entry from its declared sizes, before inflating it', () => {
+		const zeros = zerosZip('masks.json', 8 * 2 ** 20);
+		const packed = packedSize(zeros, 'masks.json');
+		expect(refusal(() => unzipFiles('z.zip', zeros))).toEqual(['z.zip', 'masks.json', expect.stringMatching(/unpacks .* to 8 MB: this looks like a zip bomb/)]);
+		// At the entry's ratio it is read; just under, refused (the archive as a whole is checked against the same ratio).
+		const ratio = (8 * 2 ** 20) / packed;
+		expect(refusal(() => unzipFiles('z.zip', zeros, limits({ ratio })))).toBeNull();
+		expect(refusal(() => unzipFiles('z.zip', zeros, limits({ ratio: ratio - 0.01 })))).toEqual(['z.zip', 'masks.json', expect.stringMatching(/zip bomb/)]);
+	});
+
+	it('counts the bytes actually inflated: an entry that unpacks to more than it declares is stopped', () => {
+		const liar = lyingZip('labels.json', 4 * 2 ** 20, 1000);
+		expect(refusal(() => unzipFiles('liar.zip', liar))).toEqual(['liar.zip', 'labels.json', 'unpacks to more than the 1,000 bytes it declares: this looks like a zip bomb']);
+		// Declaring more than it holds is a damaged archive, not a bomb, and is refused too.
+		const short = lyingZip('labels.json', 1000, 2000);
+		expect(refusal(() => unzipFiles('short.zip', short))).toEqual(['short.zip', 'labels.json', 'holds 1,000 bytes, not the 2,000 bytes it declares: the archive is damaged']);
+	});
+
+	it('stops inflating at the per-entry and total caps even when the declared sizes pass them', () => {
+		// The central directory says 1,000 bytes (the declared-size check passes); the local header tells the truth.
+		const liar = lyingZip('labels.json', 4 * 2 ** 20, 1000, 'central');
+		const stopAt = (over: Partial<ZipLimits>) => refusal(() => unzipFiles('liar.zip', liar, limits({ ratio: 1e9, ...over })));
+		expect(stopAt({ entry: 2 ** 20 })).toEqual(['liar.zip', 'labels.json', 'unpacks to more than 1 MB for one file: this looks like a zip bomb']);
+		expect(stopAt({ total: 2 ** 20 })).toEqual(['liar.zip', 'labels.json', 'unpacks to more than 1 MB: this looks like a zip bomb']);
+	});
+
+	it('an import of a zip bomb through the exchange is refused naming the archive and the entry', async () => {
+		for (const [name, zip] of [
+			['zeros.zip', zerosZip('d/annotations.json', 16 * 2 ** 20)],
+			['liar.zip', lyingZip('d/annotations.json', 16 * 2 ** 20, 100)]
+		] as const)
+			await expect(
+				runImport(9, { files: [{ name, file: new Blob([zip as BlobPart]) }], formatId: null, target: 'existing' }, fakeDeps(new Map()), () => {}, () => false)
+			).rejects.toMatchObject({ file: name, place: 'd/annotations.json', problem: expect.stringMatching(/looks like a zip bomb/) });
 	});
 });
 

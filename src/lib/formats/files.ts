@@ -1,13 +1,11 @@
 import { FormatError } from './errors';
+import { MAX_TEXT_BYTES } from './limits';
 
 /** One input or output file: a path relative to the dataset's root ('annotations/instances.json'). */
 export interface DatasetFile {
 	path: string;
 	bytes: Uint8Array;
 }
-
-/** Text files larger than this are refused before decoding (a zip bomb or the wrong file). */
-export const MAX_TEXT_BYTES = 512 * 1024 * 1024;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -4,6 +4,8 @@ import { isFormatError } from '$lib/formats/errors';
 import { detectFormat, formatById } from '$lib/formats/registry';
 import { readNativeBundle, writeNativeBundle } from '$lib/formats/native';
 import type { ImageFileFacts } from '$lib/formats/project-dataset';
+import { safeOutputFiles } from '$lib/formats/output-paths';
+import { writeDataset } from '$lib/formats/write';
 import { IMAGE_MIME, sniffImage } from '../import/sniff';
 import type { ExchangeFileInput, ExchangeProblem, ExportSource, FromWorker, ReadOutcome } from './protocol';
 import { isZip, unzipFiles, zipFiles } from './zip';
@@ -47,7 +49,7 @@ export async function runExport(requestId: number, source: ExportSource, deps: E
 	let skipped = {};
 	if (source.kind === 'native') {
 		const images = source.images.flatMap((i) => (bytesOf.has(i.hash) ? [{ ...i, bytes: bytesOf.get(i.hash)! }] : []));
-		files = writeNativeBundle({ manifest: source.manifest, update: source.update, images });
+		files = safeOutputFiles(writeNativeBundle({ manifest: source.manifest, update: source.update, images }));
 	} else {
 		const codec = formatById(source.formatId);
 		if (!codec) throw new Error(`Unknown format “${source.formatId}”`);
@@ -55,7 +57,7 @@ export async function runExport(requestId: number, source: ExportSource, deps: E
 			const bytes = bytesOf.get(ref.hash);
 			if (bytes) source.dataset.images[n].bytes = bytes;
 		});
-		const written = codec.write(source.dataset, source.options);
+		const written = writeDataset(codec, source.dataset, source.options);
 		files = written.files;
 		skipped = written.skipped;
 		warnings.push(...written.warnings);
