@@ -5,7 +5,7 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
-import { attachSignaling } from './signaling.js';
+import { attachSignaling, logDrop } from './signaling.js';
 
 const root = fileURLToPath(new URL('../../build', import.meta.url));
 
@@ -29,7 +29,7 @@ export function createAppServer({ dir = root } = {}) {
 		});
 	});
 	// Peers of one network find each other through the same origin that serves the app.
-	attachSignaling(server);
+	attachSignaling(server, { onDrop: logDrop });
 	return server;
 }
 

@@ -4,59 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { attachSignaling } from '../../src/server/signaling.js';
-import { createAppServer, listen } from '../../src/server/serve.js';
+import { createAppServer } from '../../src/server/serve.js';
+import { client, closeAll, serve, signalingServer } from './support/signaling-clients';
 
-type Message = { type: string; topic?: string; data?: unknown };
-
-/** A signaling client as y-webrtc is one: JSON messages over a WebSocket, received in order. */
-class Client {
-	readonly received: Message[] = [];
-	private waiters: (() => void)[] = [];
-	constructor(readonly socket: WebSocket) {
-		socket.on('message', (data) => {
-			this.received.push(JSON.parse(String(data)));
-			for (const w of this.waiters.splice(0)) w();
-		});
-	}
-	static async open(url: string): Promise<Client> {
-		const socket = new WebSocket(url);
-		await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-		return new Client(socket);
-	}
-	send(message: object) {
-		this.socket.send(JSON.stringify(message));
-	}
-	async next(): Promise<Message> {
-		while (!this.received.length) await new Promise<void>((r) => this.waiters.push(r));
-		return this.received.shift()!;
-	}
-}
-
-const servers: http.Server[] = [];
-const clients: Client[] = [];
-
-async function signalingServer(): Promise<string> {
-	const server = http.createServer();
-	attachSignaling(server);
-	servers.push(server);
-	const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
-	return `ws://127.0.0.1:${port}/signaling`;
-}
-
-async function client(url: string, topics: string[]): Promise<Client> {
-	const c = await Client.open(url);
-	clients.push(c);
-	c.send({ type: 'subscribe', topics });
-	c.send({ type: 'ping' }); // the pong says the subscription is in place
-	expect(await c.next()).toEqual({ type: 'pong' });
-	return c;
-}
-
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.socket.terminate();
-	await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
+afterEach(closeAll);
 
 describe('signaling', () => {
 	it('relays a message to every subscriber of its topic, and to no one else', async () => {
@@ -110,9 +61,7 @@ describe('signaling', () => {
 	it('is served by the app server on the same origin as the app', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'peerlabel-build-'));
 		writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Peerlabel</title>');
-		const server: http.Server = createAppServer({ dir });
-		servers.push(server);
-		const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
+		const { port } = await serve(createAppServer({ dir }) as http.Server);
 		const page = await fetch(`http://127.0.0.1:${port}/project/some-id`);
 		expect(await page.text()).toContain('Peerlabel');
 		expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
