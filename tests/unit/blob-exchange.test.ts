@@ -1,102 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BlobExchange, BlobUnavailableError, type BlobChannel, type BlobExchangeOptions } from '$lib/sync/blob-exchange';
-import { decodeControl } from '$lib/sync/blob-protocol';
-import { channelPair, type FakeDataChannel } from './fake-data-channel';
+import { BlobUnavailableError, type BlobChannel } from '$lib/sync/blob-exchange';
+import { channelPair } from './fake-data-channel';
+import { connect, Device, expectSameBytes, image, MB, randomBytes, settle } from './support/blob-devices';
 
 // An RTCDataChannel is a BlobChannel: the lead passes real channels.
 const realChannelFits = (channel: RTCDataChannel): BlobChannel => channel;
 void realChannelFits;
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-	return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Deterministic pseudo-random bytes (xorshift), fast enough for megabytes. */
-function randomBytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
-	const bytes = new Uint8Array(size);
-	let x = seed | 1;
-	for (let i = 0; i < size; i++) {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		bytes[i] = x & 0xff;
-	}
-	return bytes;
-}
-
-interface Image {
-	bytes: Uint8Array<ArrayBuffer>;
-	hash: string;
-}
-
-async function image(size: number, seed: number): Promise<Image> {
-	const bytes = randomBytes(size, seed);
-	return { bytes, hash: await sha256Hex(bytes) };
-}
-
-const MB = 1024 * 1024;
-
-/** Byte equality without a deep-equality walk (slow on megabytes). */
-function expectSameBytes(actual: Uint8Array | undefined, expected: Image): void {
-	expect(actual?.byteLength).toBe(expected.bytes.byteLength);
-	expect(Buffer.from(actual!).equals(Buffer.from(expected.bytes))).toBe(true);
-}
-
-/** A peer's device: the blobs it stores, those its project references, and its end of each channel. */
-class Device {
-	readonly stored = new Map<string, Uint8Array<ArrayBuffer>>();
-	readonly referenced = new Set<string>();
-	readonly channels = new Map<string, FakeDataChannel>();
-	readonly exchange: BlobExchange;
-
-	constructor(
-		readonly name: string,
-		options?: BlobExchangeOptions
-	) {
-		this.exchange = new BlobExchange(
-			{
-				canServe: async (hash) => this.referenced.has(hash) && this.stored.has(hash),
-				read: async (hash) => {
-					const bytes = this.stored.get(hash);
-					return bytes && new Blob([bytes]);
-				},
-				sha256Hex
-			},
-			options
-		);
-	}
-
-	/** Stores `bytes` under `hash` (other bytes than the hash's, for a corrupt peer), referenced or not. */
-	hold(hash: string, bytes: Uint8Array<ArrayBuffer>, { referenced = true } = {}): this {
-		this.stored.set(hash, bytes);
-		if (referenced) this.referenced.add(hash);
-		return this;
-	}
-
-	/** Control messages this device sent to `peer`. */
-	sentTo(peer: string) {
-		return this.channels.get(peer)!.sentText.map((text) => decodeControl(text)!);
-	}
-
-	/** Byte offsets of the `get` requests this device sent to `peer`. */
-	offsetsAskedOf(peer: string): number[] {
-		return this.sentTo(peer).flatMap((m) => (m.t === 'get' ? [m.offset] : []));
-	}
-}
-
-function connect(a: Device, b: Device): void {
-	const [ab, ba] = channelPair();
-	a.channels.set(b.name, ab);
-	b.channels.set(a.name, ba);
-	a.exchange.addPeer(b.name, ab);
-	b.exchange.addPeer(a.name, ba);
-}
-
-/** Lets queued deliveries run out. */
-async function settle(tasks = 50): Promise<void> {
-	for (let i = 0; i < tasks; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 describe('blob exchange', () => {
 	it('moves a multi-megabyte image byte-identical, in small messages, within the high-water mark', async () => {
@@ -104,7 +13,7 @@ describe('blob exchange', () => {
 		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes)];
 		connect(asker, holder);
 		const progress: number[] = [];
-		const bytes = await asker.exchange.fetch(img.hash, { onProgress: (received, total) => progress.push(received / total) });
+		const bytes = await asker.exchange.fetch(img.hash, img.size, { onProgress: (received, total) => progress.push(received / total) });
 
 		expectSameBytes(bytes, img);
 		const channel = holder.channels.get('asker')!;
@@ -120,7 +29,7 @@ describe('blob exchange', () => {
 		const options = { chunkBytes: 16 * 1024, highWaterBytes: 96 * 1024 };
 		const [asker, holder] = [new Device('asker', options), new Device('holder', options).hold(img.hash, img.bytes)];
 		connect(asker, holder);
-		expectSameBytes(await asker.exchange.fetch(img.hash), img);
+		expectSameBytes(await asker.exchange.fetch(img.hash, img.size), img);
 		expect(holder.channels.get('asker')!.maxBufferedAmount).toBeLessThanOrEqual(96 * 1024);
 		expect(holder.channels.get('asker')!.maxMessageBytes).toBeLessThanOrEqual(16 * 1024);
 	});
@@ -129,7 +38,7 @@ describe('blob exchange', () => {
 		const img = await image(200_000, 3);
 		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes, { referenced: false })];
 		connect(asker, holder);
-		const failure = asker.exchange.fetch(img.hash);
+		const failure = asker.exchange.fetch(img.hash, img.size);
 		await expect(failure).rejects.toThrow(BlobUnavailableError);
 		await expect(failure).rejects.toThrow(/holder: not available/);
 		await settle();
@@ -146,7 +55,7 @@ describe('blob exchange', () => {
 			connect(asker, first); // asked first, so it answers first
 			connect(asker, second);
 			let leftAt = -1;
-			const bytes = await asker.exchange.fetch(img.hash, {
+			const bytes = await asker.exchange.fetch(img.hash, img.size, {
 				onProgress: (received) => {
 					if (leftAt >= 0 || received < 2 * MB) return;
 					leftAt = received;
@@ -171,7 +80,7 @@ describe('blob exchange', () => {
 		connect(asker, corrupt);
 		connect(asker, honest);
 
-		expectSameBytes(await asker.exchange.fetch(img.hash), img);
+		expectSameBytes(await asker.exchange.fetch(img.hash, img.size), img);
 		expect(asker.offsetsAskedOf('corrupt')).toEqual([0]);
 		expect(asker.offsetsAskedOf('honest')).toEqual([0]);
 	});
@@ -180,16 +89,16 @@ describe('blob exchange', () => {
 		const img = await image(300_000, 6);
 		const asker = new Device('asker');
 		connect(asker, new Device('corrupt').hold(img.hash, randomBytes(img.bytes.byteLength, 98)));
-		await expect(asker.exchange.fetch(img.hash)).rejects.toThrow(/corrupt: sent bytes that do not match/);
+		await expect(asker.exchange.fetch(img.hash, img.size)).rejects.toThrow(/corrupt: sent bytes that do not match/);
 	});
 
 	it('says clearly when no connected peer has the blob', async () => {
 		const img = await image(1000, 7);
 		const asker = new Device('asker');
-		await expect(asker.exchange.fetch(img.hash)).rejects.toThrow(/no peer is connected/);
+		await expect(asker.exchange.fetch(img.hash, img.size)).rejects.toThrow(/no peer is connected/);
 		connect(asker, new Device('a'));
 		connect(asker, new Device('b'));
-		const failure = asker.exchange.fetch(img.hash);
+		const failure = asker.exchange.fetch(img.hash, img.size);
 		await expect(failure).rejects.toBeInstanceOf(BlobUnavailableError);
 		await expect(failure).rejects.toThrow(/a: not available; b: not available/);
 	});
@@ -199,9 +108,9 @@ describe('blob exchange', () => {
 		const asker = new Device('asker', { replyTimeoutMs: 50 });
 		const [toSilent] = channelPair(); // nobody listens at the other end
 		asker.exchange.addPeer('silent', toSilent);
-		await expect(asker.exchange.fetch(img.hash)).rejects.toThrow(/silent: did not answer/);
+		await expect(asker.exchange.fetch(img.hash, img.size)).rejects.toThrow(/silent: did not answer/);
 		connect(asker, new Device('holder').hold(img.hash, img.bytes));
-		expectSameBytes(await asker.exchange.fetch(img.hash), img);
+		expectSameBytes(await asker.exchange.fetch(img.hash, img.size), img);
 	});
 
 	it('stops the transfer when aborted, and the holder stops sending', async () => {
@@ -209,7 +118,7 @@ describe('blob exchange', () => {
 		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes)];
 		connect(asker, holder);
 		const controller = new AbortController();
-		const fetching = asker.exchange.fetch(img.hash, {
+		const fetching = asker.exchange.fetch(img.hash, img.size, {
 			signal: controller.signal,
 			onProgress: (received) => received >= 1 * MB && controller.abort()
 		});
@@ -225,9 +134,9 @@ describe('blob exchange', () => {
 		connect(asker, holder);
 		const abandoned = new AbortController();
 		const fetches = [
-			asker.exchange.fetch(img.hash),
-			asker.exchange.fetch(img.hash),
-			asker.exchange.fetch(img.hash, { signal: abandoned.signal })
+			asker.exchange.fetch(img.hash, img.size),
+			asker.exchange.fetch(img.hash, img.size),
+			asker.exchange.fetch(img.hash, img.size, { signal: abandoned.signal })
 		];
 		abandoned.abort();
 		await expect(fetches[2]).rejects.toThrow(/abort/i);
@@ -243,9 +152,9 @@ describe('blob exchange', () => {
 		const bob = new Device('bob').hold(x.hash, x.bytes).hold(y.hash, y.bytes);
 		connect(alice, bob);
 		const [gotX, gotY, gotZ] = await Promise.all([
-			alice.exchange.fetch(x.hash),
-			alice.exchange.fetch(y.hash),
-			bob.exchange.fetch(z.hash)
+			alice.exchange.fetch(x.hash, x.size),
+			alice.exchange.fetch(y.hash, y.size),
+			bob.exchange.fetch(z.hash, z.size)
 		]);
 		expectSameBytes(gotX, x);
 		expectSameBytes(gotY, y);
@@ -265,7 +174,7 @@ describe('blob exchange', () => {
 		const progress: { fetched: number; failed: number; total: number }[] = [];
 
 		const result = await asker.exchange.fetchAll(
-			images.map((img) => img.hash),
+			images,
 			{
 				concurrency: 2,
 				store: async (hash, bytes) => {
@@ -288,9 +197,9 @@ describe('blob exchange', () => {
 		const img = await image(4 * MB, 30);
 		const [asker, holder] = [new Device('asker'), new Device('holder').hold(img.hash, img.bytes)];
 		connect(asker, holder);
-		const fetching = asker.exchange.fetch(img.hash, { onProgress: (received) => received > 0 && asker.exchange.destroy() });
+		const fetching = asker.exchange.fetch(img.hash, img.size, { onProgress: (received) => received > 0 && asker.exchange.destroy() });
 		await expect(fetching).rejects.toThrow(/destroyed/);
 		expect(asker.exchange.peers).toEqual([]);
-		await expect(holder.exchange.fetch('../etc/passwd')).rejects.toThrow(TypeError);
+		await expect(holder.exchange.fetch('../etc/passwd', 10)).rejects.toThrow(TypeError);
 	});
 });

@@ -22,23 +22,38 @@ export interface BlobExchangeDeps {
 	sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string>;
 }
 
+/**
+ * A transfer that gets no new byte of the image for this long moves on to another peer that has it,
+ * at the byte reached (the sender may be stuck, or keep the request alive without sending).
+ */
+export const STALL_TIMEOUT_MS = 15_000;
+
 export interface BlobExchangeOptions {
 	/** Largest message sent, header included. Default 64 KiB; Chromium's limit is 256 KiB. */
 	chunkBytes?: number;
 	/** Sending pauses while the channel buffers more than this. Default 1 MiB; Chromium closes a channel past 16 MiB. */
 	highWaterBytes?: number;
-	/** A peer that sends nothing for this long on a request it owes an answer or bytes has failed. Default 15 s. */
+	/** A peer that does not answer a request for this long has failed. Default 15 s. */
 	replyTimeoutMs?: number;
-	/** Largest blob accepted from a peer, so a bad peer cannot make this device allocate without bound. Default 1 GiB. */
+	/** A sender that sends no new byte for this long has stalled. Default STALL_TIMEOUT_MS. */
+	stallTimeoutMs?: number;
+	/** Largest blob fetched (an image record claiming more is refused before asking). Default 1 GiB. */
 	maxBlobBytes?: number;
-	/** Blobs served at once to one peer; more are answered "busy". Default 16. */
+	/** Requests of one peer handled at once (lookups and blobs being sent); more are answered "busy". Default 8. */
 	maxServesPerPeer?: number;
+	/** Requests of all peers handled at once; more are answered "busy". Default 16. */
+	maxServesTotal?: number;
+	/** A peer that answered "busy" is asked again after this long. Default 2 s. */
+	busyRetryMs?: number;
 }
 
 export const DEFAULT_OPTIONS: Required<BlobExchangeOptions> = {
 	chunkBytes: 64 * 1024,
 	highWaterBytes: 1024 * 1024,
 	replyTimeoutMs: 15_000,
+	stallTimeoutMs: STALL_TIMEOUT_MS,
 	maxBlobBytes: 1024 * 1024 * 1024,
-	maxServesPerPeer: 16
+	maxServesPerPeer: 8,
+	maxServesTotal: 16,
+	busyRetryMs: 2000
 };

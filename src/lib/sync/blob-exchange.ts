@@ -11,6 +11,7 @@ import { BlobTransfer, BlobUnavailableError } from './blob-transfer';
 
 export { BlobUnavailableError };
 export type { BlobChannel, BlobExchangeDeps, BlobExchangeOptions };
+export { STALL_TIMEOUT_MS } from './blob-channel';
 
 /** Chromium refuses messages above this. */
 const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -21,6 +22,12 @@ export interface FetchOptions {
 	signal?: AbortSignal;
 	/** `source`: the id of the peer sending now (it changes when a transfer resumes from another). */
 	onProgress?(received: number, total: number, source?: string): void;
+}
+
+/** An image to fetch: its hash and the size its record gives (the only size accepted from peers). */
+export interface BlobWanted {
+	hash: string;
+	size: number;
 }
 
 export interface FetchAllOptions {
@@ -74,11 +81,18 @@ export class BlobExchange {
 	addPeer(peerId: string, channel: BlobChannel): void {
 		if (this.destroyed) throw new Error('The blob exchange was destroyed');
 		this.removePeer(peerId);
-		const peer = new BlobPeer(peerId, channel, this.deps, this.options, (closed) => {
-			if (this.connected.get(closed.id) !== closed) return;
-			this.connected.delete(closed.id);
-			this.peersChanged();
-		});
+		const peer = new BlobPeer(
+			peerId,
+			channel,
+			this.deps,
+			this.options,
+			(closed) => {
+				if (this.connected.get(closed.id) !== closed) return;
+				this.connected.delete(closed.id);
+				this.peersChanged();
+			},
+			() => this.requestsInHand() < this.options.maxServesTotal
+		);
 		this.connected.set(peerId, peer);
 		this.peersChanged();
 	}
@@ -89,24 +103,28 @@ export class BlobExchange {
 	}
 
 	/**
-	 * The verified bytes of `hash`, from whichever connected peer has them. Moves to another peer at
-	 * the offset reached when the sender leaves or fails; bytes that fail SHA-256 are dropped and
-	 * fetched again from another peer. Rejects with BlobUnavailableError when no connected peer can
-	 * send verified bytes. Concurrent fetches of one hash share one transfer and the same bytes
-	 * (do not modify them); aborting one fetch stops the transfer only when no other fetch wants it.
+	 * The verified bytes of `hash`, `size` bytes long (the image record's size: a peer announcing
+	 * another is refused), from whichever connected peer has them. Moves to another peer at the offset
+	 * reached when the sender leaves, fails or stalls; bytes that fail SHA-256 are dropped and fetched
+	 * again from another peer. Rejects with BlobUnavailableError when no connected peer can send
+	 * verified bytes. Concurrent fetches of one blob share one transfer and the same bytes (do not
+	 * modify them); aborting one fetch stops the transfer only when no other fetch wants it.
 	 */
-	fetch(hash: string, options: FetchOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
+	fetch(hash: string, size: number, options: FetchOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
 		const { signal } = options;
 		if (!HASH_PATTERN.test(hash)) return Promise.reject(new TypeError(`Not a SHA-256 hex hash: ${hash}`));
+		if (!Number.isSafeInteger(size) || size < 0 || size > this.options.maxBlobBytes)
+			return Promise.reject(new RangeError(`The image record gives a size of ${size} bytes: images of 0 to ${this.options.maxBlobBytes} bytes can be fetched`));
 		if (this.destroyed) return Promise.reject(new Error('The blob exchange was destroyed'));
 		if (signal?.aborted) return Promise.reject(signal.reason);
-		const shared = this.transfers.get(hash) ?? this.startTransfer(hash);
+		const key = `${hash}:${size}`;
+		const shared = this.transfers.get(key) ?? this.startTransfer(key, hash, size);
 		shared.callers.add(options);
 		if (shared.progress) options.onProgress?.(...shared.progress);
 		return new Promise((resolve, reject) => {
 			const leave = () => {
 				shared.callers.delete(options);
-				if (shared.callers.size === 0) this.stopTransfer(hash, shared, signal!.reason);
+				if (shared.callers.size === 0) this.stopTransfer(key, shared, signal!.reason);
 				reject(signal!.reason);
 			};
 			signal?.addEventListener('abort', leave, { once: true });
@@ -119,15 +137,15 @@ export class BlobExchange {
 	 * failure: the result lists what was stored and what failed, and why. After an abort the blobs
 	 * not yet stored are listed as failed with the abort reason.
 	 */
-	async fetchAll(hashes: Iterable<string>, options: FetchAllOptions): Promise<FetchAllResult> {
+	async fetchAll(blobs: Iterable<BlobWanted>, options: FetchAllOptions): Promise<FetchAllResult> {
 		const { store, concurrency = 4, signal, onProgress } = options;
-		const queue = [...new Set(hashes)];
+		const queue = [...new Map([...blobs].map((b) => [b.hash, b.size])).entries()];
 		const total = queue.length;
 		const result: FetchAllResult = { fetched: [], failed: [] };
-		const fetchOne = async (hash: string) => {
+		const fetchOne = async ([hash, size]: [string, number]) => {
 			try {
 				signal?.throwIfAborted();
-				await store(hash, await this.fetch(hash, { signal }));
+				await store(hash, await this.fetch(hash, size, { signal }));
 				result.fetched.push(hash);
 			} catch (e) {
 				result.failed.push({ hash, error: e instanceof Error ? e : new Error(String(e)) });
@@ -135,7 +153,7 @@ export class BlobExchange {
 			onProgress?.({ fetched: result.fetched.length, failed: result.failed.length, total });
 		};
 		const worker = async () => {
-			for (let hash = queue.shift(); hash !== undefined; hash = queue.shift()) await fetchOne(hash);
+			for (let next = queue.shift(); next !== undefined; next = queue.shift()) await fetchOne(next);
 		};
 		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
 		return result;
@@ -145,11 +163,18 @@ export class BlobExchange {
 	destroy(): void {
 		if (this.destroyed) return;
 		this.destroyed = true;
-		for (const [hash, shared] of this.transfers) this.stopTransfer(hash, shared, new Error('The blob exchange was destroyed'));
+		for (const [key, shared] of this.transfers) this.stopTransfer(key, shared, new Error('The blob exchange was destroyed'));
 		for (const peer of [...this.connected.values()]) peer.close();
 	}
 
-	private startTransfer(hash: string): SharedTransfer {
+	/** Requests of all peers this device is handling now. */
+	private requestsInHand(): number {
+		let n = 0;
+		for (const peer of this.connected.values()) n += peer.inHand;
+		return n;
+	}
+
+	private startTransfer(key: string, hash: string, size: number): SharedTransfer {
 		const controller = new AbortController();
 		const shared: SharedTransfer = { controller, callers: new Set(), progress: null, promise: Promise.resolve(new Uint8Array()) };
 		const context = {
@@ -159,22 +184,22 @@ export class BlobExchange {
 				return () => void this.peerListeners.delete(listener);
 			},
 			sha256Hex: (bytes: Uint8Array<ArrayBuffer>) => this.deps.sha256Hex(bytes),
-			maxBlobBytes: this.options.maxBlobBytes
+			busyRetryMs: this.options.busyRetryMs
 		};
-		const transfer = new BlobTransfer(hash, context, controller.signal, (received, total, source) => {
+		const transfer = new BlobTransfer(hash, size, context, controller.signal, (received, total, source) => {
 			shared.progress = [received, total, source];
 			for (const caller of shared.callers) reportProgress(caller, received, total, source);
 		});
 		shared.promise = transfer.run().finally(() => {
-			if (this.transfers.get(hash) === shared) this.transfers.delete(hash);
+			if (this.transfers.get(key) === shared) this.transfers.delete(key);
 		});
 		shared.promise.catch(() => {}); // every caller gets the rejection; this copy has no reader
-		this.transfers.set(hash, shared);
+		this.transfers.set(key, shared);
 		return shared;
 	}
 
-	private stopTransfer(hash: string, shared: SharedTransfer, reason: unknown): void {
-		if (this.transfers.get(hash) === shared) this.transfers.delete(hash);
+	private stopTransfer(key: string, shared: SharedTransfer, reason: unknown): void {
+		if (this.transfers.get(key) === shared) this.transfers.delete(key);
 		shared.controller.abort(reason);
 	}
 

@@ -10,6 +10,12 @@ interface Stream {
 const utf8 = new TextEncoder();
 
 /**
+ * Control messages waiting for room in the channel. A peer has only a few requests open at once, so
+ * more means it asks faster than it reads the answers: it is dropped rather than queued for.
+ */
+export const MAX_QUEUED_CONTROLS = 256;
+
+/**
  * Everything sent on one blob channel goes through here, so that the channel never buffers more
  * than the high-water mark: control messages first, then one data frame of each stream in turn.
  * Sending resumes on 'bufferedamountlow' and whenever a stream has read more bytes.
@@ -26,7 +32,7 @@ export class BlobOutbox {
 		private readonly highWaterBytes: number,
 		/** A stream has sent its last byte. */
 		private readonly onStreamSent: (id: number) => void,
-		/** The channel refused a send: it is closing or broken. */
+		/** The channel refused a send (it is closing or broken), or the peer does not read its answers. */
 		private readonly onBroken: () => void
 	) {
 		this.payloadBytes = chunkBytes - FRAME_HEADER_BYTES;
@@ -35,6 +41,7 @@ export class BlobOutbox {
 	}
 
 	sendControl(message: ControlMessage): void {
+		if (this.controls.length >= MAX_QUEUED_CONTROLS) return this.onBroken();
 		this.controls.push(encodeControl(message));
 		this.flush();
 	}

@@ -11,19 +11,20 @@ import {
 } from './blob-protocol';
 import { BlobSliceReader } from './blob-slice-reader';
 
-export type AskAnswer = { has: true; size: number } | { has: false; reason: string };
+export type AskAnswer = { has: true; size: number } | { has: false; reason: string } | { has: false; busy: true };
 
 export type DownloadOutcome =
 	| { kind: 'complete' }
 	| { kind: 'closed' } // the peer left
 	| { kind: 'refused'; reason: string } // it does not have, or will not serve, the blob
-	| { kind: 'failed'; reason: string } // error reply, silence, or bytes that break the protocol
-	| { kind: 'restart' } // the sink asked to start again from byte 0
+	| { kind: 'failed'; reason: string } // error reply, silence, a stall, or bytes that break the protocol
+	| { kind: 'busy' } // it serves as much as it will now: another peer, or this one later
 	| { kind: 'aborted' };
 
 export interface DownloadSink {
-	/** The holder's size of the blob: go on, start again from 0 (it contradicts earlier bytes), or refuse it. */
-	begin(size: number): 'continue' | 'restart' | 'reject';
+	/** The size the holder announces, before any byte: null to go on, else why it is refused. */
+	begin(size: number): string | null;
+	/** Bytes at `offset`, never past the size accepted by `begin`. */
 	write(offset: number, bytes: Uint8Array): void;
 }
 
@@ -41,13 +42,17 @@ interface Serve {
 
 /**
  * One peer's blob channel, both ways: it serves this device's blobs to the peer and fetches the
- * peer's blobs for this device.
+ * peer's blobs for this device. What it serves is bounded: at most `maxServesPerPeer` requests of
+ * the peer in hand (lookups and blobs being sent), and none when `mayServe` says this device is
+ * serving enough in all; the rest are answered "busy".
  */
 export class BlobPeer {
 	private readonly outbox: BlobOutbox;
 	private readonly serves = new Map<number, Serve>();
 	private readonly requests = new Map<number, PendingRequest>();
 	private nextId = 1;
+	/** `ask` lookups of the peer in progress. */
+	private asking = 0;
 	private closed = false;
 	private readonly listeners: [string, (event: Event) => void][];
 
@@ -56,7 +61,9 @@ export class BlobPeer {
 		private readonly channel: BlobChannel,
 		private readonly deps: BlobExchangeDeps,
 		private readonly options: Required<BlobExchangeOptions>,
-		private readonly onClose: (peer: BlobPeer) => void
+		private readonly onClose: (peer: BlobPeer) => void,
+		/** False while this device handles as many requests as it will, all peers together. */
+		private readonly mayServe: () => boolean
 	) {
 		channel.binaryType = 'arraybuffer';
 		this.outbox = new BlobOutbox(
@@ -78,6 +85,11 @@ export class BlobPeer {
 
 	get isOpen(): boolean {
 		return !this.closed;
+	}
+
+	/** Requests of this peer being handled: lookups and blobs being sent. */
+	get inHand(): number {
+		return this.closed ? 0 : this.asking + this.serves.size;
 	}
 
 	/** Stops using the channel: requests to this peer end as 'closed', blobs being served to it stop. */
@@ -111,7 +123,14 @@ export class BlobPeer {
 				done({ has: false, reason: 'did not answer' });
 			}, this.options.replyTimeoutMs);
 			this.requests.set(id, {
-				reply: (m) => done(m.t === 'size' ? { has: true, size: m.size } : { has: false, reason: m.t === 'no' ? m.reason : m.message }),
+				reply: (m) =>
+					done(
+						m.t === 'size'
+							? { has: true, size: m.size }
+							: m.t === 'busy'
+								? { has: false, busy: true }
+								: { has: false, reason: m.t === 'no' ? m.reason : m.message }
+					),
 				data: () => {},
 				closed: () => done({ has: false, reason: 'left' })
 			});
@@ -119,7 +138,10 @@ export class BlobPeer {
 		});
 	}
 
-	/** Receives the blob from `offset` to its end into `sink`. */
+	/**
+	 * Receives the blob from `offset` to its end into `sink`. The holder has `replyTimeoutMs` to
+	 * answer, then `stallTimeoutMs` for each new byte (empty frames are not progress).
+	 */
 	download(hash: string, offset: number, sink: DownloadSink, signal: AbortSignal): Promise<DownloadOutcome> {
 		return new Promise((resolve) => {
 			if (this.closed) return resolve({ kind: 'closed' });
@@ -127,13 +149,15 @@ export class BlobPeer {
 			const id = this.nextId++;
 			let size = -1;
 			let expected = offset;
-			let lastHeard = Date.now();
+			let lastProgress = Date.now();
 			let timer: ReturnType<typeof setTimeout>;
+			const limit = () => (size < 0 ? this.options.replyTimeoutMs : this.options.stallTimeoutMs);
 			const watch = (delay: number) => {
 				timer = setTimeout(() => {
-					const silent = Date.now() - lastHeard;
-					if (silent >= this.options.replyTimeoutMs) stop({ kind: 'failed', reason: 'stopped sending' });
-					else watch(this.options.replyTimeoutMs - silent);
+					const quiet = Date.now() - lastProgress;
+					if (quiet < limit()) return watch(limit() - quiet);
+					const seconds = Math.round(limit() / 100) / 10;
+					stop({ kind: 'failed', reason: size < 0 ? 'did not answer' : `stopped sending (no new byte for ${seconds} s)` });
 				}, delay);
 			};
 			const finish = (outcome: DownloadOutcome) => {
@@ -148,26 +172,30 @@ export class BlobPeer {
 			};
 			const onAbort = () => stop({ kind: 'aborted' });
 			signal.addEventListener('abort', onAbort);
-			watch(this.options.replyTimeoutMs);
+			watch(limit());
 			this.requests.set(id, {
 				reply: (m) => {
-					lastHeard = Date.now();
 					if (m.t === 'no') return finish({ kind: 'refused', reason: m.reason });
+					if (m.t === 'busy') return finish({ kind: 'busy' });
 					if (m.t === 'err') return finish({ kind: 'failed', reason: m.message });
 					if (size >= 0) return stop({ kind: 'failed', reason: 'answered twice' });
-					const verdict = sink.begin(m.size);
-					if (verdict === 'restart') return stop({ kind: 'restart' });
-					if (verdict === 'reject') return stop({ kind: 'failed', reason: `offered ${m.size} bytes, more than accepted` });
+					const refusal = sink.begin(m.size);
+					if (refusal !== null) return stop({ kind: 'refused', reason: refusal });
 					if (offset > m.size) return stop({ kind: 'failed', reason: 'has fewer bytes than already received' });
 					size = m.size;
-					if (expected === size) finish({ kind: 'complete' });
+					lastProgress = Date.now();
+					if (expected === size) return finish({ kind: 'complete' });
+					clearTimeout(timer);
+					watch(limit()); // from now on, the stall limit
 				},
 				data: (frame) => {
-					lastHeard = Date.now();
-					if (size < 0 || frame.offset !== expected || expected + frame.payload.byteLength > size)
-						return stop({ kind: 'failed', reason: 'sent bytes out of place' });
+					const bytes = frame.payload.byteLength;
+					if (size < 0 || frame.offset !== expected) return stop({ kind: 'failed', reason: 'sent bytes out of place' });
+					if (expected + bytes > size) return stop({ kind: 'failed', reason: `sent bytes past the ${size} it announced` });
+					if (bytes === 0) return;
 					sink.write(frame.offset, frame.payload);
-					expected += frame.payload.byteLength;
+					expected += bytes;
+					lastProgress = Date.now();
 					if (expected === size) finish({ kind: 'complete' });
 				},
 				closed: () => finish({ kind: 'closed' })
@@ -199,14 +227,21 @@ export class BlobPeer {
 		void this.startServe(message.id, message.hash, message.offset);
 	}
 
+	/** Whether one more request of this peer may be handled now. */
+	private roomForOneMore(): boolean {
+		return this.inHand < this.options.maxServesPerPeer && this.mayServe();
+	}
+
 	private async answerAsk(id: number, hash: string): Promise<void> {
-		const found = await this.servable(hash);
+		if (!this.roomForOneMore()) return this.send({ t: 'busy', id });
+		this.asking++;
+		const found = await this.servable(hash).finally(() => this.asking--);
 		this.send(typeof found === 'string' ? { t: 'no', id, reason: found } : { t: 'size', id, size: found.size });
 	}
 
 	private async startServe(id: number, hash: string, offset: number): Promise<void> {
 		this.endServe(id);
-		if (this.serves.size >= this.options.maxServesPerPeer) return this.send({ t: 'err', id, message: 'busy' });
+		if (!this.roomForOneMore()) return this.send({ t: 'busy', id });
 		const serve: Serve = { id, reader: null };
 		this.serves.set(id, serve);
 		const found = await this.servable(hash);

@@ -15,6 +15,7 @@ export type AskerMessage =
 export type HolderMessage =
 	| { t: 'size'; id: number; size: number } // I have it; for a `get`, data frames follow
 	| { t: 'no'; id: number; reason: string } // not available here: no bytes will follow
+	| { t: 'busy'; id: number } // serving as much as it will now: ask another peer, or again later
 	| { t: 'err'; id: number; message: string }; // the request failed; no more bytes will follow
 
 export type ControlMessage = AskerMessage | HolderMessage;
@@ -57,6 +58,8 @@ export function decodeControl(text: string): ControlMessage | null {
 			return isSize(m.size) ? { t: 'size', id, size: m.size } : null;
 		case 'no':
 			return { t: 'no', id, reason: String(m.reason ?? '') };
+		case 'busy':
+			return { t: 'busy', id };
 		case 'err':
 			return { t: 'err', id, message: String(m.message ?? '') };
 		default:

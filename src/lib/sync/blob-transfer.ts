@@ -20,15 +20,20 @@ export interface TransferContext {
 	/** Calls `listener` when a peer joins or leaves; returns the unsubscribe. */
 	onPeersChanged(listener: () => void): () => void;
 	sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string>;
-	maxBlobBytes: number;
+	/** A peer that answered "busy" is asked again after this long. */
+	busyRetryMs: number;
 }
 
 /** After this many failed verifications of bytes from several peers, all of them are distrusted. */
 const MIXED_FAILURES_TOLERATED = 2;
+/** A peer that answers "busy" this many times in one transfer is given up on. */
+const BUSY_ANSWERS_TOLERATED = 30;
 
 /**
  * One blob being fetched: finds a peer that has it, receives the bytes, moves to another peer at the
- * offset reached when the sender leaves or fails, and returns the bytes only once their SHA-256 matches.
+ * offset reached when the sender leaves, fails or stalls, and returns the bytes only once their
+ * SHA-256 matches. Its size is the image record's: a peer announcing another size is refused before
+ * anything is allocated, and no more than that size is ever allocated or written.
  */
 export class BlobTransfer implements DownloadSink {
 	private bytes: Uint8Array<ArrayBuffer> | null = null;
@@ -41,10 +46,15 @@ export class BlobTransfer implements DownloadSink {
 	private readonly holders: BlobPeer[] = []; // peers that said they have it, in the order they answered
 	private readonly excluded = new Set<BlobPeer>();
 	private readonly reasons: Record<string, string> = {};
+	/** Peers that answered "busy": when to ask again, and how often they did. */
+	private readonly busyUntil = new Map<BlobPeer, number>();
+	private readonly busyAnswers = new Map<BlobPeer, number>();
 	private wakers: (() => void)[] = [];
 
 	constructor(
 		readonly hash: string,
+		/** The image record's size of the blob. */
+		readonly size: number,
 		private readonly context: TransferContext,
 		private readonly signal: AbortSignal,
 		private readonly onProgress: (received: number, total: number, source: string | undefined) => void
@@ -64,19 +74,24 @@ export class BlobTransfer implements DownloadSink {
 
 	// ---- DownloadSink ----
 
-	begin(size: number): 'continue' | 'restart' | 'reject' {
-		if (size > this.context.maxBlobBytes) return 'reject';
-		if (this.bytes && this.bytes.byteLength === size) return 'continue';
-		if (this.received > 0) return 'restart';
-		this.bytes = new Uint8Array(size);
-		this.onProgress(0, size, this.source);
-		return 'continue';
+	begin(size: number): string | null {
+		if (size !== this.size) return this.wrongSize(size);
+		if (!this.bytes) {
+			this.bytes = new Uint8Array(size);
+			this.onProgress(0, size, this.source);
+		}
+		return null;
 	}
 
 	write(offset: number, bytes: Uint8Array): void {
-		this.bytes!.set(bytes, offset);
+		if (!this.bytes || offset + bytes.byteLength > this.bytes.byteLength) return; // the peer checks; never write past
+		this.bytes.set(bytes, offset);
 		this.received = offset + bytes.byteLength;
-		this.onProgress(this.received, this.bytes!.byteLength, this.source);
+		this.onProgress(this.received, this.bytes.byteLength, this.source);
+	}
+
+	private wrongSize(size: number): string {
+		return `announced ${size} bytes, but the image record says ${this.size}`;
 	}
 
 	// ---- the fetch ----
@@ -94,12 +109,12 @@ export class BlobTransfer implements DownloadSink {
 					this.distrustAfterBadBytes();
 					this.startOver();
 					break;
-				case 'restart':
-					this.startOver();
-					break;
 				case 'refused':
 				case 'failed':
-					this.exclude(peer, outcome.reason);
+					this.exclude(peer, outcome.reason); // the next peer goes on from the offset reached
+					break;
+				case 'busy':
+					this.wasBusy(peer);
 					break;
 				case 'closed':
 					this.reasons[peer.id] = 'left during the transfer'; // the next peer goes on from the offset reached
@@ -111,7 +126,7 @@ export class BlobTransfer implements DownloadSink {
 	}
 
 	private async verified(): Promise<boolean> {
-		return (await this.context.sha256Hex(this.bytes!)) === this.hash;
+		return this.received === this.size && (await this.context.sha256Hex(this.bytes!)) === this.hash;
 	}
 
 	private distrustAfterBadBytes(): void {
@@ -122,7 +137,6 @@ export class BlobTransfer implements DownloadSink {
 	}
 
 	private startOver(): void {
-		this.bytes = null;
 		this.received = 0;
 		this.contributors = new Set();
 	}
@@ -132,30 +146,61 @@ export class BlobTransfer implements DownloadSink {
 		this.reasons[peer.id] = reason;
 	}
 
+	private wasBusy(peer: BlobPeer): void {
+		const times = (this.busyAnswers.get(peer) ?? 0) + 1;
+		this.busyAnswers.set(peer, times);
+		if (times >= BUSY_ANSWERS_TOLERATED) this.exclude(peer, 'busy with other transfers');
+		else this.busyUntil.set(peer, Date.now() + this.context.busyRetryMs);
+	}
+
+	private usable(peer: BlobPeer, now: number): boolean {
+		return peer.isOpen && !this.excluded.has(peer) && !((this.busyUntil.get(peer) ?? 0) > now);
+	}
+
 	/** A connected peer that has the blob, asking peers as needed; null when none has it. */
 	private async pickSource(): Promise<BlobPeer | null> {
 		for (;;) {
 			this.signal.throwIfAborted();
-			const connected = this.context.peers();
-			const holder = this.holders.find((p) => p.isOpen && !this.excluded.has(p));
+			const now = Date.now();
+			const holder = this.holders.find((p) => this.usable(p, now));
 			if (holder) return holder;
-			for (const peer of connected) if (!this.answers.has(peer) && !this.excluded.has(peer)) this.ask(peer);
-			if (!connected.some((p) => this.answers.get(p) === 'pending')) return null;
-			await new Promise<void>((resolve) => this.wakers.push(resolve));
+			const connected = this.context.peers();
+			for (const peer of connected) if (!this.answers.has(peer) && this.usable(peer, now)) this.ask(peer);
+			const resting = connected.filter((p) => !this.excluded.has(p) && (this.busyUntil.get(p) ?? 0) > now);
+			if (!resting.length && !connected.some((p) => this.answers.get(p) === 'pending')) return null;
+			const nextTry = Math.min(...resting.map((p) => this.busyUntil.get(p)!));
+			await this.sleep(resting.length ? nextTry - now : null);
 		}
 	}
 
 	private ask(peer: BlobPeer): void {
 		this.answers.set(peer, 'pending');
 		void peer.ask(this.hash).then((answer) => {
-			if (answer.has) {
+			if (answer.has && answer.size === this.size) {
 				this.answers.set(peer, 'yes');
 				this.holders.push(peer);
+			} else if (answer.has) {
+				this.answers.set(peer, 'no');
+				this.exclude(peer, this.wrongSize(answer.size));
+			} else if ('busy' in answer) {
+				this.answers.delete(peer); // asked again once it has rested
+				this.wasBusy(peer);
 			} else {
 				this.answers.set(peer, 'no');
 				this.reasons[peer.id] = answer.reason;
 			}
 			this.wake();
+		});
+	}
+
+	/** Until a peer answers, joins or leaves, or `ms` have passed (null: no limit). */
+	private sleep(ms: number | null): Promise<void> {
+		return new Promise<void>((resolve) => {
+			const timer = ms === null ? undefined : setTimeout(() => this.wake(), Math.max(0, ms));
+			this.wakers.push(() => {
+				clearTimeout(timer);
+				resolve();
+			});
 		});
 	}
 

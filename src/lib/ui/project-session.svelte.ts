@@ -139,7 +139,7 @@ export class ProjectSession {
 				throw new Error('This image’s bytes are not on this device. Share the project with the teammate who added it to get them.');
 			this.imageFetches[hash] = { received: 0, total: image.size, waiting: false };
 			try {
-				const bytes = await sync.blobs.fetch(hash, {
+				const bytes = await sync.blobs.fetch(hash, image.size, {
 					onProgress: (received, total, source) =>
 						(this.imageFetches[hash] = { received, total, waiting: false, from: this.peerName(source) })
 				});
@@ -167,7 +167,7 @@ export class ProjectSession {
 		const stored = await storedBlobHashes();
 		const byHash = new Map(this.doc.images().filter((i) => !stored.has(i.hash)).map((i) => [i.hash, i]));
 		onProgress({ fetched: 0, failed: 0, total: byHash.size });
-		return sync.blobs.fetchAll(byHash.keys(), {
+		return sync.blobs.fetchAll(byHash.values(), {
 			store: async (hash, bytes) => {
 				await storeReceivedImage(this.id, byHash.get(hash)!, bytes);
 				noteThumbnailsArrived();
