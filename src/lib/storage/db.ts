@@ -66,8 +66,17 @@ export interface ProjectEntry {
  * signaling and TURN servers.
  */
 export interface ProjectSharing {
-	/** The room secret (base64url, 256 bits): y-webrtc's password. */
+	/** The view key (base64url, 256 bits): names the room and is y-webrtc's password. */
 	key: string;
+	/**
+	 * What this device may do. Absent on projects shared before view links: the one key gave edit
+	 * rights, and the edit secret is derived from it (sync/edit-keys.ts).
+	 */
+	role?: 'edit' | 'view';
+	/** The edit secret (base64url, 256 bits), independent of the view key: editors only. */
+	editSecret?: string;
+	/** Edit secrets replaced by "old edit links can only view": kept to tell their holders so. */
+	retiredEditSecrets?: string[];
 	/** Signaling servers (ws:// or wss://); empty means the server this app was loaded from. */
 	signalingUrls: string[];
 	/** STUN/TURN servers for WebRTC; none by default (peers on one network need none). */

@@ -123,15 +123,23 @@ export async function setProjectSharing(id: string, sharing: ProjectSharing | un
 }
 
 /**
- * A project joined through an invite link: its list entry, with the key, and an empty document that
- * fills as peers send it. An existing project keeps its document and takes the link's key.
+ * Stores a project joined through an invite link: a new list entry with its sharing, and an empty
+ * document that fills as peers send it (a new local id makes a separate copy of a project this device
+ * already has). An existing project's sharing is replaced only with `replace`, which the person chose on
+ * the join page: a link never re-keys a project silently (it would move it into the room of whoever
+ * made the link).
  */
-export async function joinProject(id: string, key: string): Promise<ProjectEntry> {
+export async function joinProject(
+	id: string,
+	sharing: ProjectSharing,
+	options: { replace?: boolean; name?: string } = {}
+): Promise<ProjectEntry> {
 	const database = await db();
 	const existing = await database.get('projects', id);
+	if (existing && !options.replace) throw new Error(`This device already has the project “${existing.name}”: it was left as it is.`);
 	const entry: ProjectEntry = existing
-		? { ...existing, sharing: { signalingUrls: [], iceServers: [], ...existing.sharing, key } }
-		: { id, name: 'Shared project', createdAt: Date.now(), openedAt: Date.now(), sharing: { key, signalingUrls: [], iceServers: [] } };
+		? { ...existing, sharing }
+		: { id, name: options.name ?? 'Shared project', createdAt: Date.now(), openedAt: Date.now(), sharing };
 	try {
 		await database.put('projects', entry);
 	} catch (e) {

@@ -42,6 +42,11 @@ export interface RawChannel extends EventTarget {
 	onbufferedamountlow: ((ev: Event) => unknown) | null;
 }
 
+/** Decides, per whole message received, whether it is handed on now, later or never (edit-gate.ts). */
+export interface InboundGate {
+	receive(message: ArrayBuffer, deliver: (message: ArrayBuffer) => void): void;
+}
+
 export class FramedChannel {
 	/** The channel whose message is being handled right now (its handlers run synchronously). */
 	static delivering: FramedChannel | null = null;
@@ -50,6 +55,8 @@ export class FramedChannel {
 	onmessage: ((ev: { data: ArrayBuffer | string }) => unknown) | null = null;
 	/** Whole messages received: a link that says it is open but carries nothing shows here. */
 	received = 0;
+	/** Every whole message passes here before `onmessage`, when set. */
+	gate: InboundGate | null = null;
 	/** Called as the frames of a split message arrive (bytes so far, bytes in all), and once at its end. */
 	onprogress: ((received: number, total: number) => void) | null = null;
 	private readonly queue: Uint8Array<ArrayBuffer>[] = [];
@@ -177,15 +184,21 @@ export class FramedChannel {
 
 	private deliver(bytes: Uint8Array) {
 		this.received++;
-		const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+		const copy = (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
+		if (this.gate) this.gate.receive(copy, this.handOver);
+		else this.handOver(copy);
+	}
+
+	/** Marks this channel as the source while its user handles the message (no-echo.ts reads it). */
+	private readonly handOver = (message: ArrayBuffer) => {
 		const outer = FramedChannel.delivering;
 		FramedChannel.delivering = this;
 		try {
-			this.onmessage?.({ data: copy as ArrayBuffer });
+			this.onmessage?.({ data: message });
 		} finally {
 			FramedChannel.delivering = outer;
 		}
-	}
+	};
 }
 
 function frame(kind: number, body: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -9,6 +9,11 @@ import type { FramedChannel } from './framed-channel';
 import { skipEchoes } from './no-echo';
 import { BlobExchange } from './blob-exchange';
 import { getImageBlob, hasImageBlob, sha256Hex } from '$lib/storage/blobs';
+import * as encoding from 'lib0/encoding';
+import { writeSyncStep1 } from 'y-protocols/sync';
+import { prepareEditKeys } from './access';
+import { EditGate } from './edit-gate';
+import { connectionFingerprints, EditProof, type EditKeys } from './edit-proof';
 
 /**
  * Keeps one open project in sync with its peers through y-webrtc:
@@ -18,6 +23,8 @@ import { getImageBlob, hasImageBlob, sha256Hex } from '$lib/storage/blobs';
  *   own BroadcastChannel is muted, see no-broadcast.ts), so two tabs never show different versions.
  * Updates a peer receives are passed on to its other peers (y-webrtc broadcasts every update the
  * document gets), so a partial mesh A-B-C still carries A's edits to C.
+ * On every connection, editors prove the edit secret to each other (edit-proof.ts); an editor applies
+ * changes only from peers that did (edit-gate.ts), so a viewer's edits reach no editor.
  *
  * Relies on y-webrtc 10.3.0 internals (pinned in package.json): `room.webrtcConns`, each
  * connection's simple-peer `peer._pc`, and `provider.signalingConns`.
@@ -48,7 +55,13 @@ interface ConnInternals {
 	connected: boolean;
 	closed: boolean;
 	destroy(): void;
-	peer: { initiator: boolean; _pc: PeerlabelPeerConnection; _channel?: FramedChannel; on(event: string, fn: () => void): void };
+	peer: {
+		initiator: boolean;
+		_pc: PeerlabelPeerConnection;
+		_channel?: FramedChannel;
+		on(event: string, fn: () => void): void;
+		send(data: Uint8Array): void;
+	};
 }
 
 /** The signaling endpoint of the server the app was loaded from (see src/server/signaling.js). */
@@ -77,12 +90,16 @@ export class ProjectSync {
 	private readonly stopDocWatch: () => void;
 	private online = typeof navigator === 'undefined' || navigator.onLine;
 	private destroyed = false;
+	/** Called when an editor who holds this device's edit secret says it was replaced: it only views now. */
+	onEditRetired: (() => void) | null = null;
 
 	private constructor(
 		readonly doc: ProjectDoc,
 		readonly sharing: ProjectSharing | undefined,
 		projectId: string,
-		room: string | null
+		room: string | null,
+		/** This device's edit secrets (null: it views, or the project is not shared). */
+		private readonly editKeys: EditKeys | null
 	) {
 		this.awareness = new Awareness(doc.ydoc);
 		this.tabs = new TabSync(projectId, doc.ydoc, this.awareness);
@@ -106,7 +123,7 @@ export class ProjectSync {
 			awareness: this.awareness,
 			peerOpts: {
 				config: { iceServers: sharing.iceServers },
-				wrtc: peerlabelWrtc()
+				wrtc: peerlabelWrtc(() => new EditGate(editKeys !== null))
 			}
 		}));
 		// Started offline: the signaling servers are connected once online.
@@ -132,7 +149,8 @@ export class ProjectSync {
 
 	/** Starts syncing a project: with its peers when it is shared, else with this browser's tabs. */
 	static async start(projectId: string, doc: ProjectDoc, sharing: ProjectSharing | undefined): Promise<ProjectSync> {
-		return new ProjectSync(doc, sharing, projectId, sharing ? await roomName(sharing.key) : null);
+		const room = sharing ? await roomName(sharing.key) : null;
+		return new ProjectSync(doc, sharing, projectId, room, sharing ? await prepareEditKeys(sharing) : null);
 	}
 
 	get status(): SyncStatus {
@@ -208,8 +226,29 @@ export class ProjectSync {
 			watchdog = setTimeout(() => conn.peer._channel?.received === 0 && retry(), SILENT_TIMEOUT_MS + jitter());
 		});
 		conn.peer.on('close', () => clearTimeout(watchdog));
-		// At once, before the channel opens: a request the peer sends as soon as it opens finds us listening.
+		// At once, before the channels open: a request the peer sends as soon as it opens finds us listening.
 		this.blobs.addPeer(peerId, conn.peer._pc.blobChannel);
+		this.proveEditRights(conn);
+	}
+
+	private proveEditRights(conn: ConnInternals) {
+		const pc = conn.peer._pc;
+		if (!(pc.gate instanceof EditGate)) return;
+		new EditProof(pc.proofChannel, this.editKeys, pc.gate, () => connectionFingerprints(pc), {
+			onProven: (missed) => {
+				if (!missed || this.destroyed) return;
+				// Changes it sent while unproven were dropped (too many to hold): ask for what we lack.
+				const encoder = encoding.createEncoder();
+				encoding.writeVarUint(encoder, 0);
+				writeSyncStep1(encoder, this.doc.ydoc);
+				try {
+					conn.peer.send(encoding.toUint8Array(encoder));
+				} catch {
+					// closing: the next connection syncs from the start
+				}
+			},
+			onRetired: () => !this.destroyed && this.onEditRetired?.()
+		});
 	}
 
 	/** Progress of a large message: reported a few times a second, and at its end. */

@@ -7,7 +7,7 @@ import { noteThumbnailsArrived } from '$lib/ui/library/thumbnail-arrivals.svelte
 import { onPageHide } from '$lib/storage/page-hide';
 import type { SaveState } from '$lib/storage/save-state';
 import type { ProjectDoc } from '$lib/model';
-import { newProjectKey } from '$lib/sync/invite';
+import { canEdit, demotedSharing, newSharing, rotatedSharing, VIEWING_REASON } from '$lib/sync/access';
 import { ProjectSync, type SyncStatus } from '$lib/sync/project-sync';
 import { Presence, type PeerPresence } from '$lib/sync/presence';
 
@@ -61,6 +61,7 @@ export class ProjectSession {
 				// A peer's document arrived, or a peer wrote with an older schema: bring it to ours.
 				this.awaitingDocument = project.doc.schemaVersion === undefined;
 				project.doc.migrate();
+				this.applyRole();
 			}
 		});
 		const stopSaveProblems = project.persistence.onSaveProblem((error) => {
@@ -90,22 +91,43 @@ export class ProjectSession {
 		await this.restartSync(entry?.sharing ?? null);
 	}
 
-	/** Shares the project: makes its key (once) and starts looking for peers. Returns the key. */
+	/** Shares the project: makes its keys (once) and starts looking for peers. */
 	async share(): Promise<ProjectSharing> {
 		if (this.sharing) return this.sharing;
-		const sharing = { key: newProjectKey(), signalingUrls: [], iceServers: [] };
+		const sharing = newSharing();
 		await setProjectSharing(this.id, sharing);
 		await this.restartSync(sharing);
 		return sharing;
 	}
 
-	/** A new key: old links stop working; teammates who should stay need the new link. */
-	async rotateKey(): Promise<ProjectSharing> {
+	/**
+	 * New keys. 'view-only': old edit links still join but only view; 'dead': old links reach nobody.
+	 * Either way, teammates who should keep editing need the new edit link.
+	 */
+	async rotateKey(mode: 'view-only' | 'dead' = 'dead'): Promise<ProjectSharing> {
+		if (!this.sharing || !canEdit(this.sharing)) throw new Error('Only an editor can make new keys.');
 		// A snapshot: IndexedDB cannot store the reactive proxy.
-		const sharing = { ...($state.snapshot(this.sharing) ?? { signalingUrls: [], iceServers: [] }), key: newProjectKey() };
+		const sharing = await rotatedSharing($state.snapshot(this.sharing), mode);
 		await setProjectSharing(this.id, sharing);
 		await this.restartSync(sharing);
 		return sharing;
+	}
+
+	/** An editor holding this device's edit secret says it was replaced: from now on this device views. */
+	private async editRetired(): Promise<void> {
+		if (!this.sharing || !canEdit(this.sharing) || this.closed) return;
+		const sharing = demotedSharing($state.snapshot(this.sharing));
+		await setProjectSharing(this.id, sharing);
+		this.sharing = sharing;
+		this.applyRole();
+	}
+
+	/** A viewer's document refuses every write (the model's read-only state); an editor's does not. */
+	private applyRole(): void {
+		const doc = this.project.doc;
+		if (this.sharing && !canEdit(this.sharing)) doc.readOnlyReason ??= VIEWING_REASON;
+		else if (doc.readOnlyReason === VIEWING_REASON) doc.readOnlyReason = null;
+		this.metaRevision++;
 	}
 
 	async updateNetwork(patch: Pick<ProjectSharing, 'signalingUrls' | 'iceServers'>): Promise<void> {
@@ -221,12 +243,14 @@ export class ProjectSession {
 		}
 		if (this.closed) return;
 		this.sharing = sharing;
+		this.applyRole();
 		const sync = await ProjectSync.start(this.id, this.doc, sharing ?? undefined);
 		if (this.closed) {
 			sync.destroy();
 			return;
 		}
 		this.sync = sync;
+		sync.onEditRetired = () => void this.editRetired().catch(() => {});
 		this.presence = new Presence(sync, deviceActor());
 		this.presence.setImage(this.imageId);
 		if (this.selection.length) this.presence.setSelection(this.selection);
@@ -276,13 +300,24 @@ export function useProject(id: string): Promise<ProjectSession> {
 	})();
 	current = { id, session };
 	void session.then(
-		(s) => current?.session === session && (openSession.session = s),
+		(s) => {
+			exposeForTests(s);
+			if (current?.session === session) openSession.session = s;
+		},
 		() => {}
 	);
 	session.catch(() => {
 		if (current?.session === session) current = null;
 	});
 	return session;
+}
+
+/**
+ * End-to-end tests that set `window.peerlabelTestHooks` before the app loads reach the open session
+ * (to force a write past the read-only UI, as a modified client would). Nothing is exposed otherwise.
+ */
+function exposeForTests(session: ProjectSession) {
+	if (typeof window !== 'undefined' && 'peerlabelTestHooks' in window) Object.assign(window, { peerlabelSession: session });
 }
 
 /** Closes the open project (before deleting it, say). */
