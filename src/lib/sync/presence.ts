@@ -1,36 +1,21 @@
 import { removeAwarenessStates } from 'y-protocols/awareness';
 import type { ProjectSync } from './project-sync';
+import { checkedPresence, MAX_SELECTION, presenceName, userColor, type PresenceState } from './presence-state';
+
+export { userColor, type PresenceState };
 
 /**
  * Who is online and what they are doing, through Yjs awareness (sent to peers, never stored).
  * Each device publishes one state; cursors are throttled so that a moving pointer sends about 30
- * updates a second, whatever the pointer's event rate.
+ * updates a second, whatever the pointer's event rate. Peers' states are read only through
+ * `peers()`, which shows only those that pass `checkedPresence`.
  */
-
-export interface PresenceState {
-	user: { id: string; name: string; color: string };
-	/** y-webrtc's id of this device in the room: lets peers drop this state as soon as the link closes */
-	peerId?: string;
-	imageId: string | null;
-	/** image pixels */
-	cursor: { x: number; y: number } | null;
-	selection: string[];
-}
 
 export interface PeerPresence extends PresenceState {
 	clientId: number;
 }
 
 export const CURSOR_INTERVAL_MS = 1000 / 30;
-
-const PALETTE = ['#e5484d', '#f76b15', '#ffc53d', '#46a758', '#12a594', '#0090ff', '#6e56cf', '#d6409f', '#8e4ec6', '#3e63dd'];
-
-/** A colour that stays the same for a user on every peer. */
-export function userColor(userId: string): string {
-	let h = 0;
-	for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
-	return PALETTE[h % PALETTE.length];
-}
 
 export class Presence {
 	private pendingCursor: { x: number; y: number } | null | undefined = undefined;
@@ -42,8 +27,9 @@ export class Presence {
 		private readonly sync: ProjectSync,
 		user: { id: string; name: string }
 	) {
+		// This device's own state passes the check peers make (its stored name could be anything).
 		const state: PresenceState = {
-			user: { ...user, color: userColor(user.id) },
+			user: { id: user.id, name: presenceName(user.name) ?? 'Annotator', color: userColor(user.id) },
 			peerId: sync.peerId,
 			imageId: null,
 			cursor: null,
@@ -53,9 +39,9 @@ export class Presence {
 		// A peer whose link closed is gone now, not after awareness's 30 s timeout.
 		const peersChanged = ({ removed }: { removed: string[] }) => {
 			if (!removed.length) return;
-			const gone = [...this.awareness.getStates()]
-				.filter(([id, s]) => id !== this.awareness.clientID && removed.includes((s as PresenceState).peerId ?? ''))
-				.map(([id]) => id);
+			const gone = this.peers()
+				.filter((p) => p.peerId !== undefined && removed.includes(p.peerId))
+				.map((p) => p.clientId);
 			if (gone.length) removeAwarenessStates(this.awareness, gone, 'peer left');
 		};
 		sync.provider?.on('peers', peersChanged);
@@ -75,9 +61,10 @@ export class Presence {
 	/** Everyone else online in this project, each device once. */
 	peers(): PeerPresence[] {
 		const out: PeerPresence[] = [];
-		for (const [clientId, state] of this.awareness.getStates()) {
-			if (clientId === this.awareness.clientID || !(state as PresenceState).user) continue;
-			out.push({ ...(state as PresenceState), clientId });
+		for (const [clientId, raw] of this.awareness.getStates()) {
+			if (clientId === this.awareness.clientID) continue;
+			const state = checkedPresence(raw);
+			if (state) out.push({ ...state, clientId });
 		}
 		return out.sort((a, b) => a.user.name.localeCompare(b.user.name) || a.clientId - b.clientId);
 	}
@@ -93,7 +80,7 @@ export class Presence {
 	}
 
 	setName(name: string) {
-		this.update({ user: { ...this.local.user, name } });
+		this.update({ user: { ...this.local.user, name: presenceName(name) ?? this.local.user.name } });
 	}
 
 	setImage(imageId: string | null) {
@@ -101,8 +88,9 @@ export class Presence {
 		this.update({ imageId, cursor: null, selection: [] });
 	}
 
+	/** Peers show at most MAX_SELECTION shapes of a selection: only those are sent. */
 	setSelection(ids: readonly string[]) {
-		this.update({ selection: [...ids] });
+		this.update({ selection: ids.slice(0, MAX_SELECTION) });
 	}
 
 	/** The pointer over the image, in image pixels (null when it leaves): sent at most ~30 times a second. */

@@ -35,8 +35,7 @@ export interface RemoteSelection {
 export function remoteCursors(peers: readonly PeerPresence[], imageId: string, view: ScreenMapping): RemoteCursor[] {
 	const out: RemoteCursor[] = [];
 	for (const p of peers) {
-		if (p.imageId !== imageId || !p.cursor) continue;
-		if (!Number.isFinite(p.cursor.x) || !Number.isFinite(p.cursor.y)) continue; // awareness is untrusted input
+		if (p.imageId !== imageId || !p.cursor) continue; // peers' states are checked where read (checkedPresence)
 		out.push({ clientId: p.clientId, name: p.user.name, color: p.user.color, image: p.cursor, screen: view.toScreen(p.cursor) });
 	}
 	return out;
@@ -51,7 +50,7 @@ export function remoteSelections(
 ): RemoteSelection[] {
 	const out: RemoteSelection[] = [];
 	for (const p of peers) {
-		if (p.imageId !== imageId || !Array.isArray(p.selection)) continue;
+		if (p.imageId !== imageId) continue;
 		for (const id of p.selection) {
 			const a = shape(id);
 			if (!a || a.imageId !== imageId || !isShapeType(a.type)) continue;
