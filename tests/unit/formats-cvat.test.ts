@@ -125,7 +125,9 @@ describe('malformed CVAT files are refused naming the file and the place', () =>
 		['polygon-odd-points.xml', '<image id="0"> <polygon> 1', /point 2 .* not an x,y pair/],
 		['skeleton-unknown-point-label.xml', '<image id="0"> <skeleton> 1 <points> 1', /"tail" is not a point of skeleton "person"/],
 		['image-without-width.xml', '<image id="3">', /expected a width/],
-		['mask-rle-too-long.xml', '<image id="0"> <mask> 1', /does not fit/]
+		['mask-rle-too-long.xml', '<image id="0"> <mask> 1', /does not fit/],
+		['mask-huge.xml', '<image id="0">', /the image is 60,000 × 60,000 pixels, larger than Peerlabel handles/],
+		['mask-larger-than-image.xml', '<image id="0"> <mask> 1', /the mask is 20 × 10, larger than its image \(10 × 10\)/]
 	];
 	it.each(cases)('%s', (name, place, problem) => {
 		const file = fileAt(join(MALFORMED, name));

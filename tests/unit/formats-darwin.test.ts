@@ -124,6 +124,7 @@ describe('malformed Darwin files are refused naming the file and the place', () 
 		['box-negative-size.json', 'annotations[0].bounding_box', /negative size/],
 		['annotation-without-name.json', 'annotations[0].name', /needs a class name/],
 		['raster-layer-short.json', 'annotations[1].raster_layer.dense_rle', /covers 60 pixels/],
+		['raster-layer-huge.json', 'item.slots[0]', /the image is 60,000 × 60,000 pixels, larger than Peerlabel handles/],
 		['truncated.json', 'line 2', /not valid JSON/]
 	];
 	it.each(cases)('%s', (name, place, problem) => {

@@ -26,7 +26,7 @@ describe('Datumaro JSON (read only)', () => {
 						{ id: 2, type: 'polygon', label_id: 0, points: [1, 1, 20, 1, 10, 15], z_order: 1 },
 						{ id: 3, type: 'polyline', label_id: 0, points: [0, 0, 30, 40] },
 						{ id: 4, type: 'ellipse', label_id: 0, points: [10, 10, 30, 20] },
-						{ id: 5, type: 'mask', label_id: 0, rle: { counts: [52, 3, 47, 3, 4895], size: [50, 100] } }
+						{ id: 5, type: 'mask', label_id: 0, rle: { counts: [52, 3, 47, 3, 3895], size: [50, 80] } }
 					]
 				}
 			]

@@ -100,7 +100,8 @@ describe('malformed LabelMe files are refused naming the file and the place', ()
 		['imagedata-not-base64.json', 'imageData', /not base64/],
 		['shape-without-label.json', 'shapes[0].label', /needs a label/],
 		['rectangle-one-point.json', 'shapes[0].points', /needs at least 2 points/],
-		['coordinate-string.json', 'shapes[0].points[1][1]', /expected a number, found "x"/]
+		['coordinate-string.json', 'shapes[0].points[1][1]', /expected a number, found "x"/],
+		['image-size-huge.json', 'imageWidth', /the image is 1,000,000,000 × 1,000,000,000 pixels, larger than Peerlabel handles/]
 	];
 	it.each(cases)('%s', (name, place, problem) => {
 		try {

@@ -149,6 +149,7 @@ describe('malformed Label Studio files are refused naming the file and the place
 		['percent-nan.json', 'line 3', /not valid JSON/],
 		['polygon-point-not-pair.json', '[0].annotations[0].result[0].value.points[1]', /not an \[x, y\] pair/],
 		['task-without-image.json', '[0].data', /needs an image/],
+		['brush-huge.json', '[0].annotations[0].result[0].original_width', /the image is 60,000 × 60,000 pixels, larger than Peerlabel handles/],
 		['width-null.json', '[0].annotations[0].result[0].value.width', /expected a number, found null/]
 	];
 	it.each(cases)('%s', (name, place, problem) => {

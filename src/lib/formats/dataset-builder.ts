@@ -4,6 +4,7 @@ import type { ReadResult } from './codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from './dataset';
 import { FormatError } from './errors';
 import { groupBy } from './by-image';
+import { checkPointCount } from './limits';
 import { basename, type DatasetFile } from './files';
 
 /**
@@ -49,6 +50,7 @@ export class DatasetBuilder {
 
 	/** Adds the annotation when its geometry is valid on its image; returns whether it was kept. */
 	add(a: DatasetAnnotation): boolean {
+		checkPointCount(pointNumbers(a.geometry), a.source ?? a.image, '');
 		const image = this.images.get(a.image);
 		const size = image && image.width > 0 && image.height > 0 ? image : { width: Infinity, height: Infinity };
 		const v = shapeKind(a.type).validate(a.geometry, size);
@@ -66,6 +68,14 @@ export class DatasetBuilder {
 		if (this.tagMode) dataset.tagMode = this.tagMode;
 		return { dataset, warnings: this.warnings };
 	}
+}
+
+/** The coordinates a shape holds (points and holes), counted before the shape's own validation. */
+function pointNumbers(geometry: unknown): number {
+	if (!isRecord(geometry)) return 0;
+	let n = Array.isArray(geometry.points) ? geometry.points.length : 0;
+	if (Array.isArray(geometry.holes)) for (const hole of geometry.holes) n += Array.isArray(hole) ? hole.length : 0;
+	return n;
 }
 
 /** Files by path and by base name, built once per input (readers look up one image per record). */

@@ -11,7 +11,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** UTF-8 text without a byte-order mark; refuses bytes that are not UTF-8. */
 export function textOf(file: DatasetFile): string {
-	if (file.bytes.length > MAX_TEXT_BYTES) throw new FormatError(file.path, '', `is ${Math.round(file.bytes.length / 2 ** 20)} MB, too large to be an annotation file`);
+	if (file.bytes.length > MAX_TEXT_BYTES)
+		throw new FormatError(file.path, '', `is ${Math.round(file.bytes.length / 2 ** 20)} MB, too large to be an annotation file (at most ${MAX_TEXT_BYTES / 2 ** 20} MB)`);
 	let text: string;
 	try {
 		text = decoder.decode(file.bytes);

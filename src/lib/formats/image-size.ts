@@ -15,7 +15,8 @@ const u32be = (b: Uint8Array, i: number) => ((b[i] << 24) >>> 0) + ((b[i + 1] <<
 const i32le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
 const ascii = (b: Uint8Array, i: number, n: number) => String.fromCharCode(...b.subarray(i, i + n));
 
-function pngSize(b: Uint8Array) {
+/** A PNG's size from its IHDR chunk; null when the bytes do not start as a PNG. */
+export function pngSize(b: Uint8Array): { width: number; height: number } | null {
 	// Signature, then the IHDR chunk: length, 'IHDR', width, height (big-endian).
 	if (b.length < 24 || b[0] !== 0x89 || ascii(b, 1, 3) !== 'PNG' || ascii(b, 12, 4) !== 'IHDR') return null;
 	return { width: u32be(b, 16), height: u32be(b, 20) };

@@ -12,6 +12,7 @@ import { JsonReader } from './checks';
 import { paintRings } from './masks';
 import type { CocoReadState } from './read';
 import { header, numberImages } from './write';
+import { checkImageToRaster, checkMaskFitsImage, checkPixelSize, checkPngMask } from '../limits';
 
 export const PANOPTIC_JSON = 'annotations/panoptic.json';
 
@@ -51,6 +52,7 @@ export function writePanoptic(d: Dataset, options: WriteOptions): WriteResult {
 	const annotations: unknown[] = [];
 	for (const image of d.images) {
 		const { width, height } = image;
+		checkImageToRaster(image);
 		const segmentOf = new Uint32Array(width * height);
 		const segments: { id: number; category_id: number; iscrowd: number }[] = [];
 		const semanticSegment = new Map<string, (typeof segments)[number]>();
@@ -116,6 +118,7 @@ function findPng(json: DatasetFile, name: string, files: readonly DatasetFile[])
 }
 
 function segmentIds(png: DatasetFile, image: DatasetImage): Uint32Array {
+	checkPngMask(png.bytes, image, png.path);
 	let decoded;
 	try {
 		decoded = decode(png.bytes);
@@ -126,8 +129,7 @@ function segmentIds(png: DatasetFile, image: DatasetImage): Uint32Array {
 	const data = decoded.palette ? convertIndexedToRgb(decoded) : decoded.data;
 	const channels = decoded.palette ? decoded.palette[0].length : decoded.channels;
 	if (channels < 3) throw new FormatError(png.path, '', 'is not an RGB image; panoptic segment ids are R + 256·G + 256²·B');
-	if (image.width && (decoded.width !== image.width || decoded.height !== image.height))
-		throw new FormatError(png.path, '', `is ${decoded.width} × ${decoded.height} but its image "${image.name}" is ${image.width} × ${image.height}`);
+	checkMaskFitsImage(decoded, image, png.path, '');
 	Object.assign(image, { width: decoded.width, height: decoded.height });
 	const out = new Uint32Array(decoded.width * decoded.height);
 	for (let p = 0; p < out.length; p++) out[p] = data[p * channels] + 256 * data[p * channels + 1] + 65536 * data[p * channels + 2];
@@ -149,6 +151,7 @@ export function readPanopticFile(file: DatasetFile, json: Record<string, unknown
 		const id = r.id(im.id, `images[${i}].id`);
 		const name = r.string(im.file_name, `images[${i}].file_name`);
 		const size = (k: string) => (im[k] === undefined ? 0 : r.number(im[k], `images[${i}].${k}`));
+		checkPixelSize(size('width'), size('height'), r.file, `images[${i}]`);
 		images.set(id, state.addImage({ name, width: size('width'), height: size('height') }));
 	});
 	r.list(json.annotations, 'annotations').forEach((raw, i) => {

@@ -11,6 +11,7 @@ import { describe, JsonReader } from './checks';
 import { maskOfRuns } from './masks';
 import { readPanopticFile } from './panoptic';
 import { SINGLE_POINT_NAMES } from './write';
+import { checkMaskFitsImage, checkPixelSize, checkPointCount } from '../limits';
 
 /** Images whose file gives no size are checked against this (nothing is clamped). */
 const UNKNOWN_SIZE = 1e9;
@@ -111,6 +112,7 @@ function readRle(r: JsonReader, raw: Record<string, unknown>, place: string): { 
 	const size = r.numbers(raw.size, `${place}.size`);
 	if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v >= 0)) r.fail(`${place}.size`, 'should be [height, width] in whole pixels');
 	const [height, width] = size;
+	checkPixelSize(width, height, r.file, `${place}.size`, 'the mask');
 	let runs: number[];
 	if (typeof raw.counts === 'string') {
 		try {
@@ -183,18 +185,18 @@ function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: D
 	const seg = a.segmentation;
 	if (Array.isArray(seg) && seg.length) {
 		seg.forEach((ring, k) => {
+			if (Array.isArray(ring)) checkPointCount(ring.length, r.file, `${place}.segmentation[${k}]`);
 			const points = r.numbers(ring, `${place}.segmentation[${k}]`);
 			if (points.length % 2) r.fail(`${place}.segmentation[${k}]`, `should be x, y pairs, but has ${points.length} numbers`);
 			out.push(make('polygon', { points }));
 		});
 	} else if (seg && typeof seg === 'object' && !Array.isArray(seg)) {
 		const { runs, height, width } = readRle(r, seg as Record<string, unknown>, `${place}.segmentation`);
-		const mask = maskOfRuns(runs, height, width);
+		// Before the runs are expanded: an empty mask is skipped; one of another size than its image is refused, not clipped.
+		const mask = runs.some((n, k) => k % 2 === 1 && n > 0) ? (checkMaskFitsImage({ width, height }, image, r.file, `${place}.segmentation.size`), maskOfRuns(runs, height, width)) : null;
 		if (!mask) state.warnings.push(`${source}: the mask is empty; skipped`);
 		else {
 			if (!image.width && !image.height) Object.assign(image, { width, height });
-			else if (width !== image.width || height !== image.height)
-				state.warnings.push(`${source}: the mask is ${width} × ${height} but its image is ${image.width} × ${image.height}; clipped to the image`);
 			out.push(make('mask', mask));
 		}
 	} else if (seg !== undefined && seg !== null && !Array.isArray(seg)) r.fail(`${place}.segmentation`, `should be polygons or RLE, not ${describe(seg)}`);
@@ -226,6 +228,7 @@ function readImage(r: JsonReader, raw: unknown, place: string, split: string | u
 		return v;
 	};
 	const image: DatasetImage = { name, width: size('width'), height: size('height') };
+	checkPixelSize(image.width, image.height, r.file, place);
 	if (split) image.split = split;
 	return { id, image: state.addImage(image) };
 }

@@ -10,6 +10,7 @@ import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../
 import { utf8, type DatasetFile } from '../files';
 import { cocoRleOf, cocoRleOfMask, rasterisePolygon } from './masks';
 import { bboxOfFlat, ellipsePolygon, ringArea, type CocoBox } from './shapes';
+import { checkImageToRaster } from '../limits';
 
 /** The keypoint names of a class whose single `keypoint` annotations are written as one-point skeletons. */
 export const SINGLE_POINT_NAMES = ['point'];
@@ -67,6 +68,7 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 			const g = a.geometry as PolygonGeometry;
 			if (!g.holes?.length) return polygon(g.points);
 			// COCO polygons cannot have holes: the pixels, as compressed RLE.
+			checkImageToRaster(image);
 			const m = cocoRleOf(rasterisePolygon(g.points, g.holes, image.width, image.height));
 			return { segmentation: m.rle, bbox: m.bbox, area: m.area, iscrowd: a.crowd ? 1 : 0 };
 		}

@@ -8,6 +8,7 @@ import { FormatError } from '../errors';
 import { dirname, extension, textOf, type DatasetFile } from '../files';
 import { child, list, parseCvatXml, textOfChild, type XmlNode } from './xml';
 import { templateFromSvg } from './skeleton-svg';
+import { checkPixelSize, checkPointCount } from '../limits';
 
 export const CVAT_VIDEO_REFUSAL = 'CVAT for video is not supported; export as CVAT for images';
 
@@ -61,6 +62,10 @@ function labelsOf(root: XmlNode): { labels: Map<string, Label>; order: string[] 
 
 function pointsOf(s: string, file: string, place: string): number[] {
 	if (!s.trim()) return [];
+	// Counted before the text is split: a shape of millions of points is refused without building them.
+	let pairs = 1;
+	for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 59) pairs++;
+	checkPointCount(pairs * 2, file, place);
 	return s.split(';').flatMap((pair, i) => {
 		const xy = pair.split(',');
 		if (xy.length !== 2) throw new FormatError(file, place, `point ${i + 1} of points="${s}" is not an x,y pair`);
@@ -116,6 +121,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 		const width = numberAt(img['@_width'], path, place, 'a width'),
 			height = numberAt(img['@_height'], path, place, 'a height');
 		const bytes = imageBytesFor(files, String(img['@_name']), dirname(path));
+		checkPixelSize(width, height, path, place);
 		b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(subset ? { split: subset } : {}) });
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
 		const push = (el: XmlNode, a: Omit<DatasetAnnotation, 'image' | 'className'>, tag: string, k: number) => {
@@ -166,6 +172,10 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 			const where = `${place} <mask> ${k + 1}`;
 			const [left, top, w, h] = ['left', 'top', 'width', 'height'].map((n) => numberAt(el[`@_${n}`], path, where, n));
 			if (![left, top, w, h].every(Number.isInteger) || w < 1 || h < 1) throw new FormatError(path, where, 'left, top, width and height must be whole pixels');
+			// A crop of its image: no larger than it (and never over the caps), checked before the runs are expanded.
+			checkPixelSize(w, h, path, where, 'the mask');
+			if (width > 0 && height > 0 && (w > width || h > height))
+				throw new FormatError(path, where, `the mask is ${w} × ${h}, larger than its image (${width} × ${height})`);
 			const bits = cvatRleToBits(String(el['@_rle'] ?? ''), w, h, path, where);
 			push(el, { type: 'mask', geometry: { x: left, y: top, width: w, height: h, rle: encodeMask(bits, w, h) } }, 'mask', k);
 		});

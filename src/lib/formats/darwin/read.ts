@@ -7,6 +7,7 @@ import { DatasetBuilder, imageBytesFor, isRecord, newSpec, numberAt } from '../d
 import { FormatError } from '../errors';
 import { dirname, extension, jsonOf, stem, type DatasetFile } from '../files';
 import { masksFromDenseRle } from './raster';
+import { checkPixelSize, checkPointCount } from '../limits';
 
 export const DARWIN_VIDEO_REFUSAL = 'Darwin video items are not supported; export the frames as images';
 export const DARWIN_MULTI_SLOT_REFUSAL = 'Darwin items with several slots are not supported; export one image per item';
@@ -55,6 +56,7 @@ function readItem(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBu
 	const folder = String(item.path ?? '/').replace(/^\/+|\/+$/g, '');
 	const name = folder ? `${folder}/${base}` : base;
 	const bytes = imageBytesFor(files, name, dirname(path));
+	checkPixelSize(width, height, path, 'item.slots[0]');
 	b.image({ name, width, height, ...(bytes ? { bytes } : {}) });
 
 	// Masks take their pixels from the item's raster layer.
@@ -87,6 +89,7 @@ function readItem(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBu
 		};
 		const pathOf = (list: unknown, where: string) => {
 			if (!Array.isArray(list)) throw new FormatError(path, where, 'is not a list of points');
+			checkPointCount(list.length * 2, path, where);
 			// Plain finite numbers take the quick way; anything else goes through `point`, which names the place.
 			const out = new Array<number>(list.length * 2);
 			for (let i = 0; i < list.length; i++) {

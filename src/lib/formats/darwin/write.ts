@@ -5,6 +5,7 @@ import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder'
 import { basename, dirname, utf8 } from '../files';
 import { denseRleOfMasks } from './raster';
 import { RASTER_LAYER } from './read';
+import { checkImageToRaster } from '../limits';
 
 export const DARWIN_SCHEMA = 'https://darwin-public.s3.eu-west-1.amazonaws.com/darwin_json/2.0/schema.json';
 
@@ -109,6 +110,7 @@ export function writeDarwin(d: Dataset, options: WriteOptions): WriteResult {
 			if (a.text !== undefined) annotation.text = { text: a.text };
 			annotations.push(annotation);
 		});
+		if (masks.length) checkImageToRaster(img);
 		if (masks.length)
 			annotations.push({
 				id: idOf(imageIndex, 65535),

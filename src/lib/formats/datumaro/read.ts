@@ -5,6 +5,7 @@ import type { DatasetAnnotation } from '../dataset';
 import { DatasetBuilder, imageBytesFor, isRecord, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { extension, jsonOf, stem, type DatasetFile } from '../files';
+import { checkPixelSize, checkPointCount, checkRunsCover } from '../limits';
 
 interface Subset {
 	file: string;
@@ -84,9 +85,11 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 		const image = isRecord(item.image) ? item.image : isRecord(item.media) ? item.media : {};
 		// Datumaro's size is [height, width].
 		const size = Array.isArray(image.size) ? numbers(image.size, path, `${place}.image.size`) : [0, 0];
+		const imageSize = { width: size[1] ?? 0, height: size[0] ?? 0 };
+		checkPixelSize(imageSize.width, imageSize.height, path, `${place}.image.size`);
 		const imagePath = typeof image.path === 'string' ? image.path : '';
 		const bytes = imagePath ? (imageBytesFor(files, `images/${s.name}/${imagePath}`) ?? imageBytesFor(files, imagePath)) : undefined;
-		b.image({ name, width: size[1] ?? 0, height: size[0] ?? 0, ...(bytes ? { bytes } : {}), ...(s.name !== 'default' ? { split: s.name } : {}) });
+		b.image({ name, ...imageSize, ...(bytes ? { bytes } : {}), ...(s.name !== 'default' ? { split: s.name } : {}) });
 		const anns = Array.isArray(item.annotations) ? item.annotations : [];
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
 		anns.forEach((raw, j) => {
@@ -117,6 +120,7 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 				}
 				case 'polygon':
 				case 'polyline': {
+					if (Array.isArray(raw.points)) checkPointCount(raw.points.length, path, `${where}.points`);
 					const points = numbers(raw.points, path, `${where}.points`);
 					if (points.length % 2) throw new FormatError(path, `${where}.points`, 'has an odd number of coordinates');
 					push({ type, geometry: { points } });
@@ -145,7 +149,12 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 					const rle = isRecord(raw.rle) ? raw.rle : null;
 					if (!rle) throw new FormatError(path, `${where}.rle`, 'a mask needs an rle');
 					const [h, w] = numbers(rle.size, path, `${where}.rle.size`);
+					// Anchored at the image's corner: smaller than the image is kept (the CVAT fork writes such), larger is refused.
+					checkPixelSize(w, h, path, `${where}.rle.size`, 'the mask');
+					if (imageSize.width > 0 && imageSize.height > 0 && (w > imageSize.width || h > imageSize.height))
+						throw new FormatError(path, `${where}.rle.size`, `the mask is ${w} × ${h}, larger than its image (${imageSize.width} × ${imageSize.height})`);
 					const counts = typeof rle.counts === 'string' ? rle.counts : runsToString(numbers(rle.counts, path, `${where}.rle.counts`));
+					checkRunsCover(counts, w, h, path, `${where}.rle.counts`);
 					push({ type: 'mask', geometry: { x: 0, y: 0, width: w, height: h, rle: counts } });
 					break;
 				}

@@ -8,6 +8,7 @@ import { DatasetBuilder, imageBytesFor, isRecord, numberAt } from '../dataset-bu
 import { FormatError } from '../errors';
 import { dirname, extension, isImagePath, jsonOf, stem, type DatasetFile } from '../files';
 import { fromBase64, imageExtensionOf } from './base64';
+import { checkPixelSize, checkPngMask, checkPointCount } from '../limits';
 
 export function isLabelMeJson(v: unknown): boolean {
 	return isRecord(v) && Array.isArray(v.shapes) && ('imagePath' in v || 'imageData' in v);
@@ -46,6 +47,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 	bytes ??= imageBytesFor(files, name);
 	const width = doc.imageWidth === undefined || doc.imageWidth === null ? 0 : numberAt(doc.imageWidth, path, 'imageWidth', 'a width');
 	const height = doc.imageHeight === undefined || doc.imageHeight === null ? 0 : numberAt(doc.imageHeight, path, 'imageHeight', 'a height');
+	checkPixelSize(width, height, path, 'imageWidth');
 	b.image({ name, width, height, ...(bytes ? { bytes } : {}) });
 
 	// Image-level flags set to true are tags (LabelMe's classification).
@@ -56,6 +58,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 		if (!isRecord(s)) throw new FormatError(path, place, 'is not an object');
 		if (typeof s.label !== 'string') throw new FormatError(path, `${place}.label`, 'a shape needs a label');
 		if (!Array.isArray(s.points)) throw new FormatError(path, `${place}.points`, 'is not a list of [x, y] points');
+		checkPointCount(s.points.length * 2, path, `${place}.points`);
 		const pts = s.points.map((p, k) => {
 			if (!Array.isArray(p) || p.length !== 2) throw new FormatError(path, `${place}.points[${k}]`, 'is not an [x, y] pair');
 			const [x, y] = p;
@@ -123,6 +126,8 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 function maskOf(mask: unknown, pts: number[][], path: string, place: string) {
 	const bytes = typeof mask === 'string' ? fromBase64(mask) : null;
 	if (!bytes) throw new FormatError(path, `${place}.mask`, 'is not a base64 PNG');
+	// The crop's size is the PNG's: checked from its header before decoding.
+	checkPngMask(bytes, { width: 0, height: 0 }, path, `${place}.mask`);
 	let png;
 	try {
 		png = decodePng(bytes);

@@ -6,6 +6,7 @@ import { FormatError } from '../errors';
 import { extension, isImagePath, jsonOf, type DatasetFile } from '../files';
 import { encodeMask } from '$lib/shapes/mask/rle';
 import { decodeBrush } from './brush';
+import { checkPixelSize, checkPointCount } from '../limits';
 
 const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
 
@@ -65,6 +66,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 	const width = sized ? pct(sized.r.original_width, path, `${sized.where}.original_width`) : 0;
 	const height = sized ? pct(sized.r.original_height, path, `${sized.where}.original_height`) : 0;
 	const bytes = imageBytesFor(files, name);
+	if (sized) checkPixelSize(width, height, path, `${sized.where}.original_width`);
 	b.image({ name, width, height, ...(bytes ? { bytes } : {}) });
 
 	// Keypoints tied to a rectangle by parentID share an instance id with it.
@@ -116,6 +118,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 				}
 			} else if (kind.startsWith('polygon')) {
 				if (!Array.isArray(v.points)) throw new FormatError(path, `${where}.value.points`, 'is not a list of [x, y] pairs');
+				checkPointCount(v.points.length * 2, path, `${where}.value.points`);
 				const points = v.points.flatMap((p, k) => {
 					if (!Array.isArray(p) || p.length !== 2) throw new FormatError(path, `${where}.value.points[${k}]`, 'is not an [x, y] pair');
 					return [(pct(p[0], path, `${where}.value.points[${k}][0]`) / 100) * W, (pct(p[1], path, `${where}.value.points[${k}][1]`) / 100) * H];

@@ -6,6 +6,7 @@ import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder'
 import { utf8 } from '../files';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import { encodeBrush } from './brush';
+import { checkImageToRaster } from '../limits';
 
 /** Control tag, from_name and value key per result type (matching the label_config.xml written beside). */
 const CONTROLS = {
@@ -83,6 +84,8 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		}
 		const X = percentOf(img.width),
 			Y = percentOf(img.height);
+		// A brush covers the whole image: its size is checked before one is allocated.
+		if (anns.some((a) => a.type === 'mask')) checkImageToRaster(img);
 		anns.forEach((a, n) => {
 			if (a.type !== 'tag' && !(img.width > 0 && img.height > 0)) return;
 			const v = valueOf(a, img.width, img.height, X, Y);

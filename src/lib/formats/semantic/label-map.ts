@@ -4,6 +4,7 @@ import { newBitmap, paintPolygon, type Bitmap } from '$lib/shapes/mask/raster';
 import type { DatasetAnnotation } from '../dataset';
 import { FormatError } from '../errors';
 import type { DatasetFile } from '../files';
+import { checkPixelSize, checkPngMask } from '../limits';
 
 /**
  * Label maps: one 8-bit value per pixel of an image (a class index, or an instance index), as semantic
@@ -20,6 +21,7 @@ export interface LabelMap {
 export const VOID = 255;
 
 export function newLabelMap(width: number, height: number): LabelMap {
+	checkPixelSize(width, height, '', '', 'a label map');
 	return { values: new Uint8Array(width * height), width, height };
 }
 
@@ -104,8 +106,12 @@ export interface DecodedLabelPng {
 	rgb: Int32Array | null;
 }
 
-/** Decodes a label PNG of any colour type; FormatError naming the file when it is not a PNG. */
-export function decodeLabelPng(file: DatasetFile): DecodedLabelPng {
+/**
+ * Decodes a label PNG of any colour type; FormatError naming the file when it is not a PNG, or when its
+ * header's size is over the caps or not its image's (checked before decoding).
+ */
+export function decodeLabelPng(file: DatasetFile, image: { width: number; height: number; name?: string } = { width: 0, height: 0 }): DecodedLabelPng {
+	checkPngMask(file.bytes, image, file.path);
 	let png: ReturnType<typeof decode>;
 	try {
 		png = decode(file.bytes);

@@ -3,8 +3,8 @@ import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../
 import { FormatError } from '../errors';
 import { basename, isImagePath, jsonOf, stem, textOf, type DatasetFile } from '../files';
 import { groupBy } from '../by-image';
-import { imageSize } from '../image-size';
 import { decodeLabelPng, masksOf, VOID } from './label-map';
+import { checkedImageSize } from '../limits';
 
 const isMaskPath = (p: string) => /(^|\/)masks\/.+\.png$/i.test(p);
 
@@ -57,18 +57,14 @@ export function readSemantic(files: readonly DatasetFile[], options: { images?: 
 		const relative = file.path.replace(/^(.*\/)?masks\//, '');
 		const relStem = relative.replace(/\.png$/i, '');
 		const imageFile = imagesByRelStem.get(relStem)?.[0] ?? imagesByStem.get(stem(relative))?.[0];
-		const png = decodeLabelPng(file);
+		const size = imageFile ? checkedImageSize(imageFile) : null;
+		const png = decodeLabelPng(file, size ? { ...size, name: imageFile!.path } : undefined);
 		const image: DatasetImage = {
 			name: imageFile ? imageFile.path.replace(/^(.*\/)?images\//, '') : (knownByRelStem.get(relStem)?.[0]?.name ?? relative),
 			width: png.width,
 			height: png.height,
 			...(imageFile ? { bytes: imageFile.bytes } : {})
 		};
-		if (imageFile) {
-			const size = imageSize(imageFile.bytes);
-			if (size && (size.width !== png.width || size.height !== png.height))
-				throw new FormatError(file.path, '', `is ${png.width}×${png.height} but its image ${imageFile.path} is ${size.width}×${size.height}`);
-		}
 		if (png.index.some((v) => v < 0)) throw new FormatError(file.path, '', 'is a colour PNG; class-index masks are greyscale or indexed (value = class)');
 		const values = Uint8Array.from(png.index, (v) => (v > 255 ? VOID : v));
 		for (let i = 0; i < values.length; i++)
@@ -84,7 +80,7 @@ export function readSemantic(files: readonly DatasetFile[], options: { images?: 
 	for (const f of images) {
 		const name = f.path.replace(/^(.*\/)?images\//, '');
 		if (dataset.images.some((i) => i.bytes === f.bytes)) continue;
-		const size = imageSize(f.bytes);
+		const size = checkedImageSize(f);
 		dataset.images.push({ name, width: size?.width ?? 0, height: size?.height ?? 0, bytes: f.bytes });
 		if (!size) warnings.push(`${f.path}: size unknown (not a PNG, JPEG, GIF, BMP or WebP header)`);
 	}

@@ -4,6 +4,7 @@ import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset } from '../dataset';
 import { utf8, type DatasetFile } from '../files';
 import { encodeGreyPng, newLabelMap, paint, VOID } from './label-map';
+import { checkImageToRaster } from '../limits';
 
 /** Class values 1…254: 0 is background and 255 is left for "ignore", as segmentation trainers read it. */
 export const MAX_SEMANTIC_CLASSES = VOID - 1;
@@ -28,6 +29,7 @@ export function writeSemantic(dataset: Dataset, options: WriteOptions): WriteRes
 			if (annotations.length) warnings.push(`${image.name}: size unknown; its ${annotations.length} annotations are not written`);
 			continue;
 		}
+		checkImageToRaster(image);
 		const map = newLabelMap(image.width, image.height);
 		for (const a of annotations) {
 			const value = valueOf.get(a.className) ?? 0;

@@ -6,9 +6,9 @@ import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, stem, textOf, type DatasetFile } from '../files';
 import { groupBy } from '../by-image';
-import { imageSize } from '../image-size';
 import { decodeLabelPng, masksOf, VOID, vocColor, hexOf, type DecodedLabelPng } from '../semantic/label-map';
 import { vocIdOf } from './write';
+import { checkedImageSize, checkPixelSize } from '../limits';
 
 /** The 20 PASCAL VOC classes by index (1…20), for class PNGs without a labelmap.txt. */
 export const VOC_CLASSES = [
@@ -109,11 +109,12 @@ export function readVoc(files: readonly DatasetFile[]): ReadResult {
 		if (!Number.isFinite(width) || !Number.isFinite(height) || width < 0 || height < 0)
 			throw new FormatError(file.path, 'size', 'width and height must be numbers');
 		if (!width || !height) {
-			const fromFile = imageFile ? imageSize(imageFile.bytes) : null;
+			const fromFile = imageFile ? checkedImageSize(imageFile) : null;
 			if (fromFile) ({ width, height } = fromFile);
 			else if (objects.length) throw new FormatError(file.path, 'size', `is missing and no image file ${filename} was given to take it from`);
 			else warnings.push(`${file.path}: no <size> and no image file; the image's size is left unknown`);
 		}
+		checkPixelSize(width, height, file.path, 'size');
 		const id = vocIdOf(filename);
 		const image: DatasetImage = { name: filename, width, height, ...(imageFile ? { bytes: imageFile.bytes } : {}) };
 		const split = splitOf.get(id) ?? splitOf.get(stem(file.path));
@@ -149,15 +150,15 @@ export function readVoc(files: readonly DatasetFile[]): ReadResult {
 		const instances = segFile('Object');
 		const classPng = segFile('Class');
 		const withPixels = new Set<number>();
-		const check = (png: DecodedLabelPng, f: DatasetFile) => {
-			if (image.width && (png.width !== image.width || png.height !== image.height))
-				throw new FormatError(f.path, '', `is ${png.width}×${png.height} but ${file.path} says the image is ${image.width}×${image.height}`);
+		// Each PNG is checked against the image's size before it is decoded; the first one gives a size the XML lacks.
+		const decode = (f: DatasetFile) => {
+			const png = decodeLabelPng(f, image);
 			if (!image.width) ({ width: image.width, height: image.height } = png);
+			return png;
 		};
-		const classValues = classPng ? classValuesOf(classPng, labelmap, check) : null;
+		const classValues = classPng ? classValuesOf(classPng, labelmap, decode) : null;
 		if (instances) {
-			const png = decodeLabelPng(instances);
-			check(png, instances);
+			const png = decode(instances);
 			const values = Uint8Array.from(png.index.map((k, i) => (k >= 0 ? k : vocIndexOf(png.rgb![i]))), (v) => (v < 0 ? VOID : v));
 			for (const [index, geometry] of masksOf({ values, width: png.width, height: png.height })) {
 				const box = boxes[index - 1];
@@ -204,10 +205,9 @@ function firstPixel(values: Uint8Array, v: number): number {
 function classValuesOf(
 	file: DatasetFile,
 	labelmap: { name: string; rgb: number }[] | null,
-	check: (png: DecodedLabelPng, f: DatasetFile) => void
+	decode: (f: DatasetFile) => DecodedLabelPng
 ): { values: Uint8Array; names: Map<number, string> } {
-	const png = decodeLabelPng(file);
-	check(png, file);
+	const png = decode(file);
 	const names = new Map<number, string>();
 	const values = new Uint8Array(png.width * png.height);
 	if (labelmap) {

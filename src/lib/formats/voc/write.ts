@@ -6,6 +6,7 @@ import type { Dataset, DatasetAnnotation, DatasetImage } from '../dataset';
 import { utf8, type DatasetFile } from '../files';
 import { encodePalettePng, newLabelMap, paint, VOID, vocColor } from '../semantic/label-map';
 import { writeXml, type XmlValue } from '../xml';
+import { checkImageToRaster } from '../limits';
 
 /** Instance and class values 1…254 (0 background, 255 void): more objects or classes than that get no pixels. */
 const MAX_INDEX = VOID - 1;
@@ -95,6 +96,7 @@ function segmentationOf(
 	classIndex: Map<string, number>,
 	warnings: string[]
 ): DatasetFile[] {
+	checkImageToRaster(image);
 	const classes = newLabelMap(image.width, image.height);
 	const objects = newLabelMap(image.width, image.height);
 	for (const { a, index } of items) {

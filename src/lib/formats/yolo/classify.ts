@@ -1,6 +1,6 @@
 import type { Dataset } from '../dataset';
 import type { DatasetFile } from '../files';
-import { imageSize } from '../image-size';
+import { checkedImageSize } from '../limits';
 
 export const SPLIT_DIRS = new Set(['train', 'val', 'valid', 'validation', 'test']);
 
@@ -12,7 +12,7 @@ export function readClassify(images: readonly DatasetFile[]): Dataset | null {
 	const classNames = [...new Set(placed.map((p) => p.m![2]))].sort();
 	const dataset: Dataset = { images: [], classes: classNames.map((name) => ({ name })), annotations: [], tagMode: 'single' };
 	for (const { f, m } of placed) {
-		const size = imageSize(f.bytes);
+		const size = checkedImageSize(f);
 		const split = m![1] === 'valid' || m![1] === 'validation' ? 'val' : m![1];
 		const name = dataset.images.some((i) => i.name === m![3]) ? `${m![1]}/${m![2]}/${m![3]}` : m![3];
 		dataset.images.push({ name, width: size?.width ?? 0, height: size?.height ?? 0, bytes: f.bytes, split });

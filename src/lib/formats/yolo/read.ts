@@ -5,9 +5,9 @@ import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, stem, textOf, type DatasetFile } from '../files';
 import { groupBy } from '../by-image';
-import { imageSize } from '../image-size';
 import { readClassify, SPLIT_DIRS } from './classify';
 import { readDataYaml, type DataYaml } from './data-yaml';
+import { checkedImageSize, checkPointCount } from '../limits';
 
 export interface YoloReadOptions {
 	/**
@@ -68,6 +68,7 @@ function parseLabels(file: DatasetFile, classCount: number | null): ParsedLine[]
 			if (!text) return;
 			const place = `line ${i + 1}`;
 			const tokens = text.split(/\s+/);
+			checkPointCount(tokens.length - 1, file.path, place);
 			const cls = Number(tokens[0]);
 			if (!/^\d+$/.test(tokens[0]) || !Number.isInteger(cls)) throw new FormatError(file.path, place, `starts with "${tokens[0]}", not a class index`);
 			if (classCount !== null && cls >= classCount) throw new FormatError(file.path, place, `class ${cls} is beyond the ${classCount} names (0…${classCount - 1})`);
@@ -199,7 +200,7 @@ export function readYolo(files: readonly DatasetFile[], options: YoloReadOptions
 		}
 	};
 	for (const f of images) {
-		const size = imageSize(f.bytes);
+		const size = checkedImageSize(f);
 		const label = labelOf(f.path, labels, byStem);
 		if (!size) {
 			if (label && parsedLabels.get(label.path)!.length) throw new FormatError(f.path, '', 'is not a PNG, JPEG, GIF, BMP or WebP file whose size can be read; the labels of it cannot be placed');
