@@ -125,12 +125,18 @@ describe('migration', () => {
 		expect(doc.getClass('c1')).toEqual({ ...CLASS_DEFAULTS, id: 'c1', name: 'car', color: '#ff0000', hotkey: null, shapeTypes: ['box'], description: 'd', order: 0 });
 	});
 
-	it('keeps a document from a newer app read-only', () => {
+	it('keeps a document from a newer app read-only while it holds what this app cannot read', () => {
 		const ydoc = new Y.Doc();
 		ydoc.getMap('meta').set('schemaVersion', SCHEMA_VERSION + 1);
+		ydoc.getMap('meta').set('settings', { name: 'Future', description: '', createdAt: 1 });
+		ydoc.getMap('reviews').set('r1', { stage: 2 }); // a map this version does not know
 		const doc = project(ydoc);
 		doc.migrate();
 		expect(doc.readOnlyReason).toMatch(/newer version/);
 		expect(doc.addClass({ name: 'x' }).ok).toBe(false);
+		// Once what it could not read is gone, it is writable again without reopening.
+		ydoc.getMap('reviews').delete('r1');
+		expect(doc.readOnlyReason).toBeNull();
+		expect(doc.addClass({ name: 'x' }).ok).toBe(true);
 	});
 });

@@ -39,6 +39,7 @@ describe('schema v5: model proposals', () => {
 		old.getMap('meta').set('schemaVersion', 4);
 		old.getMap('meta').set('settings', { name: 'Old', description: '', createdAt: 1 });
 		const record = { id: 'a1', imageId: 'i1', classId: 'c1', type: 'box', geometry: box(0), attributes: {}, z: 1, author: 'x', createdAt: 1, updatedAt: 1 };
+		old.getMap('images').set('i1', { id: 'i1', name: 'a.jpg', hash: 'h1', width: 640, height: 480, mime: 'image/jpeg', size: 1, status: 'new', addedAt: 1 });
 		old.getMap('annotations').set('a1', record);
 		const doc = new ProjectDoc(old);
 		doc.migrate();
@@ -49,12 +50,17 @@ describe('schema v5: model proposals', () => {
 	});
 
 	it('opens a v5 document read-only in an app that only knows v4', () => {
-		// What a v4 app does with a v5 document: the same check migrate() makes for any newer schema.
+		// What a v4 app does with a v5 document holding proposals: the same check migrate() makes for any
+		// newer schema, whose records carry fields the older app does not know.
+		const { doc: v5 } = withProposals();
 		const ydoc = new Y.Doc();
+		Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(v5.ydoc));
 		ydoc.getMap('meta').set('schemaVersion', SCHEMA_VERSION + 1);
+		const a = [...ydoc.getMap('annotations').entries()][0];
+		ydoc.getMap('annotations').set(a[0], { ...(a[1] as object), reviewStage: 'second-pass' });
 		const doc = new ProjectDoc(ydoc);
 		doc.migrate();
-		expect(doc.readOnlyReason).toMatch(/newer version/);
+		expect(doc.readOnlyReason).toMatch(/holds 1 record saved by a newer version/);
 	});
 
 	it('adds proposals in one undoable transaction, marked with model and score, without touching the image status', () => {

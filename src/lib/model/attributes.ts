@@ -1,4 +1,5 @@
 import { newId } from './ids';
+import { MAX_TEXT_CHARS } from './limits';
 import type { AnnotationRecord, AttributeKind, AttributeSpec, AttributeValue, ClassRecord } from './records';
 
 /**
@@ -30,6 +31,8 @@ export function validateAttributeSpecs(specs: readonly AttributeSpec[]): Checked
 	const ids = new Set<string>();
 	const out: AttributeSpec[] = [];
 	for (const raw of specs) {
+		if (typeof raw?.name !== 'string' || !Array.isArray(raw.options) || raw.options.some((o) => typeof o !== 'string'))
+			return { ok: false, reason: 'An attribute is malformed' };
 		const name = raw.name.trim();
 		if (!name) return { ok: false, reason: 'Every attribute needs a name' };
 		if (names.has(name.toLowerCase())) return { ok: false, reason: `Two attributes are named “${name}”` };
@@ -70,7 +73,7 @@ export function validateAttributeSpecs(specs: readonly AttributeSpec[]): Checked
 export function checkAttributeValue(spec: AttributeSpec, value: unknown): Checked<AttributeValue> {
 	switch (spec.kind) {
 		case 'text':
-			if (typeof value === 'string') return { ok: true, value };
+			if (typeof value === 'string') return value.length <= MAX_TEXT_CHARS ? { ok: true, value } : { ok: false, reason: `has at most ${MAX_TEXT_CHARS} characters` };
 			if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
 			return { ok: false, reason: 'must be text' };
 		case 'number': {

@@ -5,6 +5,9 @@ import { newId } from './ids';
 import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
+import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
+import { isHexColor } from './record-check';
+import { MAX_NAME_CHARS, MAX_TEXT_CHARS } from './limits';
 import {
 	CLASS_DEFAULTS,
 	type Actor,
@@ -21,19 +24,13 @@ import {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-export type ChangeAction = 'add' | 'update' | 'delete';
+export type { ChangeAction };
 
-/** What one transaction changed, with the previous record of every updated or deleted key. */
-export interface DocChange {
+/** What one transaction changed, as a reader of the checked records sees it (see CheckedChange). */
+export interface DocChange extends CheckedChange {
 	origin: unknown;
 	/** True when the change was made through this replica's model (not loaded, not from a peer). */
 	local: boolean;
-	annotations: Map<Id, { action: ChangeAction; old?: AnnotationRecord }>;
-	images: Map<Id, { action: ChangeAction; old?: ImageRecord }>;
-	classes: boolean;
-	meta: boolean;
-	/** The list of frozen versions changed. */
-	versions: boolean;
 }
 
 export interface NewAnnotation {
@@ -105,6 +102,12 @@ function isConcurrentlyContested(item: Y.Item): boolean {
 	);
 }
 
+const TEXT_REASON = `A text has at most ${MAX_TEXT_CHARS.toLocaleString('en')} characters`;
+
+function validText(text: unknown): boolean {
+	return typeof text === 'string' && text.length <= MAX_TEXT_CHARS;
+}
+
 function validProposal(p: Proposal): boolean {
 	return typeof p?.model === 'string' && p.model.trim() !== '' && Number.isFinite(p.score) && p.score >= 0 && p.score <= 1;
 }
@@ -131,15 +134,19 @@ export const DEFAULT_CLASS_COLORS = [
 export class ProjectDoc {
 	readonly ydoc: Y.Doc;
 	readonly undoManager: Y.UndoManager;
-	/** Why this replica must not write (a newer schema), or null. */
-	readOnlyReason: string | null = null;
 
 	private readonly maps: DocMaps;
 	private readonly versionMap: Y.Map<unknown>;
-	private readonly byImage = new Map<Id, Set<Id>>();
+	/** Every read goes through here: the records as checked at the read boundary. */
+	private readonly checked: CheckedRecords;
 	private readonly listeners = new Set<(change: DocChange) => void>();
-	private pending: DocChange | null = null;
 	private actor: Actor;
+	/** Read-only imposed from outside (a frozen version, a view-only link). */
+	private imposedReadOnly: string | null = null;
+	/** Read-only because the document holds what this version cannot read (a newer schema's records). */
+	private versionReadOnly: string | null = null;
+	/** How many records the latest migration could not migrate (they are listed as problems). */
+	migrationSkipped = 0;
 
 	constructor(ydoc: Y.Doc = new Y.Doc(), actor: Actor = { id: 'local', name: 'Local user' }) {
 		this.ydoc = ydoc;
@@ -156,13 +163,18 @@ export class ProjectDoc {
 			captureTimeout: 0, // one user action, one undo step
 			deleteFilter: (item) => !isConcurrentlyContested(item)
 		});
-		this.maps.annotations.observe((e) => this.onAnnotationsEvent(e as Y.YMapEvent<AnnotationRecord>));
-		this.maps.images.observe((e) => this.onImagesEvent(e as Y.YMapEvent<ImageRecord>));
-		this.maps.classes.observe((e) => (this.pendingChange(e.transaction).classes = true));
-		this.maps.meta.observe((e) => (this.pendingChange(e.transaction).meta = true));
-		this.versionMap.observe((e) => (this.pendingChange(e.transaction).versions = true));
-		ydoc.on('afterTransaction', () => this.flush());
-		this.rebuildIndex();
+		this.checked = new CheckedRecords(this.maps, this.versionMap);
+		ydoc.on('afterTransaction', (tr: Y.Transaction) => this.afterTransaction(tr));
+		this.checked.rebuild();
+	}
+
+	/** Why this replica must not write (a view-only link, a frozen version, a newer schema), or null. */
+	get readOnlyReason(): string | null {
+		return this.imposedReadOnly ?? this.versionReadOnly;
+	}
+
+	set readOnlyReason(reason: string | null) {
+		this.imposedReadOnly = reason;
 	}
 
 	// ---- lifecycle -------------------------------------------------------------------------------
@@ -176,33 +188,45 @@ export class ProjectDoc {
 	}
 
 	/**
-	 * Brings a loaded document up to this app's schema. A document from a newer app stays read-only
-	 * rather than being rewritten in a layout it does not understand.
+	 * Brings a loaded document up to this app's schema. A document from a newer app is read-only only
+	 * while it holds what this version cannot read: a bare version number (from a peer, say) freezes
+	 * nobody, and the newer app's records are never rewritten in a layout this one does not understand.
+	 * Records a migration cannot migrate are skipped (they stay listed as problems); it never throws.
 	 */
 	migrate(): void {
 		const stored = this.maps.meta.get('schemaVersion');
 		const hasRecords = this.maps.annotations.size + this.maps.images.size + this.maps.classes.size > 0;
 		if (stored === undefined && !hasRecords) return; // empty: nothing to migrate yet
-		let version = typeof stored === 'number' ? stored : FIRST_SCHEMA_VERSION;
-		if (version > SCHEMA_VERSION) {
-			this.readOnlyReason = `This project was saved by a newer version of Peerlabel (schema ${version}; this app knows ${SCHEMA_VERSION}). Update the app to edit it.`;
-			return;
-		}
-		if (version === SCHEMA_VERSION) return;
+		let version = Number.isSafeInteger(stored) && (stored as number) >= FIRST_SCHEMA_VERSION ? (stored as number) : FIRST_SCHEMA_VERSION;
+		this.refreshVersionLock();
+		if (version >= SCHEMA_VERSION) return;
+		let skipped = 0;
 		this.ydoc.transact(() => {
 			for (const m of MIGRATIONS) {
 				if (m.from !== version) continue;
-				m.migrate(this.maps);
+				skipped += m.migrate(this.maps);
 				version = m.to;
 			}
-			if (version !== SCHEMA_VERSION) throw new Error(`No migration path from schema ${version} to ${SCHEMA_VERSION}`);
 			this.maps.meta.set('schemaVersion', SCHEMA_VERSION);
 		}, Origin.migration);
-		this.rebuildIndex();
+		this.migrationSkipped = skipped;
+	}
+
+	/** Why a document of a newer schema cannot be edited here, or null when it holds nothing this app cannot read. */
+	private newerSchemaReason(version: number): string | null {
+		const ours = new Set<string>(['meta', 'classes', 'images', 'annotations', 'versions']);
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any root type
+		const holdsSomething = (type: Y.AbstractType<any>) => type._length > 0 || [...type._map.values()].some((item) => !item.deleted);
+		const foreignMaps = [...this.ydoc.share.entries()].filter(([name, type]) => !ours.has(name) && holdsSomething(type)).length;
+		const foreignMeta = [...this.maps.meta.keys()].filter((k) => k !== 'schemaVersion' && k !== 'settings').length;
+		const unknown = this.checked.unknownFieldRecords + foreignMaps + foreignMeta;
+		if (!unknown) return null;
+		return `This project holds ${unknown} record${unknown === 1 ? '' : 's'} saved by a newer version of Peerlabel (schema ${version}; this app knows ${SCHEMA_VERSION}). Update the app to edit it.`;
 	}
 
 	get schemaVersion(): number | undefined {
-		return this.maps.meta.get('schemaVersion') as number | undefined;
+		const v = this.maps.meta.get('schemaVersion');
+		return typeof v === 'number' ? v : v === undefined ? undefined : FIRST_SCHEMA_VERSION;
 	}
 
 	setActor(actor: Actor): void {
@@ -219,10 +243,27 @@ export class ProjectDoc {
 		this.undoManager.destroy();
 	}
 
+	// ---- records kept out ----------------------------------------------------------------------
+
+	/** Records that cannot be read (from a peer, a stored document or a bundle): never indexed, drawn or exported. */
+	problems(): Problem[] {
+		return this.checked.problems();
+	}
+
+	/** Deletes a record kept out as a problem (only such a record: a readable one is left alone). */
+	deleteProblem(map: RecordMap, key: string): Result<void> {
+		const guard = this.writable();
+		if (guard) return guard;
+		if (!this.checked.problems().some((p) => p.map === map && p.key === key)) return { ok: false, reason: 'That record is no longer a problem' };
+		const target = map === 'versions' ? this.versionMap : this.maps[map];
+		this.ydoc.transact(() => target.delete(key), Origin.admin);
+		return { ok: true, value: undefined };
+	}
+
 	// ---- settings --------------------------------------------------------------------------------
 
 	get settings(): ProjectSettings {
-		return (this.maps.meta.get('settings') as ProjectSettings | undefined) ?? { name: 'Untitled', description: '', createdAt: 0 };
+		return this.checked.settings ?? { name: 'Untitled', description: '', createdAt: 0 };
 	}
 
 	updateSettings(patch: Partial<ProjectSettings>): Result<ProjectSettings> {
@@ -247,11 +288,11 @@ export class ProjectDoc {
 	// ---- classes ---------------------------------------------------------------------------------
 
 	classes(): ClassRecord[] {
-		return ([...this.maps.classes.values()] as ClassRecord[]).sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
+		return [...this.checked.classes.values()].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
 	}
 
 	getClass(id: Id): ClassRecord | undefined {
-		return this.maps.classes.get(id) as ClassRecord | undefined;
+		return this.checked.classes.get(id);
 	}
 
 	addClass(input: Partial<Omit<ClassRecord, 'id'>> & { name: string }): Result<ClassRecord> {
@@ -302,6 +343,10 @@ export class ProjectDoc {
 	/** Checks the fields of a class beyond its name: attribute specs, a free hotkey, known shape types. */
 	private checkClassFields(patch: Partial<Omit<ClassRecord, 'id'>>, id: Id | null): Result<Partial<ClassRecord>> {
 		const out: Partial<ClassRecord> = {};
+		if (patch.name !== undefined && patch.name.length > MAX_NAME_CHARS) return { ok: false, reason: `A class name has at most ${MAX_NAME_CHARS} characters` };
+		if (patch.color !== undefined && !isHexColor(patch.color)) return { ok: false, reason: 'A colour is written #rrggbb' };
+		if (patch.description !== undefined && (typeof patch.description !== 'string' || patch.description.length > MAX_TEXT_CHARS))
+			return { ok: false, reason: `A description has at most ${MAX_TEXT_CHARS} characters` };
 		if (patch.attributes !== undefined) {
 			const specs = validateAttributeSpecs(patch.attributes);
 			if (!specs.ok) return specs;
@@ -393,21 +438,21 @@ export class ProjectDoc {
 	// ---- images ----------------------------------------------------------------------------------
 
 	images(): ImageRecord[] {
-		return ([...this.maps.images.values()] as ImageRecord[]).sort(
+		return [...this.checked.images.values()].sort(
 			(a, b) => a.addedAt - b.addedAt || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)
 		);
 	}
 
 	get imageCount(): number {
-		return this.maps.images.size;
+		return this.checked.images.size;
 	}
 
 	getImage(id: Id): ImageRecord | undefined {
-		return this.maps.images.get(id) as ImageRecord | undefined;
+		return this.checked.images.get(id);
 	}
 
 	findImageByHash(hash: string): ImageRecord | undefined {
-		for (const v of this.maps.images.values()) if ((v as ImageRecord).hash === hash) return v as ImageRecord;
+		for (const v of this.checked.images.values()) if (v.hash === hash) return v;
 		return undefined;
 	}
 
@@ -438,15 +483,15 @@ export class ProjectDoc {
 	// ---- annotations -----------------------------------------------------------------------------
 
 	get annotationCount(): number {
-		return this.maps.annotations.size;
+		return this.checked.annotations.size;
 	}
 
 	getAnnotation(id: Id): AnnotationRecord | undefined {
-		return this.maps.annotations.get(id) as AnnotationRecord | undefined;
+		return this.checked.annotations.get(id);
 	}
 
 	annotationIds(imageId: Id): ReadonlySet<Id> {
-		return this.byImage.get(imageId) ?? new Set();
+		return this.checked.byImage.get(imageId) ?? new Set();
 	}
 
 	/** The annotations of one image, bottom to top. */
@@ -460,7 +505,7 @@ export class ProjectDoc {
 	}
 
 	allAnnotations(): IterableIterator<AnnotationRecord> {
-		return this.maps.annotations.values() as IterableIterator<AnnotationRecord>;
+		return this.checked.annotations.values();
 	}
 
 	createAnnotation(input: NewAnnotation): Result<AnnotationRecord> {
@@ -488,6 +533,7 @@ export class ProjectDoc {
 			if (misfit) return { ok: false, reason: misfit };
 			const values = checkAttributeValues(cls, input.attributes ?? {});
 			if (!values.ok) return values;
+			if (input.text !== undefined && !validText(input.text)) return { ok: false, reason: TEXT_REASON };
 			if (input.proposal !== undefined && !validProposal(input.proposal))
 				return { ok: false, reason: 'A proposal names its model and has a score from 0 to 1' };
 			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
@@ -561,7 +607,11 @@ export class ProjectDoc {
 			if (!values.ok) return values;
 			next.attributes = values.value;
 		}
-		if (patch.z !== undefined) next.z = patch.z;
+		if (patch.z !== undefined) {
+			if (!Number.isFinite(patch.z)) return { ok: false, reason: 'A drawing order is a number' };
+			next.z = patch.z;
+		}
+		if (typeof patch.text === 'string' && !validText(patch.text)) return { ok: false, reason: TEXT_REASON };
 		for (const field of OPTIONAL_FIELDS) {
 			const value = patch[field];
 			if (value === null || value === false || value === '') delete next[field];
@@ -710,12 +760,12 @@ export class ProjectDoc {
 
 	/** What a version record counts. */
 	counts(): VersionRecord['counts'] {
-		return { images: this.maps.images.size, classes: this.maps.classes.size, annotations: this.maps.annotations.size };
+		return { images: this.checked.images.size, classes: this.checked.classes.size, annotations: this.checked.annotations.size };
 	}
 
 	/** Frozen versions, oldest first. */
 	versions(): VersionRecord[] {
-		return ([...this.versionMap.values()] as VersionRecord[]).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+		return [...this.checked.versions.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 	}
 
 	/** Checks a new version's name before its snapshot is stored. */
@@ -761,6 +811,8 @@ export class ProjectDoc {
 		for (const c of plan.classes) {
 			if (classes.has(c.id)) return { ok: false, reason: `Class “${c.name}”: its id is taken` };
 			if (!c.name.trim() || names.has(c.name.trim().toLowerCase())) return { ok: false, reason: `A class named “${c.name}” already exists` };
+			const fields = this.checkClassFields({ name: c.name, color: c.color, description: c.description }, c.id);
+			if (!fields.ok) return { ok: false, reason: `Class “${c.name}”: ${fields.reason}` };
 			const specs = validateAttributeSpecs(c.attributes);
 			if (!specs.ok) return { ok: false, reason: `Class “${c.name}”: ${specs.reason}` };
 			names.add(c.name.trim().toLowerCase());
@@ -839,57 +891,54 @@ export class ProjectDoc {
 		return this.readOnlyReason ? { ok: false, reason: this.readOnlyReason } : null;
 	}
 
-	private pendingChange(tr: Y.Transaction): DocChange {
-		return (this.pending ??= {
+	/** Checks what the transaction changed (see CheckedRecords) and tells the listeners what a reader sees change. */
+	private afterTransaction(tr: Y.Transaction): void {
+		const changed = new Map<RecordMap, Set<string>>();
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs keys `changed` by its types of any event
+		const names: [RecordMap, Y.AbstractType<any>][] = [
+			['meta', this.maps.meta],
+			['classes', this.maps.classes],
+			['images', this.maps.images],
+			['annotations', this.maps.annotations],
+			['versions', this.versionMap]
+		];
+		for (const [name, type] of names) {
+			const keys = tr.changed.get(type);
+			if (keys?.size) changed.set(name, keys as Set<string>);
+		}
+		const wasReadOnly = this.versionReadOnly;
+		// This replica's model checked its own writes before making them; a migration's and undo's are checked here.
+		const trusted = tr.local && (tr.origin === Origin.edit || tr.origin === Origin.admin || tr.origin === Origin.import);
+		const c = changed.size ? this.checked.apply(changed, trusted) : null;
+		this.refreshVersionLock();
+		const lockChanged = wasReadOnly !== this.versionReadOnly;
+		if (!lockChanged && (!c || (!c.annotations.size && !c.images.size && !c.classes && !c.meta && !c.versions && !c.problems))) return;
+		this.emit({
 			origin: tr.origin,
 			local: isLocalOrigin(tr.origin) || tr.origin instanceof Y.UndoManager,
-			annotations: new Map(),
-			images: new Map(),
-			classes: false,
-			meta: false,
-			versions: false
+			annotations: c?.annotations ?? new Map(),
+			images: c?.images ?? new Map(),
+			classes: c?.classes ?? false,
+			meta: (c?.meta ?? false) || lockChanged,
+			versions: c?.versions ?? false,
+			problems: c?.problems ?? false
 		});
 	}
 
-	private onAnnotationsEvent(e: Y.YMapEvent<AnnotationRecord>): void {
-		const change = this.pendingChange(e.transaction);
-		if (e.transaction.local && e.transaction.origin === Origin.import) {
-			// importDataset only adds records under new ids: no previous values to look up, and at 100,000
-			// records Yjs' per-key change list costs more than the write itself.
-			for (const id of e.keysChanged) {
-				this.indexAnnotation(this.maps.annotations.get(id) as AnnotationRecord);
-				change.annotations.set(id, { action: 'add', old: undefined });
+	/** A newer schema locks this replica only while the document holds what it cannot read (see migrate). */
+	private refreshVersionLock(): void {
+		const version = this.maps.meta.get('schemaVersion');
+		this.versionReadOnly = typeof version === 'number' && version > SCHEMA_VERSION ? this.newerSchemaReason(version) : null;
+	}
+
+	private emit(change: DocChange): void {
+		for (const l of this.listeners) {
+			try {
+				l(change);
+			} catch (e) {
+				// One broken view must not stop the others, nor the sync that delivered the change.
+				console.error('A document listener failed', e);
 			}
-			return;
 		}
-		for (const [id, { action, oldValue }] of e.changes.keys) {
-			const old = oldValue as AnnotationRecord | undefined;
-			if (old) this.byImage.get(old.imageId)?.delete(id);
-			if (action !== 'delete') this.indexAnnotation(this.maps.annotations.get(id) as AnnotationRecord);
-			change.annotations.set(id, { action, old });
-		}
-	}
-
-	private onImagesEvent(e: Y.YMapEvent<ImageRecord>): void {
-		const change = this.pendingChange(e.transaction);
-		for (const [id, { action, oldValue }] of e.changes.keys) change.images.set(id, { action, old: oldValue });
-	}
-
-	private indexAnnotation(a: AnnotationRecord): void {
-		let set = this.byImage.get(a.imageId);
-		if (!set) this.byImage.set(a.imageId, (set = new Set()));
-		set.add(a.id);
-	}
-
-	private rebuildIndex(): void {
-		this.byImage.clear();
-		for (const a of this.allAnnotations()) this.indexAnnotation(a);
-	}
-
-	private flush(): void {
-		const change = this.pending;
-		this.pending = null;
-		if (!change) return;
-		for (const l of this.listeners) l(change);
 	}
 }

@@ -22,10 +22,11 @@ export interface Migration {
 	to: number;
 	description: string;
 	/**
-	 * Rewrites records in place. Must be deterministic and idempotent: two peers may migrate the same
-	 * document at once, and their writes must agree whichever wins.
+	 * Rewrites records in place and returns how many it could not migrate (left as they are: the read
+	 * boundary lists them as problems). Must be deterministic and idempotent: two peers may migrate the
+	 * same document at once, and their writes must agree whichever wins. Must never throw.
 	 */
-	migrate(maps: DocMaps): void;
+	migrate(maps: DocMaps): number;
 }
 
 type V1Annotation = {
@@ -37,6 +38,13 @@ type V1Annotation = {
 	createdAt: number;
 };
 
+/** A v1 annotation this migration can rewrite: a record under its own id, on an image, with a time. */
+function isV1Annotation(key: string, a: unknown): a is V1Annotation {
+	if (typeof a !== 'object' || a === null || Array.isArray(a)) return false;
+	const r = a as Partial<V1Annotation>;
+	return r.id === key && typeof r.imageId === 'string' && typeof r.createdAt === 'number' && typeof r.geometry === 'object' && r.geometry !== null;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		from: 1,
@@ -44,8 +52,13 @@ export const MIGRATIONS: readonly Migration[] = [
 		description: 'Polygon points become a flat [x0, y0, x1, y1, …] list; every annotation gets a z-order.',
 		migrate({ annotations }) {
 			const byImage = new Map<string, V1Annotation[]>();
-			for (const value of annotations.values()) {
+			let skipped = 0;
+			for (const [key, value] of annotations.entries()) {
 				const a = value as V1Annotation;
+				if (!isV1Annotation(key, a)) {
+					skipped++;
+					continue;
+				}
 				let list = byImage.get(a.imageId);
 				if (!list) byImage.set(a.imageId, (list = []));
 				list.push(a);
@@ -56,12 +69,13 @@ export const MIGRATIONS: readonly Migration[] = [
 				list.forEach((a, z) => {
 					const pts = a.geometry.points;
 					const geometry =
-						a.type === 'polygon' && Array.isArray(pts) && typeof pts[0] === 'object'
+						a.type === 'polygon' && Array.isArray(pts) && pts.every((p) => typeof p === 'object' && p !== null)
 							? { points: pts.flatMap((p) => [p.x, p.y]) }
 							: a.geometry;
-					annotations.set(a.id, { ...a, geometry, z: a.z ?? z });
+					annotations.set(a.id, { ...a, geometry, z: typeof a.z === 'number' ? a.z : z });
 				});
 			}
+			return skipped;
 		}
 	},
 	{
@@ -70,11 +84,17 @@ export const MIGRATIONS: readonly Migration[] = [
 		description:
 			'Classes gain attribute specs, sub-annotation switches (text, instance id, direction), a skeleton template and a mask mode.',
 		migrate({ classes }) {
-			for (const value of classes.values()) {
-				const c = value as Record<string, unknown> & { id: string };
+			let skipped = 0;
+			for (const [key, value] of classes.entries()) {
+				if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+					skipped++;
+					continue;
+				}
+				const c = value as Record<string, unknown>;
 				const missing = Object.keys(CLASS_DEFAULTS).some((k) => !(k in c));
-				if (missing) classes.set(c.id, { ...CLASS_DEFAULTS, ...c });
+				if (missing) classes.set(key, { ...CLASS_DEFAULTS, ...c });
 			}
+			return skipped;
 		}
 	},
 	{
@@ -83,6 +103,7 @@ export const MIGRATIONS: readonly Migration[] = [
 		description: 'A new top-level map `versions` lists frozen dataset versions; no record changes.',
 		migrate() {
 			// Nothing to rewrite: the map starts empty. The version bump keeps a v3 app from writing a v4 document.
+			return 0;
 		}
 	},
 	{
@@ -91,6 +112,7 @@ export const MIGRATIONS: readonly Migration[] = [
 		description: 'Annotations may carry `proposal: { model, score }`: made by a model, awaiting review; no record changes.',
 		migrate() {
 			// Nothing to rewrite. The bump keeps a v4 app, which would treat proposals as accepted work, read-only.
+			return 0;
 		}
 	}
 ];

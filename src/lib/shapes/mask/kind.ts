@@ -1,5 +1,6 @@
 import type { Point } from '$lib/geometry';
 import { validationError, type ShapeKind } from '../kind';
+import { MAX_MASK_PIXELS, MAX_MASK_RLE_CHARS } from '../limits';
 import { blit, cropMask, extract, maskArea, newBitmap, type Bitmap, type PixelRect } from './raster';
 import { decodeMask, encodeMask } from './rle';
 
@@ -69,6 +70,11 @@ export const maskKind: ShapeKind<MaskGeometry> = {
 		if (!g || typeof g !== 'object' || typeof g.rle !== 'string') return validationError('Mask pixels are missing');
 		if (![g.x, g.y, g.width, g.height].every(isWhole)) return validationError('A mask’s position and size must be whole pixels');
 		if (g.width! < 1 || g.height! < 1) return validationError('A mask needs a size of at least 1 × 1 px');
+		// Checked before decoding: a few bytes of RLE can claim billions of pixels.
+		if (g.width! > image.width || g.height! > image.height)
+			return validationError(`A mask of ${g.width} × ${g.height} px does not fit its ${image.width} × ${image.height} px image`);
+		if (g.width! * g.height! > MAX_MASK_PIXELS) return validationError(`A mask has at most ${MAX_MASK_PIXELS.toLocaleString('en')} pixels`);
+		if (g.rle.length > MAX_MASK_RLE_CHARS) return validationError(`A mask’s encoding has at most ${MAX_MASK_RLE_CHARS.toLocaleString('en')} characters`);
 		let bits: Uint8Array;
 		try {
 			bits = decodeMask(g.rle, g.width!, g.height!);

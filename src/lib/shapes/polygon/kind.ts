@@ -10,6 +10,7 @@ import {
 	type Size
 } from '$lib/geometry';
 import { validationError, type Handle, type ShapeKind } from '../kind';
+import { tooManyVertices } from '../limits';
 
 /**
  * A closed polygon as flat image-pixel coordinates [x0, y0, x1, y1, …] (compact in the document).
@@ -81,10 +82,15 @@ export const polygonKind: ShapeKind<PolygonGeometry> = {
 	validate(raw, image) {
 		const g = raw as Partial<PolygonGeometry> | null;
 		if (!g || typeof g !== 'object' || !Array.isArray(g.points)) return validationError('Polygon points are missing');
+		if (g.holes !== undefined && !Array.isArray(g.holes)) return validationError('Polygon holes must be a list of rings');
+		// Counted before anything is cleaned: the hole check below is quadratic in the points.
+		let numbers = g.points.length;
+		for (const hole of g.holes ?? []) numbers += Array.isArray(hole) ? hole.length : 0;
+		const tooMany = tooManyVertices(numbers);
+		if (tooMany) return validationError(tooMany);
 		const points = cleanRing(g.points, image, 'polygon');
 		if (typeof points === 'string') return validationError(points);
 		if (g.holes === undefined) return { ok: true, geometry: { points } };
-		if (!Array.isArray(g.holes)) return validationError('Polygon holes must be a list of rings');
 		const holes: number[][] = [];
 		for (const src of g.holes) {
 			const hole = cleanRing(src, image, 'hole');

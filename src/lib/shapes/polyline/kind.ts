@@ -1,5 +1,6 @@
 import { boundsOfFlat, clampedPath, rectContainsPoint, segmentDistanceSq } from '$lib/geometry';
 import { validationError, type Handle, type ShapeKind } from '../kind';
+import { tooManyVertices } from '../limits';
 
 /** An open path (a lane line, a crack, a wire) as flat image-pixel coordinates [x0, y0, x1, y1, …]. */
 export interface PolylineGeometry {
@@ -27,6 +28,8 @@ export const polylineKind: ShapeKind<PolylineGeometry> = {
 	validate(raw, image) {
 		const g = raw as Partial<PolylineGeometry> | null;
 		if (!g || typeof g !== 'object' || !Array.isArray(g.points)) return validationError('Polyline points are missing');
+		const tooMany = tooManyVertices(g.points.length);
+		if (tooMany) return validationError(tooMany);
 		const points = clampedPath(g.points, image);
 		if (!points) return validationError('Polyline points must be pairs of numbers');
 		if (points.length / 2 < MIN_POLYLINE_POINTS)

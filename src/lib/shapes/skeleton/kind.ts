@@ -1,5 +1,6 @@
 import { boundsOfFlat, clamp, isFiniteNumber, rectContainsPoint, type Rect } from '$lib/geometry';
 import { validationError, type Handle, type ShapeKind } from '../kind';
+import { tooManyVertices } from '../limits';
 
 /**
  * A skeleton class's template (the same shape as ClassRecord.skeleton): named points in a unit box
@@ -67,6 +68,8 @@ export const skeletonKind: ShapeKind<SkeletonGeometry> = {
 		const g = raw as Partial<SkeletonGeometry> | null;
 		if (!g || typeof g !== 'object' || !Array.isArray(g.points) || !Array.isArray(g.visibility))
 			return validationError('Skeleton points are missing');
+		const tooMany = tooManyVertices(g.points.length);
+		if (tooMany) return validationError(tooMany);
 		const n = g.visibility.length;
 		if (g.points.length !== n * 2 || !g.points.every(isFiniteNumber))
 			return validationError('A skeleton needs one x, y pair of numbers per point');

@@ -1,0 +1,246 @@
+import type * as Y from 'yjs';
+import {
+	KNOWN_FIELDS,
+	checkAnnotationRecord,
+	checkClassRecord,
+	checkImageRecord,
+	checkSettings,
+	checkVersionRecord,
+	hasUnknownFields,
+	type RecordCheck
+} from './record-check';
+import type { AnnotationRecord, ClassRecord, Id, ImageRecord, ProjectSettings, VersionRecord } from './records';
+import type { DocMaps } from './schema';
+
+/** The maps whose records the boundary checks (meta holds the settings and the schema version). */
+export type RecordMap = 'meta' | 'classes' | 'images' | 'annotations' | 'versions';
+
+/** A record kept out of the project because it cannot be read: listed so that a person can delete it. */
+export interface Problem {
+	map: RecordMap;
+	key: string;
+	reason: string;
+	/** The record's `author` when it names one: who wrote it last, as far as the record says. */
+	author: string | null;
+	/** The Yjs client that wrote the value (matches a peer's presence `clientId`), when known. */
+	client: number | null;
+}
+
+export type ChangeAction = 'add' | 'update' | 'delete';
+
+/** What one transaction changed in the checked view, with the previous checked record of every updated or deleted key. */
+export interface CheckedChange {
+	annotations: Map<Id, { action: ChangeAction; old?: AnnotationRecord }>;
+	images: Map<Id, { action: ChangeAction; old?: ImageRecord }>;
+	classes: boolean;
+	meta: boolean;
+	/** The list of frozen versions changed. */
+	versions: boolean;
+	/** The list of records kept out as unreadable changed (`ProjectDoc.problems()`). */
+	problems: boolean;
+}
+
+type YMapInternals = { _map: Map<string, { id: { client: number } }> };
+
+/**
+ * The document as this app can read it: every record of the Y maps, checked once when it changes
+ * (record-check.ts), indexed by its map key. Whatever fails is never indexed, drawn or exported: it is
+ * kept aside as a Problem. The model reads only from here; it writes to the Y maps, and the writes
+ * come back through `apply` (trusted, since the model checked them first).
+ */
+export class CheckedRecords {
+	readonly classes = new Map<Id, ClassRecord>();
+	readonly images = new Map<Id, ImageRecord>();
+	readonly annotations = new Map<Id, AnnotationRecord>();
+	readonly versions = new Map<Id, VersionRecord>();
+	settings: ProjectSettings | null = null;
+	/** Annotation ids by image id, of readable annotations only. */
+	readonly byImage = new Map<Id, Set<Id>>();
+	private readonly problemList = new Map<string, Problem>();
+	/** Readable annotations whose image is not (yet) in the project, by that image's id: not shown until it is. */
+	private readonly waiting = new Map<Id, Set<Id>>();
+	private readonly waitingFor = new Map<Id, Id>();
+	/** Keys of records carrying fields this version does not know (a newer app wrote them), per map. */
+	private readonly unknown = new Map<string, RecordMap>();
+
+	constructor(
+		private readonly maps: DocMaps,
+		private readonly versionMap: Y.Map<unknown>
+	) {}
+
+	problems(): Problem[] {
+		return [...this.problemList.values()];
+	}
+
+	get problemCount(): number {
+		return this.problemList.size;
+	}
+
+	/** How many records carry fields this version does not know. */
+	get unknownFieldRecords(): number {
+		return this.unknown.size;
+	}
+
+	private mapOf(map: RecordMap): Y.Map<unknown> {
+		return map === 'versions' ? this.versionMap : this.maps[map];
+	}
+
+	/** Checks every record again (a new document, or after a migration). */
+	rebuild(): CheckedChange {
+		const keys = (m: Y.Map<unknown>) => new Set(m.keys());
+		const change = this.apply(
+			new Map<RecordMap, Iterable<string>>([
+				['meta', keys(this.maps.meta)],
+				['images', [...keys(this.maps.images), ...this.images.keys()]],
+				['classes', [...keys(this.maps.classes), ...this.classes.keys()]],
+				['annotations', [...keys(this.maps.annotations), ...this.annotations.keys(), ...this.waitingFor.keys()]],
+				['versions', [...keys(this.versionMap), ...this.versions.keys()]]
+			]),
+			false
+		);
+		return change;
+	}
+
+	/**
+	 * Brings the checked view up to date with the keys a transaction changed. `trusted`: the values were
+	 * written by this replica's model, which checked them already (an import of 100,000 is not checked twice).
+	 */
+	apply(changed: ReadonlyMap<RecordMap, Iterable<string>>, trusted: boolean): CheckedChange {
+		const change: CheckedChange = { annotations: new Map(), images: new Map(), classes: false, meta: false, versions: false, problems: false };
+		// Images first: an annotation is clamped to its image, which may arrive in the same transaction.
+		const annotationKeys = new Set(changed.get('annotations') ?? []);
+		for (const key of new Set(changed.get('images') ?? [])) {
+			this.applyImage(key, trusted, change);
+			for (const id of this.waiting.get(key) ?? []) annotationKeys.add(id);
+		}
+		for (const key of new Set(changed.get('classes') ?? [])) change.classes = this.applySimple('classes', key, trusted, this.classes, checkClassRecord, change) || change.classes;
+		for (const key of annotationKeys) this.applyAnnotation(key, trusted, change);
+		for (const key of new Set(changed.get('versions') ?? [])) change.versions = this.applySimple('versions', key, trusted, this.versions, checkVersionRecord, change) || change.versions;
+		const metaKeys = [...(changed.get('meta') ?? [])];
+		if (metaKeys.length) {
+			change.meta = true;
+			if (metaKeys.includes('settings')) this.applySettings(change);
+		}
+		return change;
+	}
+
+	private guardedCheck<T>(check: () => RecordCheck<T>): RecordCheck<T> {
+		try {
+			return check();
+		} catch (e) {
+			// A check must never throw; if one does, the record is still only a problem, never a crash.
+			return { ok: false, reason: `it could not be checked (${e instanceof Error ? e.message : String(e)})` };
+		}
+	}
+
+	private setProblem(map: RecordMap, key: string, reason: string | null, raw: unknown, change: CheckedChange): void {
+		const id = `${map}/${key}`;
+		if (reason === null) {
+			if (this.problemList.delete(id)) change.problems = true;
+			return;
+		}
+		const author = raw && typeof raw === 'object' && typeof (raw as { author?: unknown }).author === 'string' ? ((raw as { author: string }).author.slice(0, 64)) : null;
+		const item = (this.mapOf(map) as unknown as YMapInternals)._map?.get(key);
+		this.problemList.set(id, { map, key, reason, author, client: item?.id.client ?? null });
+		change.problems = true;
+	}
+
+	private noteUnknown(map: Exclude<RecordMap, 'meta'>, key: string, raw: unknown): void {
+		const id = `${map}/${key}`;
+		if (raw !== undefined && hasUnknownFields(raw, KNOWN_FIELDS[map])) this.unknown.set(id, map);
+		else this.unknown.delete(id);
+	}
+
+	private applySimple<T>(
+		map: 'classes' | 'versions',
+		key: string,
+		trusted: boolean,
+		into: Map<Id, T>,
+		check: (key: string, raw: unknown) => RecordCheck<T>,
+		change: CheckedChange
+	): boolean {
+		const raw = this.mapOf(map).get(key);
+		const had = into.has(key);
+		this.noteUnknown(map, key, raw);
+		if (raw === undefined) {
+			into.delete(key);
+			this.setProblem(map, key, null, raw, change);
+			return had;
+		}
+		const checked: RecordCheck<T> = trusted ? { ok: true, record: raw as T } : this.guardedCheck(() => check(key, raw));
+		if (checked.ok) {
+			into.set(key, checked.record);
+			this.setProblem(map, key, null, raw, change);
+			return true;
+		}
+		into.delete(key);
+		this.setProblem(map, key, checked.reason, raw, change);
+		return had;
+	}
+
+	private applyImage(key: string, trusted: boolean, change: CheckedChange): void {
+		const raw = this.maps.images.get(key);
+		const old = this.images.get(key);
+		this.noteUnknown('images', key, raw);
+		const checked: RecordCheck<ImageRecord> | null =
+			raw === undefined ? null : trusted ? { ok: true, record: raw as ImageRecord } : this.guardedCheck(() => checkImageRecord(key, raw));
+		if (checked?.ok) {
+			this.images.set(key, checked.record);
+			change.images.set(key, { action: old ? 'update' : 'add', old });
+		} else {
+			this.images.delete(key);
+			if (old) change.images.set(key, { action: 'delete', old });
+		}
+		this.setProblem('images', key, checked && !checked.ok ? checked.reason : null, raw, change);
+	}
+
+	private unindex(key: string, record: { imageId: Id } | undefined): void {
+		if (!record) return;
+		this.byImage.get(record.imageId)?.delete(key);
+	}
+
+	private applyAnnotation(key: string, trusted: boolean, change: CheckedChange): void {
+		const raw = this.maps.annotations.get(key) as Partial<AnnotationRecord> | undefined;
+		const old = this.annotations.get(key);
+		this.unindex(key, old);
+		const waitedFor = this.waitingFor.get(key);
+		if (waitedFor !== undefined) {
+			this.waitingFor.delete(key);
+			const set = this.waiting.get(waitedFor);
+			if (set?.delete(key) && !set.size) this.waiting.delete(waitedFor);
+		}
+		this.noteUnknown('annotations', key, raw);
+		let reason: string | null = null;
+		let record: AnnotationRecord | null = null;
+		if (raw !== undefined) {
+			const image = typeof raw?.imageId === 'string' ? this.images.get(raw.imageId) : undefined;
+			const checked: RecordCheck<AnnotationRecord> =
+				trusted && image ? { ok: true, record: raw as AnnotationRecord } : this.guardedCheck(() => checkAnnotationRecord(key, raw, image));
+			if (!checked.ok) reason = checked.reason;
+			else if (!image) {
+				let set = this.waiting.get(checked.record.imageId);
+				if (!set) this.waiting.set(checked.record.imageId, (set = new Set()));
+				set.add(key);
+				this.waitingFor.set(key, checked.record.imageId);
+			} else record = checked.record;
+		}
+		this.setProblem('annotations', key, reason, raw, change);
+		if (record) {
+			this.annotations.set(key, record);
+			let set = this.byImage.get(record.imageId);
+			if (!set) this.byImage.set(record.imageId, (set = new Set()));
+			set.add(key);
+			change.annotations.set(key, { action: old ? 'update' : 'add', old });
+		} else {
+			this.annotations.delete(key);
+			if (old) change.annotations.set(key, { action: 'delete', old });
+		}
+	}
+
+	private applySettings(change: CheckedChange): void {
+		const raw = this.maps.meta.get('settings');
+		const checked = raw === undefined ? null : this.guardedCheck(() => checkSettings(raw));
+		this.settings = checked?.ok ? checked.record : null;
+		this.setProblem('meta', 'settings', checked && !checked.ok ? checked.reason : null, raw, change);
+	}
+}

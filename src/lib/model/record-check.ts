@@ -1,0 +1,189 @@
+import type { Size } from '$lib/geometry';
+import { isShapeType, shapeKind, type Geometry } from '$lib/shapes/registry';
+import { validateAttributeSpecs } from './attributes';
+import { MAX_ATTRIBUTES, MAX_ID_CHARS, MAX_IMAGE_SIDE, MAX_NAME_CHARS, MAX_OPTIONS, MAX_RECORD_BYTES, MAX_TEMPLATE_POINTS, MAX_TEXT_CHARS, approximateJsonBytes } from './limits';
+import {
+	IMAGE_STATUSES,
+	type AnnotationRecord,
+	type AttributeSpec,
+	type AttributeValue,
+	type ClassRecord,
+	type ImageRecord,
+	type ProjectSettings,
+	type SkeletonTemplate,
+	type VersionRecord
+} from './records';
+
+/**
+ * The read boundary's checks: every record that enters the document from outside (a peer, another
+ * tab, a stored document, a bundle) is one of these before anything reads it. Each returns a clean
+ * record, indexed by its map key whatever `id` it claims, or why it cannot be read. Total: nothing here
+ * throws on any input (the caller still guards against a bug).
+ */
+
+export type RecordCheck<T> = { ok: true; record: T } | { ok: false; reason: string };
+
+const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+
+type Raw = Record<string, unknown>;
+
+function isObject(v: unknown): v is Raw {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isString(v: unknown, max: number): v is string {
+	return typeof v === 'string' && v.length <= max;
+}
+
+function isTime(v: unknown): v is number {
+	return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** '#rrggbb': the only colour form a record may carry (it is put into style attributes). */
+export function isHexColor(v: unknown): v is string {
+	return typeof v === 'string' && /^#[0-9a-fA-F]{6}$/.test(v);
+}
+
+function tooLarge(raw: unknown): string | null {
+	const bytes = approximateJsonBytes(raw);
+	return bytes > MAX_RECORD_BYTES ? `it is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB` : null;
+}
+
+/** The fields this version knows, per map: anything else came from a newer app (or a stranger). */
+export const KNOWN_FIELDS = {
+	classes: new Set(['id', 'name', 'color', 'hotkey', 'shapeTypes', 'description', 'order', 'attributes', 'text', 'instanceId', 'direction', 'skeleton', 'maskMode']),
+	images: new Set(['id', 'name', 'hash', 'width', 'height', 'mime', 'size', 'status', 'addedAt']),
+	annotations: new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'author', 'createdAt', 'updatedAt']),
+	versions: new Set(['id', 'name', 'createdAt', 'author', 'authorName', 'hash', 'counts'])
+} as const;
+
+export function hasUnknownFields(raw: unknown, known: ReadonlySet<string>): boolean {
+	if (!isObject(raw)) return false;
+	for (const key in raw) if (!known.has(key)) return true;
+	return false;
+}
+
+function checkAttributeSpecsShape(raw: unknown): AttributeSpec[] | string {
+	if (!Array.isArray(raw)) return 'its attributes are not a list';
+	if (raw.length > MAX_ATTRIBUTES) return `it has more than ${MAX_ATTRIBUTES} attributes`;
+	for (const s of raw) {
+		if (!isObject(s) || !isString(s.id, MAX_ID_CHARS) || !isString(s.name, MAX_NAME_CHARS) || typeof s.kind !== 'string') return 'an attribute is malformed';
+		if (!Array.isArray(s.options) || s.options.length > MAX_OPTIONS || !s.options.every((o) => isString(o, MAX_NAME_CHARS))) return `attribute “${s.name}” has malformed options`;
+		if ((s.min !== null && typeof s.min !== 'number') || (s.max !== null && typeof s.max !== 'number')) return `attribute “${s.name}” has a malformed range`;
+		if (typeof s.required !== 'boolean') return `attribute “${s.name}” is malformed`;
+	}
+	const specs = validateAttributeSpecs(raw as AttributeSpec[]);
+	return specs.ok ? specs.value : specs.reason;
+}
+
+function checkSkeletonTemplate(raw: unknown): SkeletonTemplate | null | string {
+	if (raw === null) return null;
+	if (!isObject(raw) || !Array.isArray(raw.points) || !Array.isArray(raw.edges)) return 'its skeleton template is malformed';
+	const points = raw.points;
+	if (points.length > MAX_TEMPLATE_POINTS) return `its skeleton has more than ${MAX_TEMPLATE_POINTS} points`;
+	if (!points.every((p) => isObject(p) && isString(p.name, MAX_NAME_CHARS) && Number.isFinite(p.x) && Number.isFinite(p.y)))
+		return 'a point of its skeleton template is malformed';
+	const n = points.length;
+	const validIndex = (i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n;
+	if (raw.edges.length > MAX_TEMPLATE_POINTS * 4 || !raw.edges.every((e) => Array.isArray(e) && e.length === 2 && validIndex(e[0]) && validIndex(e[1])))
+		return 'an edge of its skeleton template is malformed';
+	return raw as unknown as SkeletonTemplate;
+}
+
+export function checkClassRecord(key: string, raw: unknown): RecordCheck<ClassRecord> {
+	if (!isObject(raw)) return fail('the class is not a record');
+	const big = tooLarge(raw);
+	if (big) return fail(big);
+	if (!isString(raw.name, MAX_NAME_CHARS) || !raw.name.trim()) return fail('the class has no name');
+	if (!isHexColor(raw.color)) return fail('its colour is not of the form #rrggbb');
+	if (raw.hotkey !== null && !(typeof raw.hotkey === 'string' && /^[1-9]$/.test(raw.hotkey))) return fail('its hotkey is not a digit from 1 to 9');
+	if (!Array.isArray(raw.shapeTypes) || !raw.shapeTypes.every(isShapeType)) return fail('it allows an unknown shape type');
+	if (!isString(raw.description, MAX_TEXT_CHARS)) return fail('its description is not text');
+	if (!isTime(raw.order)) return fail('its place in the list is not a number');
+	for (const flag of ['text', 'instanceId', 'direction'] as const) if (typeof raw[flag] !== 'boolean') return fail(`its “${flag}” switch is not yes or no`);
+	if (raw.maskMode !== 'instance' && raw.maskMode !== 'semantic') return fail('its mask mode is unknown');
+	const attributes = checkAttributeSpecsShape(raw.attributes);
+	if (typeof attributes === 'string') return fail(attributes);
+	const skeleton = checkSkeletonTemplate(raw.skeleton);
+	if (typeof skeleton === 'string') return fail(skeleton);
+	return { ok: true, record: { ...(raw as unknown as ClassRecord), id: key, attributes, skeleton } };
+}
+
+export function checkImageRecord(key: string, raw: unknown): RecordCheck<ImageRecord> {
+	if (!isObject(raw)) return fail('the image is not a record');
+	if (!isString(raw.name, MAX_NAME_CHARS) || !raw.name) return fail('the image has no file name');
+	// A SHA-256 in hex from this app; empty when the bytes are unknown (a converted dataset without its images).
+	if (!isString(raw.hash, MAX_ID_CHARS)) return fail('its content hash is not text');
+	for (const side of ['width', 'height'] as const) {
+		const v = raw[side];
+		if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > MAX_IMAGE_SIDE) return fail(`its ${side} is not a whole number of pixels from 1 to ${MAX_IMAGE_SIDE}`);
+	}
+	if (!isString(raw.mime, 255)) return fail('its file type is not text');
+	if (!Number.isSafeInteger(raw.size) || (raw.size as number) < 0) return fail('its file size is not a number of bytes');
+	if (!IMAGE_STATUSES.includes(raw.status as ImageRecord['status'])) return fail('its status is unknown');
+	if (!isTime(raw.addedAt)) return fail('its time is not a number');
+	return { ok: true, record: raw.id === key ? (raw as unknown as ImageRecord) : { ...(raw as unknown as ImageRecord), id: key } };
+}
+
+function isAttributeValue(v: unknown): v is AttributeValue {
+	if (typeof v === 'string') return v.length <= MAX_TEXT_CHARS;
+	if (typeof v === 'number') return Number.isFinite(v);
+	if (typeof v === 'boolean') return true;
+	return Array.isArray(v) && v.length <= MAX_OPTIONS && v.every((o) => isString(o, MAX_NAME_CHARS));
+}
+
+/** Bounds for an annotation whose image is unknown: its geometry is checked for form, not clamped. */
+const UNBOUNDED: Size = { width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE };
+
+/**
+ * Checks an annotation. Its geometry goes through its kind's `validate`, against its image when known
+ * (clamped as any write is), so what is read is what this app would have written.
+ */
+export function checkAnnotationRecord(key: string, raw: unknown, image: Size | undefined): RecordCheck<AnnotationRecord> {
+	if (!isObject(raw)) return fail('the annotation is not a record');
+	if (!isString(raw.imageId, MAX_ID_CHARS) || !isString(raw.classId, MAX_ID_CHARS)) return fail('its image or class is not named by an id');
+	if (!isShapeType(raw.type)) return fail(`its shape type “${String(raw.type).slice(0, 40)}” is unknown`);
+	const big = tooLarge(raw);
+	if (big) return fail(big);
+	const attributes = raw.attributes;
+	if (!isObject(attributes)) return fail('its attributes are not a record');
+	let count = 0;
+	for (const id in attributes) if (++count > MAX_ATTRIBUTES || !isAttributeValue(attributes[id])) return fail('an attribute value is malformed');
+	if (!isTime(raw.z)) return fail('its drawing order is not a number');
+	if (!isString(raw.author, MAX_ID_CHARS)) return fail('its author is not an id');
+	if (!isTime(raw.createdAt) || !isTime(raw.updatedAt)) return fail('its times are not numbers');
+	if (raw.text !== undefined && !isString(raw.text, MAX_TEXT_CHARS)) return fail(`its text is not text of at most ${MAX_TEXT_CHARS} characters`);
+	if (raw.instanceId !== undefined && !Number.isSafeInteger(raw.instanceId)) return fail('its instance id is not a whole number');
+	if (raw.direction !== undefined && !(isObject(raw.direction) && isTime(raw.direction.angle))) return fail('its direction is not an angle');
+	if (raw.locked !== undefined && typeof raw.locked !== 'boolean') return fail('its lock is not yes or no');
+	if (raw.proposal !== undefined) {
+		const p = raw.proposal;
+		if (!isObject(p) || !isString(p.model, MAX_NAME_CHARS) || !p.model.trim() || typeof p.score !== 'number' || !(p.score >= 0 && p.score <= 1))
+			return fail('its proposal does not name a model and a score from 0 to 1');
+	}
+	const geometry = shapeKind(raw.type).validate(raw.geometry, image ?? UNBOUNDED);
+	if (!geometry.ok) return fail(geometry.reason);
+	const record = { ...(raw as unknown as AnnotationRecord), id: key, geometry: geometry.geometry as Geometry };
+	return { ok: true, record };
+}
+
+export function checkVersionRecord(key: string, raw: unknown): RecordCheck<VersionRecord> {
+	if (!isObject(raw)) return fail('the version is not a record');
+	if (!isString(raw.name, MAX_NAME_CHARS) || !raw.name.trim()) return fail('the version has no name');
+	if (!isTime(raw.createdAt)) return fail('its time is not a number');
+	if (!isString(raw.author, MAX_ID_CHARS) || !isString(raw.authorName, MAX_NAME_CHARS)) return fail('its author is not named');
+	if (typeof raw.hash !== 'string' || !/^[0-9a-f]{64}$/.test(raw.hash)) return fail('its snapshot hash is not a SHA-256');
+	const c = raw.counts;
+	if (!isObject(c) || !['images', 'classes', 'annotations'].every((k) => Number.isSafeInteger(c[k]) && (c[k] as number) >= 0))
+		return fail('its counts are not numbers');
+	return { ok: true, record: { ...(raw as unknown as VersionRecord), id: key, counts: { images: c.images as number, classes: c.classes as number, annotations: c.annotations as number } } };
+}
+
+export function checkSettings(raw: unknown): RecordCheck<ProjectSettings> {
+	if (!isObject(raw)) return fail('the project settings are not a record');
+	if (!isString(raw.name, MAX_NAME_CHARS)) return fail('the project name is not text');
+	if (!isString(raw.description, MAX_TEXT_CHARS)) return fail('the project description is not text');
+	if (!isTime(raw.createdAt)) return fail('the project’s creation time is not a number');
+	if (raw.tagMode !== undefined && raw.tagMode !== 'single' && raw.tagMode !== 'multi') return fail('the tag mode is unknown');
+	return { ok: true, record: raw as unknown as ProjectSettings };
+}
