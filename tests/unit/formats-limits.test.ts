@@ -1,4 +1,5 @@
 import { encode as encodePng } from 'fast-png';
+import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { cocoFormat, cocoPanopticFormat } from '$lib/formats/coco';
 import { cvatCodec } from '$lib/formats/cvat';
@@ -9,6 +10,7 @@ import { FormatError } from '$lib/formats/errors';
 import { utf8, type DatasetFile } from '$lib/formats/files';
 import { labelMeCodec } from '$lib/formats/labelme';
 import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_SHAPE_POINTS, MAX_TEXT_BYTES } from '$lib/formats/limits';
+import { checkPngInflates } from '$lib/formats/png-bound';
 import { semanticCodec } from '$lib/formats/semantic';
 import { vocCodec } from '$lib/formats/voc';
 import { yoloCodec } from '$lib/formats/yolo';
@@ -105,6 +107,33 @@ describe('masks of untrusted size are refused before they are decoded', () => {
 		expect(refusal(semanticCodec, [classes, png(8, 6, 'images/a.png'), png(8, 6, 'masks/a.png')])).toBeNull();
 		const xml = text('Annotations/a.xml', '<annotation><filename>a.jpg</filename><size><width>8</width><height>6</height></size></annotation>');
 		expect(refusal(vocCodec, [xml, pngClaiming(60000, 60000, 'SegmentationClass/a.png')])).toEqual(['SegmentationClass/a.png', '', expect.stringMatching(/the mask is 60,000 × 60,000 pixels/)]);
+	});
+
+	it('a PNG whose data unpacks to more than its pixels need (a PNG bomb) is refused before decoding; a real one passes counted', () => {
+		// A 100 × 100 grey header over 70 MB of zeros (~70 KB deflated).
+		const real = png(100, 100, 'masks/a.png');
+		const view = new DataView(real.bytes.buffer, real.bytes.byteOffset);
+		const idat = zlibSync(new Uint8Array(70 * 2 ** 20), { level: 9 });
+		const chunk = (type: string, data: Uint8Array) => {
+			const out = new Uint8Array(12 + data.length);
+			new DataView(out.buffer).setUint32(0, data.length);
+			out.set(utf8(type), 4);
+			out.set(data, 8);
+			return out;
+		};
+		const ihdr = real.bytes.subarray(0, 8 + 25);
+		expect(view.getUint32(12)).toBe(0x49484452);
+		const bomb = { path: 'masks/a.png', bytes: new Uint8Array([...ihdr, ...chunk('IDAT', idat), ...chunk('IEND', new Uint8Array(0))]) };
+		const classes = text('classes.txt', 'background\ncar\n');
+		expect(refusal(semanticCodec, [classes, bomb])).toEqual([
+			'masks/a.png',
+			'',
+			'its image data unpacks to more than the 11,124 bytes its 100 × 100 pixels need: a damaged PNG or a PNG bomb'
+		]);
+		// Counted even when small (no threshold), a real PNG passes; the bomb is refused the same.
+		expect(() => checkPngInflates(real.bytes, 'a.png', '', 0)).not.toThrow();
+		expect(() => checkPngInflates(bomb.bytes, 'a.png', '', 0)).toThrow(/PNG bomb/);
+		expect(refusal(semanticCodec, [classes, real])).toBeNull();
 	});
 
 	it('LabelMe: a mask PNG over the cap is refused at its shape', () => {

@@ -3,6 +3,7 @@ import { MAX_MASK_PIXELS, MAX_SHAPE_VERTICES } from '$lib/shapes/limits';
 import { FormatError } from './errors';
 import type { DatasetFile } from './files';
 import { imageSize, pngSize } from './image-size';
+import { checkPngInflates } from './png-bound';
 
 /**
  * The sizes a file may claim before it is refused, in one place (docs/formats.md, "Limits"). Files come
@@ -81,12 +82,14 @@ export function checkMaskFitsImage(
 }
 
 /**
- * The checks of checkMaskFitsImage on a PNG mask's header, before it is decoded. Bytes that are not a
- * PNG are left to the decoder to refuse.
+ * The checks of checkMaskFitsImage on a PNG mask's header, then its data's unpacked size, before it is
+ * decoded. Bytes that are not a PNG are left to the decoder to refuse.
  */
 export function checkPngMask(bytes: Uint8Array, image: { width: number; height: number; name?: string }, file: string, place = ''): void {
 	const size = pngSize(bytes);
-	if (size) checkMaskFitsImage(size, image, file, place);
+	if (!size) return;
+	checkMaskFitsImage(size, image, file, place);
+	checkPngInflates(bytes, file, place);
 }
 
 /** Before a writer allocates an image-sized bitmap: the image's size within the caps, named by the image. */
