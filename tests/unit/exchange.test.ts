@@ -98,6 +98,21 @@ describe('zip', () => {
 		expect(stopAt({ total: 2 ** 20 })).toEqual(['liar.zip', 'labels.json', 'unpacks to more than 1 MB: this looks like a zip bomb']);
 	});
 
+	it('an image file whose header claims more pixels than the cap is refused before it is decoded', async () => {
+		const huge = new Uint8Array(PNG);
+		new DataView(huge.buffer).setUint32(16, 60000);
+		new DataView(huge.buffer).setUint32(20, 60000);
+		const coco = JSON.stringify({ images: [{ id: 1, file_name: 'a.png' }], categories: [{ id: 1, name: 'car' }], annotations: [] });
+		const zip = zipSync({ 'instances.json': new TextEncoder().encode(coco), 'a.png': huge });
+		let decoded = 0;
+		const deps = { ...fakeDeps(new Map()), imageSize: async () => (decoded++, { width: 4, height: 3 }) };
+		await expect(runImport(10, { files: [{ name: 'd.zip', file: new Blob([zip as BlobPart]) }], formatId: null, target: 'existing' }, deps, () => {}, () => false)).rejects.toMatchObject({
+			file: 'a.png',
+			problem: expect.stringMatching(/the image is 60,000 × 60,000 pixels, larger than Peerlabel handles/)
+		});
+		expect(decoded).toBe(0);
+	});
+
 	it('an import of a zip bomb through the exchange is refused naming the archive and the entry', async () => {
 		for (const [name, zip] of [
 			['zeros.zip', zerosZip('d/annotations.json', 16 * 2 ** 20)],

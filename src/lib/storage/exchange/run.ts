@@ -4,6 +4,7 @@ import { isFormatError } from '$lib/formats/errors';
 import { detectFormat, formatById } from '$lib/formats/registry';
 import { readNativeBundle, writeNativeBundle } from '$lib/formats/native';
 import type { ImageFileFacts } from '$lib/formats/project-dataset';
+import { checkedImageSize } from '$lib/formats/limits';
 import { safeOutputFiles } from '$lib/formats/output-paths';
 import { writeDataset } from '$lib/formats/write';
 import { IMAGE_MIME, sniffImage } from '../import/sniff';
@@ -133,6 +134,8 @@ export async function runImport(
 				continue;
 			}
 			const mime = IMAGE_MIME[kind];
+			// A header claiming more pixels than the caps is refused before anything decodes the file.
+			checkedImageSize({ path: image.name, bytes: image.bytes });
 			if (!(image.width > 0 && image.height > 0)) {
 				try {
 					Object.assign(image, await deps.imageSize(new Blob([image.bytes as BlobPart], { type: mime })));
