@@ -8,7 +8,7 @@ test('a teammate opens the invite link, receives the project, and sees a box dra
 	try {
 		const { projectId, imageId } = await seedOn(a.page, 'images=2&polygons=3&width=800&height=600&seed=11');
 		const link = await shareProject(a.page, projectId);
-		expect(link).toMatch(/\/join#p=.+&k=[A-Za-z0-9_-]{43}$/);
+		expect(link).toMatch(/\/join#p=.+&v=[A-Za-z0-9_-]{43}&e=[A-Za-z0-9_-]{43}$/);
 
 		const count = await a.page.getByTestId('library').getAttribute('data-annotation-count');
 		expect(Number(count)).toBeGreaterThan(0);
@@ -44,7 +44,7 @@ test('a peer with a wrong key receives nothing; a new key locks out the old link
 		await expect(syncBadge(b.page)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
 
 		// The right project id with another key: another room, which no one else is in.
-		const wrongKey = link.replace(/k=[A-Za-z0-9_-]{43}/, `k=${'A'.repeat(42)}Q`);
+		const wrongKey = link.replace(/v=[A-Za-z0-9_-]{43}/, `v=${'A'.repeat(42)}Q`);
 		await join(eve.page, wrongKey);
 		await expect(eve.page.getByTestId('library-notice')).toContainText('Waiting for a teammate');
 		// A renames the project: B gets it, Eve does not, and A never counts Eve as a peer.
@@ -58,7 +58,7 @@ test('a peer with a wrong key receives nothing; a new key locks out the old link
 		// A makes a new key: B, still on the old link, is left alone in the old room.
 		await syncBadge(a.page).click();
 		await a.page.getByTestId('rotate-key').click();
-		await a.page.getByTestId('rotate-confirm').click();
+		await a.page.getByTestId('rotate-confirm').click(); // old links stop working
 		await expect(a.page.getByTestId('invite-link')).not.toHaveValue(link);
 		const newLink = await a.page.getByTestId('invite-link').inputValue();
 		expect(newLink).not.toBe(link);
@@ -66,8 +66,11 @@ test('a peer with a wrong key receives nothing; a new key locks out the old link
 		await expect(syncBadge(b.page)).toHaveAttribute('data-status', 'searching', { timeout: 30_000 });
 		await expect(syncBadge(a.page)).toHaveAttribute('data-status', 'searching');
 		await renameProject(a.page, 'Street scenes v2');
-		// The new link brings B back, with what it missed.
-		await join(b.page, newLink);
+		// The new link brings B back, with what it missed: B has the project with the old key, so it is
+		// asked first, and takes the new keys.
+		await b.page.goto(newLink);
+		await b.page.getByTestId('join-replace').click();
+		await expect(b.page.getByTestId('library')).toBeVisible();
 		await expect(b.page.getByTestId('project-title')).toHaveText('Street scenes v2', { timeout: 30_000 });
 		await expect(syncBadge(a.page)).toHaveAttribute('data-peers', '1');
 	} finally {

@@ -1,4 +1,4 @@
-import { getProjectEntry, openProject, setProjectSharing, type OpenProject } from '$lib/storage/projects';
+import { getProjectEntry, openProject, setProjectSharing, updateProjectEntry, type OpenProject } from '$lib/storage/projects';
 import type { ProjectSharing } from '$lib/storage/db';
 import { deviceActor } from '$lib/storage/actor';
 import { getImageBlob, storeReceivedImage, storedBlobHashes } from '$lib/storage/blobs';
@@ -62,6 +62,10 @@ export class ProjectSession {
 				this.awaitingDocument = project.doc.schemaVersion === undefined;
 				project.doc.migrate();
 				this.applyRole();
+				// The project list names it as its document does (a peer's rename, a joined project's name),
+				// so that a link for it, say, names it right (join page).
+				const name = project.doc.schemaVersion === undefined ? '' : project.doc.settings.name;
+				if (name) void updateProjectEntry(project.id, { name }).catch(() => {});
 			}
 		});
 		const stopSaveProblems = project.persistence.onSaveProblem((error) => {
