@@ -220,7 +220,7 @@ describe('no lock-out by version', () => {
 		expect(doc.createAnnotation({ imageId: image.id, classId: car.id, type: 'box', geometry: { x: 1, y: 1, width: 5, height: 5 } }).ok).toBe(true);
 		// Records in a layout this version cannot read do lock it, and say how many.
 		Y.applyUpdate(doc.ydoc, mallory.write('images', { [image.id]: { ...image, focus: 'new-field' } }));
-		expect(doc.readOnlyReason).toMatch(/holds 1 record saved by a newer version of Peerlabel \(schema 999; this app knows \d+\)/);
+		expect(doc.readOnlyReason).toMatch(/holds 1 record this app cannot read, saved by a newer version of Peerlabel \(schema 999; this app knows \d+\)/);
 	});
 
 	it('a schema-1 marker with a malformed record migrates the rest, skips that one and lists it', () => {

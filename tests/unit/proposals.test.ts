@@ -60,7 +60,7 @@ describe('schema v5: model proposals', () => {
 		ydoc.getMap('annotations').set(a[0], { ...(a[1] as object), reviewStage: 'second-pass' });
 		const doc = new ProjectDoc(ydoc);
 		doc.migrate();
-		expect(doc.readOnlyReason).toMatch(/holds 1 record saved by a newer version/);
+		expect(doc.readOnlyReason).toMatch(/holds 1 record this app cannot read, saved by a newer version/);
 	});
 
 	it('adds proposals in one undoable transaction, marked with model and score, without touching the image status', () => {

@@ -76,9 +76,11 @@ export class CheckedRecords {
 		return this.problemList.size;
 	}
 
-	/** How many records carry fields this version does not know. */
-	get unknownFieldRecords(): number {
-		return this.unknown.size;
+	/** How many records this version cannot read as they are: kept out as problems, or carrying fields it does not know. */
+	get unreadableRecords(): number {
+		let n = this.problemList.size;
+		for (const id of this.unknown.keys()) if (!this.problemList.has(id)) n++;
+		return n;
 	}
 
 	private mapOf(map: RecordMap): Y.Map<unknown> {

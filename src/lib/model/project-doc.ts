@@ -219,9 +219,9 @@ export class ProjectDoc {
 		const holdsSomething = (type: Y.AbstractType<any>) => type._length > 0 || [...type._map.values()].some((item) => !item.deleted);
 		const foreignMaps = [...this.ydoc.share.entries()].filter(([name, type]) => !ours.has(name) && holdsSomething(type)).length;
 		const foreignMeta = [...this.maps.meta.keys()].filter((k) => k !== 'schemaVersion' && k !== 'settings').length;
-		const unknown = this.checked.unknownFieldRecords + foreignMaps + foreignMeta;
+		const unknown = this.checked.unreadableRecords + foreignMaps + foreignMeta;
 		if (!unknown) return null;
-		return `This project holds ${unknown} record${unknown === 1 ? '' : 's'} saved by a newer version of Peerlabel (schema ${version}; this app knows ${SCHEMA_VERSION}). Update the app to edit it.`;
+		return `This project holds ${unknown} record${unknown === 1 ? '' : 's'} this app cannot read, saved by a newer version of Peerlabel (schema ${version}; this app knows ${SCHEMA_VERSION}). Update the app to edit it, or delete the records listed as unreadable.`;
 	}
 
 	get schemaVersion(): number | undefined {
@@ -250,10 +250,16 @@ export class ProjectDoc {
 		return this.checked.problems();
 	}
 
+	/** Whether `deleteProblem` may run (not in a frozen version or a view-only project). */
+	get canDeleteProblems(): boolean {
+		return !this.imposedReadOnly;
+	}
+
 	/** Deletes a record kept out as a problem (only such a record: a readable one is left alone). */
 	deleteProblem(map: RecordMap, key: string): Result<void> {
-		const guard = this.writable();
-		if (guard) return guard;
+		// Allowed while a newer schema locks the rest: deleting what cannot be read is the way out of a lock
+		// a peer's junk (with a large version number) would otherwise make permanent.
+		if (this.imposedReadOnly) return { ok: false, reason: this.imposedReadOnly };
 		if (!this.checked.problems().some((p) => p.map === map && p.key === key)) return { ok: false, reason: 'That record is no longer a problem' };
 		const target = map === 'versions' ? this.versionMap : this.maps[map];
 		this.ydoc.transact(() => target.delete(key), Origin.admin);

@@ -1,7 +1,7 @@
 import { onPageHide } from '$lib/storage/page-hide';
 import { updateProjectEntry } from '$lib/storage/projects';
 import { saveSummary, summarizeProject, type ImageSummary, type ProjectSummary } from '$lib/storage/project-summary';
-import type { ClassRecord, Id, ImageStatus, ProjectDoc } from '$lib/model';
+import type { ClassRecord, Id, ImageStatus, Problem, ProjectDoc } from '$lib/model';
 import { missingRequired } from '$lib/model/attributes';
 import type { ProjectSession } from '$lib/ui/project-session.svelte';
 
@@ -29,6 +29,7 @@ export class LibraryState {
 	annotationsVersion = $state(0);
 	classesVersion = $state(0);
 	metaVersion = $state(0);
+	problemsVersion = $state(0);
 
 	status = $state<StatusFilter>('all');
 	/** Show only images with at least one annotation of this class. */
@@ -48,6 +49,12 @@ export class LibraryState {
 	readonly classes: ClassRecord[] = $derived.by(() => {
 		void this.classesVersion;
 		return this.doc ? this.doc.classes() : (this.summary?.classes ?? []);
+	});
+
+	/** Records kept out of the project as unreadable (model/checked-records.ts). */
+	readonly problems: Problem[] = $derived.by(() => {
+		void this.problemsVersion;
+		return this.doc ? this.doc.problems() : [];
 	});
 
 	readonly name: string = $derived.by(() => {
@@ -110,6 +117,7 @@ export class LibraryState {
 			if (change.annotations.size) this.annotationsVersion++;
 			if (change.classes) this.classesVersion++;
 			if (change.meta) this.metaVersion++;
+			if (change.problems) this.problemsVersion++;
 			this.scheduleSave();
 		});
 		// Only a cache, but a stale one shows wrong counts until the document has loaded again.
