@@ -7,13 +7,26 @@ export function zerosZip(name: string, count: number, extra: Record<string, Uint
 	return zipSync({ ...extra, [name]: new Uint8Array(count) }, { level: 9 });
 }
 
+/** Bytes that do not compress (a seeded generator: the same every run). */
+function noise(length: number): Uint8Array {
+	const out = new Uint8Array(length);
+	let x = 2463534242;
+	for (let i = 0; i < length; i++) {
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		out[i] = x & 255;
+	}
+	return out;
+}
+
 /**
  * A zip whose entry `name` declares `declared` unpacked bytes, in its local header and in the central
  * directory (or only in the central directory, the local header telling the truth), while it truly
  * unpacks to `actual` zeros.
  */
-export function lyingZip(name: string, actual: number, declared: number, where: 'both' | 'central' = 'both'): Uint8Array {
-	const zip = zipSync({ [name]: new Uint8Array(actual) }, { level: 9 });
+export function lyingZip(name: string, actual: number, declared: number, where: 'both' | 'central' = 'both', content: 'zeros' | 'noise' = 'zeros'): Uint8Array {
+	const zip = zipSync({ [name]: content === 'zeros' ? new Uint8Array(actual) : noise(actual) }, { level: 9 });
 	const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
 	let patched = 0;
 	for (let i = 0; i + 4 <= zip.length; i++) {
