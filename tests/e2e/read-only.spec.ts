@@ -35,6 +35,27 @@ function storedKey(page: Page, projectId: string): Promise<string | undefined> {
 	);
 }
 
+/** Stores a project's sharing as a device did before view links: one key, no role, no edit secret. */
+function storeAsBefore(page: Page, projectId: string, key: string): Promise<void> {
+	return page.evaluate(
+		({ id, key }) =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('peerlabel');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const store = open.result.transaction('projects', 'readwrite').objectStore('projects');
+					const get = store.get(id);
+					get.onsuccess = () => {
+						const put = store.put({ ...get.result, sharing: { key, signalingUrls: [], iceServers: [] } });
+						put.onsuccess = () => (open.result.close(), resolve());
+						put.onerror = () => reject(put.error);
+					};
+				};
+			}),
+		{ id: projectId, key }
+	);
+}
+
 /** A peer whose page exposes its open project to the test (window.peerlabelSession), to force writes. */
 async function hookedPeer(browser: Parameters<typeof newPeer>[0], name: string): Promise<Peer> {
 	const peer = await newPeer(browser, name);
@@ -201,5 +222,39 @@ test('a crafted invite for a project this device has does not re-key it; it may 
 		await expect(syncBadge(eve.page)).toHaveAttribute('data-peers', '0', { timeout: 30_000 });
 	} finally {
 		await closeAll(a, b, eve);
+	}
+});
+
+test('projects shared before view links keep editing each other with their one key; a view link needs new keys first', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const a = await newPeer(browser, 'Ada');
+	const b = await newPeer(browser, 'Bo');
+	try {
+		const { projectId } = await seedOn(a.page, 'images=1&polygons=2&width=800&height=600&seed=24');
+		const key = /v=([A-Za-z0-9_-]{43})/.exec(await shareProject(a.page, projectId))![1];
+		await storeAsBefore(a.page, projectId, key);
+		await a.page.reload();
+		// B opens a link of before (one key `k`).
+		await join(b.page, `/join#p=${projectId}&k=${key}`);
+		await expect(syncBadge(b.page)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+		await renameProject(a.page, 'From Ada');
+		await expect(b.page.getByTestId('project-title')).toHaveText('From Ada');
+		await addClass(b.page, 'From Bo');
+		await expect(classNames(a.page).filter({ hasText: 'From Bo' })).toHaveCount(1);
+		await expect(b.page.getByTestId('viewing-badge')).toHaveCount(0);
+
+		await syncBadge(a.page).click();
+		await expect(a.page.getByTestId('legacy-notice')).toBeVisible();
+		await expect(a.page.getByTestId('view-link')).toHaveCount(0);
+		await expect(a.page.getByTestId('invite-link')).toHaveValue(new RegExp(`#p=${projectId}&k=${key}$`));
+		await a.page.getByTestId('rotate-key').click();
+		await a.page.getByTestId('rotate-view-only').click();
+		await expect(a.page.getByTestId('legacy-notice')).toHaveCount(0);
+		const view = await a.page.getByTestId('view-link').inputValue();
+		expect(view).toMatch(new RegExp(`v=${key}$`)); // the same room; its key no longer gives edit rights
+		await a.page.getByTestId('share-close').click();
+		await expect(b.page.getByTestId('viewing-badge')).toBeVisible({ timeout: 30_000 });
+	} finally {
+		await closeAll(a, b);
 	}
 });
