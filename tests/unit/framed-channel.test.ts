@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_BYTES, FramedChannel, HIGH_WATER_BYTES, type RawChannel } from '../../src/lib/sync/framed-channel';
+import { FRAME_BYTES, FramedChannel, HIGH_WATER_BYTES, MAX_MESSAGE_BYTES, type RawChannel } from '../../src/lib/sync/framed-channel';
 import { channelPair, MAX_MESSAGE_SIZE } from './fake-data-channel';
 
 /** Two framed ends over the in-memory channel pair (Chromium's limits: 256 KiB messages, 16 MiB buffer). */
@@ -66,5 +66,41 @@ describe('FramedChannel', () => {
 		const { a } = framedPair();
 		a.close();
 		expect(() => a.send(new Uint8Array(4))).toThrow(/not open/);
+	});
+
+	it('takes a message of exactly the largest announced size, and closes on one byte more', async () => {
+		expect(MAX_MESSAGE_BYTES).toBe(512 * 1024 * 1024);
+		const [rawA, rawB] = channelPair();
+		const limit = 3 * FRAME_BYTES;
+		const a = new FramedChannel(rawA as unknown as RawChannel);
+		const b = new FramedChannel(rawB as unknown as RawChannel, FRAME_BYTES, HIGH_WATER_BYTES, limit);
+		const received: number[] = [];
+		b.onmessage = (ev) => received.push((ev.data as ArrayBuffer).byteLength);
+		a.send(randomBytes(limit, 8));
+		a.send(randomBytes(limit + 1, 9));
+		a.send(randomBytes(10, 10));
+		await new Promise((r) => setTimeout(r, 50));
+		expect(received).toEqual([limit]);
+		expect(rawB.readyState).toBe('closed');
+	});
+
+	it('closes on frames that do not add up to the length their first frame announced', async () => {
+		const frame = (kind: number, ...body: number[]) => new Uint8Array([kind, ...body]).buffer;
+		const cases = [
+			[frame(3, 0, 0, 0, 2, 1, 2), frame(1, 3)], // more bytes than announced
+			[frame(3, 0, 0, 0, 9, 1, 2), frame(2, 3)], // ends short
+			[frame(2, 1)] // a last frame with no first
+		];
+		for (const frames of cases) {
+			const [rawA, rawB] = channelPair();
+			const b = new FramedChannel(rawB as unknown as RawChannel);
+			const received: ArrayBuffer[] = [];
+			b.onmessage = (ev) => received.push(ev.data as ArrayBuffer);
+			rawA.binaryType = 'arraybuffer';
+			for (const f of frames) rawA.send(f);
+			await new Promise((r) => setTimeout(r, 10));
+			expect(received).toEqual([]);
+			expect(rawB.readyState).toBe('closed');
+		}
 	});
 });

@@ -24,6 +24,12 @@ const FIRST = 3;
 const LENGTH_BYTES = 4;
 
 export const FRAME_BYTES = 64 * 1024;
+/**
+ * The largest message a peer may announce: its buffer is allocated when the first frame arrives. Far
+ * above a large project's whole sync (~30 MB at 100,000 annotations); a peer announcing more, or sending
+ * frames that do not add up to what it announced, is broken or hostile: the channel is closed.
+ */
+export const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 /** Stop handing frames to the browser above this many buffered bytes. */
 export const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
@@ -68,7 +74,8 @@ export class FramedChannel {
 	constructor(
 		readonly raw: RawChannel,
 		private readonly frameBytes = FRAME_BYTES,
-		private readonly highWater = HIGH_WATER_BYTES
+		private readonly highWater = HIGH_WATER_BYTES,
+		private readonly maxMessageBytes = MAX_MESSAGE_BYTES
 	) {
 		raw.binaryType = 'arraybuffer';
 		raw.addEventListener('message', (ev) => this.receive((ev as MessageEvent<ArrayBuffer | string>).data));
@@ -162,21 +169,32 @@ export class FramedChannel {
 			this.deliver(bytes.subarray(1));
 			return;
 		}
-		if (kind === FIRST) {
-			this.incoming = new Uint8Array(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1));
+		if (kind === FIRST && bytes.byteLength > 1 + LENGTH_BYTES) {
+			const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1);
+			if (length > this.maxMessageBytes) return this.refuse();
+			this.incoming = new Uint8Array(length);
 			this.incomingBytes = 0;
 			this.append(bytes.subarray(1 + LENGTH_BYTES));
 			return;
 		}
-		if (!this.incoming) return; // a frame of a message whose start was lost: cannot happen on a reliable channel
+		// A frame of a message whose start never came, or of an unknown kind: not from a FramedChannel.
+		if (!this.incoming || (kind !== MORE && kind !== LAST)) return this.refuse();
 		this.append(bytes.subarray(1));
-		if (kind !== LAST) return;
+		if (kind !== LAST || !this.incoming) return;
+		if (this.incomingBytes !== this.incoming.byteLength) return this.refuse();
 		const whole = this.incoming;
 		this.incoming = null;
 		this.deliver(whole);
 	}
 
+	/** A peer that does not frame as announced: nothing more is read from it. */
+	private refuse() {
+		this.incoming = null;
+		this.close();
+	}
+
 	private append(body: Uint8Array) {
+		if (this.incomingBytes + body.byteLength > this.incoming!.byteLength) return this.refuse();
 		this.incoming!.set(body, this.incomingBytes);
 		this.incomingBytes += body.byteLength;
 		this.onprogress?.(this.incomingBytes, this.incoming!.byteLength);
