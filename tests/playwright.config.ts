@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { TEST_ROUTES_FLAG } from '../src/server/build-mode.js';
 import { CHROMIUM_FLAGS, findChromium } from './tools/chromium.js';
 
 const PORT = Number(process.env.E2E_PORT ?? 4319);
@@ -21,9 +22,10 @@ export default defineConfig({
 			args: ['--headless=new', ...CHROMIUM_FLAGS]
 		}
 	},
+	// The test build (build-test/, with /dev/seed and /dev/ml), never the app's own: src/server/build-mode.js.
 	webServer: {
-		command: `npx vite build --logLevel warn && node src/server/serve.js`,
-		env: { PORT: String(PORT), HOST: '127.0.0.1' },
+		command: `npx vite build --logLevel warn && node src/server/serve.js --test-build`,
+		env: { PORT: String(PORT), HOST: '127.0.0.1', [TEST_ROUTES_FLAG]: '1' },
 		url: `http://127.0.0.1:${PORT}/`,
 		reuseExistingServer: !process.env.CI,
 		cwd: '..',

@@ -1,11 +1,9 @@
-// Builds the app when build/ is missing or older than any of its sources.
+// Builds the app, or the test build, when its folder is missing or older than any of its sources.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildDir, buildEnv, root } from './build-mode.js';
 
-export const root = fileURLToPath(new URL('../..', import.meta.url));
-const buildMarker = join(root, 'build', 'index.html');
 const inputs = ['src', 'static', 'models', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 
 /** The newest modification time of a file, or of anything under a folder. */
@@ -17,10 +15,12 @@ export function newestMtime(path) {
 	return newest;
 }
 
-export function ensureBuild() {
+/** `test`: the test build (build-test/, with /dev/seed and /dev/ml); else the app (build/). */
+export function ensureBuild({ test = false } = {}) {
+	const marker = join(buildDir(test), 'index.html');
 	const paths = inputs.map((p) => join(root, p)).filter(existsSync);
-	if (existsSync(buildMarker) && Math.max(...paths.map(newestMtime)) <= statSync(buildMarker).mtimeMs) return;
-	console.log('Building Peerlabel…');
-	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+	if (existsSync(marker) && Math.max(...paths.map(newestMtime)) <= statSync(marker).mtimeMs) return;
+	console.log(test ? 'Building Peerlabel with its test routes…' : 'Building Peerlabel…');
+	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: buildEnv(test) });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -15,6 +15,8 @@ const PING_INTERVAL_MS = 30_000;
  * Handles WebSocket upgrades to `path` on an existing HTTP server; returns a function that stops it.
  * `limits` overrides some of SIGNALING_LIMITS; `onDrop({ reason, bufferedAmount })` hears of each
  * client dropped for breaking one.
+ * @param {import('node:http').Server} server
+ * @param {{ path?: string, limits?: Partial<Record<keyof typeof SIGNALING_LIMITS, number>>, onDrop?: (drop: { reason: string, bufferedAmount: number }) => void }} [options]
  */
 export function attachSignaling(server, { path = SIGNALING_PATH, limits: overrides = {}, onDrop = () => {} } = {}) {
 	const limits = { ...SIGNALING_LIMITS, ...overrides };

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { cacheDir, ensureBundle, root } from '../../src/cli/bundle.js';
-import { ensureBuild, newestMtime } from '../../src/server/ensure-build.js';
+import { newestMtime } from '../../src/server/ensure-build.js';
 import { CHROMIUM_FLAGS, findChromium } from '../tools/chromium.js';
+import { startBuildServer } from '../tools/test-build-server.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -46,15 +47,12 @@ async function generatedModels() {
 }
 
 export async function mlBench() {
-	ensureBuild();
-	const { createAppServer, listen } = await import('../../src/server/serve.js');
-	const server = createAppServer();
-	const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
+	const { server, base } = await startBuildServer(); // the test build: /dev/ml holds the inference client
 	const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--headless=new', ...CHROMIUM_FLAGS] });
 	const rows = [];
 	try {
 		const page = await browser.newPage();
-		await page.goto(`http://127.0.0.1:${port}/dev/ml`);
+		await page.goto(`${base}/dev/ml`);
 		await page.locator('[data-testid="ml-dev"][data-ready="true"]').waitFor();
 		const status = await page.evaluate(() => window.peerlabelMl.backendStatus());
 		if (!status.crossOriginIsolated) throw new Error('The bench page is not cross-origin isolated: WASM would run on one thread.');

@@ -8,8 +8,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { ensureBuild } from '../../src/server/ensure-build.js';
 import { CHROMIUM_FLAGS, findChromium } from '../tools/chromium.js';
+import { startBuildServer } from '../tools/test-build-server.js';
 
 const POLYGONS = Number(process.env.BENCH_POLYGONS ?? 10_000);
 const PROJECT_IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
@@ -25,11 +25,7 @@ if (ONLY.has('ml')) await (await import('./ml.js')).mlBench();
 if (!['editor', 'project', 'collab'].some((s) => ONLY.has(s))) process.exit(0);
 
 const loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
-ensureBuild();
-const { createAppServer, listen } = await import('../../src/server/serve.js');
-const server = createAppServer();
-const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${port}`;
+const { server, base } = await startBuildServer(); // the test build: /dev/seed makes the projects
 
 const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--headless=new', ...CHROMIUM_FLAGS] });
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });

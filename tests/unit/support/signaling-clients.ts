@@ -81,5 +81,5 @@ export async function client(url: string, topics: string[]): Promise<Client> {
 /** For afterEach: drops every client and closes every server. */
 export async function closeAll() {
 	for (const c of clients.splice(0)) c.socket.terminate();
-	await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+	await Promise.all(servers.splice(0).map((s) => new Promise((r) => (s.close(r), s.closeAllConnections()))));
 }
