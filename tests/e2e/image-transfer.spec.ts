@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { png, tempFolder } from './support/images';
 import { waitForEditor } from './support/editor';
-import { closeAll, join, newPeer, seedOn, shareProject } from './support/peers';
+import { closeAll, join, newPeer, seedOn, shareProject, syncBadge } from './support/peers';
 
 /** The SHA-256 of the bytes a page's IndexedDB holds for an image, or null. */
 async function storedImageHash(page: Page, hash: string): Promise<string | null> {
@@ -119,5 +119,74 @@ test('when the peer sending an image leaves, the transfer goes on from another p
 		expect(seen[seen.length - 1].received).toBe(bytes.length);
 	} finally {
 		await closeAll(a, b, c).catch(() => {});
+	}
+});
+
+/**
+ * Lets a test turn a peer's page into a bad image sender, by what `window.__blobMischief` says:
+ * 'lie-size' announces 1 GiB for every image; 'stall' keeps each transfer open with empty data
+ * frames (one a second) but sends no byte. Its blob channel's sends are rewritten under the app.
+ */
+function mischief(): void {
+	const create = RTCPeerConnection.prototype.createDataChannel;
+	RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, label: string, init?: RTCDataChannelInit) {
+		const channel = create.call(this, label, init);
+		if (label !== 'peerlabel-blobs') return channel;
+		const send = channel.send.bind(channel) as (data: string | ArrayBuffer) => void;
+		const mode = () => (window as unknown as { __blobMischief?: string }).__blobMischief;
+		const stalled = new Set<number>();
+		(channel as unknown as { send: typeof send }).send = (data) => {
+			if (mode() === 'lie-size' && typeof data === 'string' && JSON.parse(data).t === 'size') data = JSON.stringify({ ...JSON.parse(data), size: 2 ** 30 });
+			if (mode() === 'stall' && typeof data !== 'string') {
+				const empty = data.slice(0, 16); // the frame's header: request id, and offset 0
+				new DataView(empty).setFloat64(8, 0);
+				const id = new DataView(empty).getUint32(4);
+				if (stalled.has(id)) return;
+				stalled.add(id);
+				const keepAlive = setInterval(() => (mode() === 'stall' && channel.readyState === 'open' ? send(empty) : clearInterval(keepAlive)), 1000);
+				data = empty;
+			}
+			send(data);
+		};
+		return channel;
+	};
+}
+
+test('a peer that lies about an image size, or keeps a transfer open without sending, is refused and the user told why', async ({ browser }) => {
+	test.setTimeout(180_000);
+	const a = await newPeer(browser, 'Ada');
+	const b = await newPeer(browser, 'Bo');
+	const setMischief = (mode: string | null) => a.page.evaluate((mode) => ((window as unknown as { __blobMischief: string | null }).__blobMischief = mode), mode);
+	try {
+		await a.context.addInitScript(mischief);
+		const { projectId } = await seedOn(a.page, 'images=1&polygons=0&width=800&height=600&seed=21');
+		await join(b.page, await shareProject(a.page, projectId));
+		await expect(syncBadge(b.page)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+		await syncBadge(b.page).click();
+		const fetchAll = b.page.getByTestId('offline-fetch');
+		const result = b.page.getByTestId('offline-result');
+
+		await setMischief('lie-size');
+		await fetchAll.click();
+		await expect(result).toContainText('could not be: No connected peer can send image');
+		await expect(result).toContainText(`(Ada: announced ${2 ** 30} bytes, but the image record says`);
+
+		// After 15 s without a byte (STALL_TIMEOUT_MS) a transfer gives up on Ada, the only sender: the
+		// editor says why it waits, "Make available offline" that the image could not be fetched.
+		await setMischief('stall');
+		await b.page.getByTestId('share-close').click();
+		await b.page.getByTestId('image-cell').first().click();
+		await expect(b.page.getByTestId('image-fetch-why')).toHaveText('(Ada: stopped sending (no new byte for 15 s))', { timeout: 45_000 });
+		await b.page.goBack();
+		await syncBadge(b.page).click();
+		await fetchAll.click();
+		await expect(result).toContainText('could not be: No connected peer can send image', { timeout: 45_000 });
+		await expect(result).toContainText('(Ada: stopped sending (no new byte for 15 s))');
+
+		await setMischief(null);
+		await fetchAll.click();
+		await expect(result).toHaveText(/^All 1 image.* on this device now\.$/, { timeout: 30_000 });
+	} finally {
+		await closeAll(a, b).catch(() => {});
 	}
 });

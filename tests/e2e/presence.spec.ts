@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { clickOnImage, dragOnImage, editorCanvas, toScreen, waitForEditor } from './support/editor';
+import { publishPresence } from './support/hostile-presence';
 import { closeAll, join, newPeer, seedOn, shareProject, syncBadge } from './support/peers';
 
 const PX = 3; // screen tolerance: pointer events and layout round to device pixels
@@ -102,6 +103,64 @@ test('presence and cursor of A are visible to B', async ({ browser }) => {
 		await expect(b.page.getByTestId('peer-list-empty')).toBeVisible({ timeout: 45_000 });
 		await expect(marker).toHaveCount(0);
 		await expect(b.page.getByTestId('online-peers')).toHaveCount(0);
+	} finally {
+		await closeAll(a, b);
+	}
+});
+
+/** What a style injection would change: where the element is laid out, and what it loads. */
+const layout = (el: Locator) => el.evaluate((e) => ({ position: getComputedStyle(e).position, backgroundImage: getComputedStyle(e).backgroundImage }));
+
+test("a peer's hostile presence neither styles nor breaks a teammate's views", async ({ browser }) => {
+	test.setTimeout(120_000);
+	const a = await newPeer(browser, 'Ada');
+	const b = await newPeer(browser, 'Bo');
+	try {
+		const { projectId, imageId } = await seedOn(a.page, 'images=1&polygons=2&width=800&height=600&seed=13');
+		await join(b.page, await shareProject(a.page, projectId));
+		await expect(syncBadge(b.page)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+		const fetched: string[] = [];
+		b.page.on('request', (r) => r.url().includes('hostile-presence') && fetched.push(r.url()));
+		await openImage(b.page, imageId);
+		await waitForEditor(b.page);
+
+		// Ada's page relays states of its choosing: a colour that injects style, a number as a name, a
+		// name of 10,000 characters, a selection of 100,000 shapes.
+		const on = { imageId, cursor: { x: 200, y: 150 }, selection: [] };
+		const injected = 'red; position: fixed; inset: 0; z-index: 9999; background-image: url(/hostile-presence.png)';
+		await publishPresence(a.page, projectId, [
+			{ ...on, user: { id: 'u-style', name: 'Mallory', color: injected } },
+			{ ...on, user: { id: 'u-number', name: 12345, color: '#123456' } },
+			{ ...on, user: { id: 'u-long', name: 'L'.repeat(10_000), color: '#123456' } },
+			{ ...on, user: { id: 'u-many', name: 'Many', color: '#123456' }, selection: Array.from({ length: 100_000 }, (_, i) => `shape-${i}`) }
+		]);
+
+		// B's editor shows Mallory (in a colour of her own, laid out as any face) and the long name cut
+		// to 64 characters; the other two are not shown.
+		const faces = b.page.getByTestId('image-peers').getByTestId('peer-face');
+		await expect(faces).toHaveCount(2);
+		expect(await faces.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['L'.repeat(64), 'Mallory']);
+		const mallory = faces.filter({ hasText: 'M' });
+		expect(await layout(mallory)).toEqual({ position: 'static', backgroundImage: 'none' });
+		const cursors = b.page.getByTestId('remote-cursor');
+		await expect(cursors).toHaveCount(2);
+		const cursor = cursors.and(b.page.locator('[data-name="Mallory"]'));
+		expect(await layout(cursor)).toEqual({ position: 'absolute', backgroundImage: 'none' });
+		expect(await cursor.evaluate((e) => getComputedStyle(e).getPropertyValue('--c').trim())).toMatch(/^#[0-9a-f]{6}$/i);
+
+		// B's canvas still works: B draws a box.
+		await b.page.keyboard.press('b');
+		await dragOnImage(b.page, { x: 100, y: 100 }, { x: 300, y: 250 });
+		await expect(editorCanvas(b.page)).toHaveAttribute('data-selected-id', /.+/);
+
+		// The peer list lists Ada, the long name and Mallory, each with a plain dot.
+		await backToLibrary(b.page);
+		await syncBadge(b.page).click();
+		const listed = b.page.getByTestId('peer-list').getByTestId('peer');
+		await expect(listed).toHaveCount(3);
+		expect(await listed.evaluateAll((els) => els.map((e) => e.getAttribute('data-peer-name')))).toEqual(['Ada', 'L'.repeat(64), 'Mallory']);
+		expect(await layout(listed.last().locator('.dot'))).toEqual({ position: 'static', backgroundImage: 'none' });
+		expect(fetched).toEqual([]);
 	} finally {
 		await closeAll(a, b);
 	}

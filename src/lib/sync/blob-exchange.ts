@@ -11,7 +11,6 @@ import { BlobTransfer, BlobUnavailableError } from './blob-transfer';
 
 export { BlobUnavailableError };
 export type { BlobChannel, BlobExchangeDeps, BlobExchangeOptions };
-export { STALL_TIMEOUT_MS } from './blob-channel';
 
 /** Chromium refuses messages above this. */
 const MAX_MESSAGE_BYTES = 256 * 1024;

@@ -6,13 +6,19 @@ export class BlobUnavailableError extends Error {
 		readonly hash: string,
 		readonly reasons: Record<string, string>
 	) {
-		const why = Object.entries(reasons).map(([peer, reason]) => `${peer}: ${reason}`);
-		super(
-			`No connected peer can send image ${hash.slice(0, 12)}…` +
-				(why.length ? ` (${why.join('; ')})` : ' (no peer is connected)')
-		);
+		super(unavailableMessage(hash, reasons, (peer) => peer));
 		this.name = 'BlobUnavailableError';
 	}
+
+	/** The message with each peer called by `name` (its display name, say) rather than its id. */
+	describe(name: (peerId: string) => string): string {
+		return unavailableMessage(this.hash, this.reasons, name);
+	}
+}
+
+function unavailableMessage(hash: string, reasons: Record<string, string>, name: (peerId: string) => string): string {
+	const why = Object.entries(reasons).map(([peer, reason]) => `${name(peer)}: ${reason}`);
+	return `No connected peer can send image ${hash.slice(0, 12)}…` + (why.length ? ` (${why.join('; ')})` : ' (no peer is connected)');
 }
 
 export interface TransferContext {

@@ -37,8 +37,8 @@ export class ProjectSession {
 	incoming = $state<{ received: number; total: number } | null>(null);
 	/** Whether every change is committed to IndexedDB: the header's save indicator. */
 	saveState = $state<SaveState>('saved');
-	/** Images being fetched from peers now: bytes received and expected, by hash. */
-	imageFetches = $state<Record<string, { received: number; total: number; waiting: boolean; from?: string }>>({});
+	/** Images being fetched from peers now: bytes received and expected, by hash; while waiting, `why` no connected peer could send it. */
+	imageFetches = $state<Record<string, { received: number; total: number; waiting: boolean; from?: string; why?: string }>>({});
 	readonly project: OpenProject;
 	sync: ProjectSync | null = null;
 	presence: Presence | null = null;
@@ -175,7 +175,8 @@ export class ProjectSession {
 			} catch (e) {
 				if (!(e instanceof BlobUnavailableError) && this.sync === sync) throw e;
 				// Nobody online has it (or the connection was remade): wait for the next peer.
-				this.imageFetches[hash] = { received: 0, total: image.size, waiting: true };
+				const why = e instanceof BlobUnavailableError ? this.unavailableWhy(e) : undefined;
+				this.imageFetches[hash] = { received: 0, total: image.size, waiting: true, why };
 				await this.nextPeerChange(sync);
 			} finally {
 				if (!this.imageFetches[hash]?.waiting) delete this.imageFetches[hash];
@@ -202,6 +203,14 @@ export class ProjectSession {
 			signal
 		});
 	}
+
+	private unavailableWhy(e: BlobUnavailableError): string | undefined {
+		const why = Object.entries(e.reasons).map(([peer, reason]) => `${this.peerLabel(peer)}: ${reason}`);
+		return why.length ? why.join('; ') : undefined;
+	}
+
+	/** A peer as people know it: its name from presence, else "a teammate". */
+	readonly peerLabel = (peerId: string): string => this.peerName(peerId) ?? 'a teammate';
 
 	/** The display name of a peer, by its y-webrtc id (from its presence). */
 	private peerName(peerId: string | undefined): string | undefined {
