@@ -40,8 +40,7 @@ test('the app\'s build holds none of the test routes\' code; the test build that
 test('in the app\'s build, /dev/seed and /dev/ml answer "Not found" and make nothing', async ({ page }) => {
 	for (const path of ['/dev/seed?images=1', '/dev/ml']) {
 		await page.goto(`${app.base}${path}`);
-		await expect(page.getByText('Not found')).toBeVisible();
-		await expect(page.getByText('404')).toBeVisible();
+		await expect(page.getByTestId('error-page')).toContainText('There is nothing at this address');
 		await expect(page.getByTestId('seed-done')).toHaveCount(0);
 		expect(await page.evaluate(() => 'peerlabelMl' in window)).toBe(false);
 	}

@@ -326,10 +326,12 @@ export function useProject(id: string): Promise<ProjectSession> {
 }
 
 /**
- * End-to-end tests that set `window.peerlabelTestHooks` before the app loads reach the open session
+ * End-to-end tests that set `window.peerlabelTestHooks` before the app loads reach the open session, in the test build
  * (to force a write past the read-only UI, as a modified client would). Nothing is exposed otherwise.
  */
 function exposeForTests(session: ProjectSession) {
+	// Only in the test build (src/server/build-mode.js): the app's own build never exposes the session.
+	if (!import.meta.env.VITE_PEERLABEL_TEST_ROUTES) return;
 	if (typeof window !== 'undefined' && 'peerlabelTestHooks' in window) Object.assign(window, { peerlabelSession: session });
 }
 

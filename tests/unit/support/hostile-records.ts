@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import corpusJson from '../../fixtures/hostile/corpus.json';
 
 /**
  * What a hostile peer writes: malformed records of every family, from a seed (the same seed, the same
@@ -23,11 +22,9 @@ export interface VictimIds {
 	class: string;
 }
 
-const corpusPath = fileURLToPath(new URL('../../fixtures/hostile/corpus.json', import.meta.url));
-
 /** The saved corpus, with `$image` and `$class` replaced by the victim's ids. */
 export function corpus(ids: VictimIds): HostileWrite[] {
-	const text = readFileSync(corpusPath, 'utf8').replaceAll('"$image"', JSON.stringify(ids.image)).replaceAll('"$class"', JSON.stringify(ids.class));
+	const text = JSON.stringify(corpusJson).replaceAll('"$image"', JSON.stringify(ids.image)).replaceAll('"$class"', JSON.stringify(ids.class));
 	return (JSON.parse(text) as { records: HostileWrite[] }).records;
 }
 

@@ -231,6 +231,8 @@ export class LibraryState {
 	/** Why nothing can be changed now (still opening, or a newer schema), or null. */
 	get readOnlyReason(): string | null {
 		if (!this.doc) return OPENING;
+		void this.metaVersion; // a newer schema's lock comes and goes with the document's changes
+		void this.problemsVersion;
 		if (this.session?.awaitingDocument && this.session.sharing) {
 			const incoming = this.session.incoming;
 			if (incoming) {
