@@ -67,6 +67,22 @@ describe('project document', () => {
 	});
 });
 
+describe('what a caller keeps', () => {
+	it('is not shared with the document: a tool that reuses its point array changes no stored shape', () => {
+		const { doc, car, image } = seeded();
+		const points = [10, 10, 100, 10, 100, 80];
+		const made = doc.createAnnotation({ imageId: image.id, classId: car.id, type: 'polygon', geometry: { points } });
+		if (!made.ok) throw new Error(made.reason);
+		points[0] = 50;
+		points.length = 0;
+		expect(doc.getAnnotation(made.value.id)?.geometry).toEqual({ points: [10, 10, 100, 10, 100, 80] });
+		const moved = [20, 20, 110, 20, 110, 90];
+		doc.updateAnnotation(made.value.id, { geometry: { points: moved } });
+		moved.fill(0);
+		expect(doc.getAnnotation(made.value.id)?.geometry).toEqual({ points: [20, 20, 110, 20, 110, 90] });
+	});
+});
+
 describe('undo', () => {
 	it('undoes and redoes only local edits, never one that arrived from another replica', () => {
 		const { doc: a, car, person, image } = seeded();

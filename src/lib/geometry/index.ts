@@ -136,8 +136,16 @@ export function clampPointToImage(p: Point, size: Size): Point {
  * Flat [x0, y0, …] points clamped into the image, with a vertex equal to the one before dropped: the
  * common cleaning of polygon rings and polylines. Null when the input is not pairs of finite numbers.
  */
-export function clampedPath(src: unknown, size: Size): number[] | null {
+export function clampedPath(src: unknown, size: Size): readonly number[] | null {
 	if (!Array.isArray(src) || src.length % 2 !== 0 || !src.every(isFiniteNumber)) return null;
+	// Already clean (every stored shape): the same array, so that checking 100,000 records allocates nothing.
+	let clean = true;
+	for (let i = 0; i < src.length && clean; i += 2) {
+		const x = src[i],
+			y = src[i + 1];
+		clean = x >= 0 && x <= size.width && y >= 0 && y <= size.height && !(i >= 2 && x === src[i - 2] && y === src[i - 1]);
+	}
+	if (clean) return src as readonly number[];
 	const points: number[] = [];
 	for (let i = 0; i < src.length; i += 2) {
 		const x = clamp(src[i], 0, size.width),

@@ -533,7 +533,8 @@ export class ProjectDoc {
 			if (!isShapeType(input.type)) return { ok: false, reason: `Unknown shape type “${String(input.type)}”` };
 			if (cls.shapeTypes.length && !cls.shapeTypes.includes(input.type))
 				return { ok: false, reason: `Class “${cls.name}” cannot be drawn as ${shapeKind(input.type).label.toLowerCase()}` };
-			const checked = shapeKind(input.type).validate(input.geometry, image);
+			// A copy: a clean geometry comes back as it went in, and the caller (a tool) may reuse its arrays.
+			const checked = shapeKind(input.type).validate(structuredClone(input.geometry), image);
 			if (!checked.ok) return checked;
 			const misfit = input.type === 'skeleton' && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
 			if (misfit) return { ok: false, reason: misfit };
@@ -598,7 +599,7 @@ export class ProjectDoc {
 		if (patch.geometry !== undefined) {
 			const image = this.getImage(current.imageId);
 			if (!image) return { ok: false, reason: 'That image no longer exists' };
-			const checked = shapeKind(current.type).validate(patch.geometry, image);
+			const checked = shapeKind(current.type).validate(structuredClone(patch.geometry), image);
 			if (!checked.ok) return checked;
 			next.geometry = checked.geometry;
 		}

@@ -46,10 +46,12 @@ export function whenStored(persistence: IndexeddbPersistence): Promise<void> {
 export async function openProject(id: string, actor: Actor = deviceActor()): Promise<OpenProject> {
 	performance.mark('project:open');
 	const ydoc = new Y.Doc();
+	// Made first, so that each record is checked (model/checked-records.ts) in the slice that loads it,
+	// not all 100,000 at once afterwards.
+	const doc = new ProjectDoc(ydoc, actor);
 	// Applies what is stored in slices, so that the page stays responsive while a large project loads.
 	const persistence = await loadDocument(projectDocDbName(id), ydoc);
 	performance.mark('project:read');
-	const doc = new ProjectDoc(ydoc, actor);
 	doc.migrate();
 	performance.mark('project:indexed');
 	const database = await db();

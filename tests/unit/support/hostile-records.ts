@@ -1,4 +1,5 @@
 import corpusJson from '../../fixtures/hostile/corpus.json';
+import { seededRandom } from '$lib/geometry/random';
 
 /**
  * What a hostile peer writes: malformed records of every family, from a seed (the same seed, the same
@@ -28,17 +29,7 @@ export function corpus(ids: VictimIds): HostileWrite[] {
 	return (JSON.parse(text) as { records: HostileWrite[] }).records;
 }
 
-/** mulberry32: a small seeded generator, the same sequence on every machine. */
-export function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { seededRandom as seeded } from '$lib/geometry/random';
 
 /** Values of the wrong kind, and values of the right kind that are out of bounds. */
 const JUNK: unknown[] = [null, undefined, 0, -1, NaN, Infinity, 1e308, '', 'x', 'x'.repeat(20_000), true, [], [1, 'a'], {}, { nested: { deep: [null] } }];
@@ -118,6 +109,6 @@ export function hostileWrite(random: () => number, n: number, ids: VictimIds): H
 
 /** The corpus, then `count` writes from the seed. */
 export function hostileWrites(seed: number, count: number, ids: VictimIds): HostileWrite[] {
-	const random = seeded(seed);
+	const random = seededRandom(seed);
 	return [...corpus(ids), ...Array.from({ length: count }, (_, n) => hostileWrite(random, n, ids))];
 }

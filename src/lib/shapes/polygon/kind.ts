@@ -41,11 +41,12 @@ function vertexIndex(handleId: string): number {
 
 /** Clamps a ring into the image and drops repeated vertices; a string says why it is degenerate. */
 export function cleanRing(src: unknown, image: Size, what: string): number[] | string {
-	const points = clampedPath(src, image);
-	if (!points) return `${what[0].toUpperCase()}${what.slice(1)} points must be pairs of numbers`;
+	const path = clampedPath(src, image);
+	if (!path) return `${what[0].toUpperCase()}${what.slice(1)} points must be pairs of numbers`;
 	// A ring closed by repeating its first point is the same ring.
-	while (points.length >= 4 && points[0] === points[points.length - 2] && points[1] === points[points.length - 1])
-		points.length -= 2;
+	let n = path.length;
+	while (n >= 4 && path[0] === path[n - 2] && path[1] === path[n - 1]) n -= 2;
+	const points = (n === path.length ? path : path.slice(0, n)) as number[];
 	if (points.length / 2 < MIN_POLYGON_POINTS) return `A ${what} needs at least ${MIN_POLYGON_POINTS} distinct points`;
 	if (Math.abs(signedArea(points)) < MIN_POLYGON_AREA) return `This ${what} would have no area`;
 	return points;

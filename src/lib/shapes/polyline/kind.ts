@@ -35,7 +35,7 @@ export const polylineKind: ShapeKind<PolylineGeometry> = {
 		if (points.length / 2 < MIN_POLYLINE_POINTS)
 			return validationError(`A polyline needs at least ${MIN_POLYLINE_POINTS} distinct points`);
 		if (pathLength(points) < MIN_POLYLINE_LENGTH) return validationError('This polyline would have no length');
-		return { ok: true, geometry: { points } };
+		return { ok: true, geometry: { points: points as number[] } };
 	},
 
 	bounds(g) {
