@@ -39,6 +39,8 @@ export async function ensureBundle(name, entry = `src/cli/${name}.ts`) {
 		await build({
 			configFile: false,
 			root,
+			// Left out, Vite would read the root tsconfig.json, which extends one that only a build makes.
+			tsconfig: join(root, 'src/cli/tsconfig.bundle.json'),
 			logLevel: 'warn',
 			resolve: { alias: { $lib: join(root, 'src/lib') } },
 			// Self-contained: the bundle may live outside the project (PEERLABEL_CLI_CACHE), away from node_modules.
