@@ -23,6 +23,13 @@ export function boxFromCorners(a: Point, b: Point): BoxGeometry {
 	return { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) };
 }
 
+/** The four corners as flat coordinates: top-left, top-right, bottom-right, bottom-left. */
+export function boxCorners(g: BoxGeometry): number[] {
+	const x1 = g.x + g.width,
+		y1 = g.y + g.height;
+	return [g.x, g.y, x1, g.y, x1, y1, g.x, y1];
+}
+
 export const boxKind: ShapeKind<BoxGeometry> = {
 	type: 'box',
 	label: 'Bounding box',

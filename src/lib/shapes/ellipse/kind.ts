@@ -41,6 +41,24 @@ function halfExtents(rx: number, ry: number, angle: number): { ex: number; ey: n
 	return { ex: Math.hypot(rx * c, ry * s), ey: Math.hypot(rx * s, ry * c) };
 }
 
+/** Vertices of the polygon an ellipse is written as where a format has no ellipse (COCO, LabelMe, YOLO-seg). */
+export const ELLIPSE_POINTS = 64;
+
+/**
+ * The ellipse as a polygon of `n` points on its outline (flat, starting at the end of its own +x axis,
+ * clockwise on screen). Its area falls short of πab by a factor sin(2π/n)·n/2π: 0.16 % at 64 points.
+ */
+export function ellipsePolygon(g: EllipseGeometry, n = ELLIPSE_POINTS): number[] {
+	const out: number[] = [];
+	const centre = centreOf(g);
+	for (let i = 0; i < n; i++) {
+		const t = (2 * Math.PI * i) / n;
+		const p = fromLocal({ x: g.rx * Math.cos(t), y: g.ry * Math.sin(t) }, centre, g.angle);
+		out.push(p.x, p.y);
+	}
+	return out;
+}
+
 /** The axis-aligned ellipse inscribed in the box spanned by two opposite corners. */
 export function ellipseFromCorners(a: Point, b: Point): EllipseGeometry {
 	return { cx: (a.x + b.x) / 2, cy: (a.y + b.y) / 2, rx: Math.abs(a.x - b.x) / 2, ry: Math.abs(a.y - b.y) / 2, angle: 0 };

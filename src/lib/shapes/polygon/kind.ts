@@ -21,6 +21,11 @@ export interface PolygonGeometry {
 	holes?: number[][];
 }
 
+/** Its rings: the outer one first, then its holes. */
+export function polygonRings(g: PolygonGeometry): number[][] {
+	return g.holes?.length ? [g.points, ...g.holes] : [g.points];
+}
+
 export const MIN_POLYGON_POINTS = 3;
 /** Polygons with less area than this are slivers: refused rather than stored. */
 export const MIN_POLYGON_AREA = 1;

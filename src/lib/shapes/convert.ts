@@ -1,0 +1,96 @@
+import type { Rect } from '$lib/geometry';
+import { boxCorners } from './box/kind';
+import { ellipsePolygon } from './ellipse/kind';
+import { polygonRings } from './polygon/kind';
+import { rotatedBoxCorners, type RotatedBoxGeometry } from './rotatedBox/kind';
+import { shapeKind, type GeometryByType, type ShapeType } from './registry';
+
+/**
+ * A shape whose geometry type follows from its `type`: switching on `type` narrows `geometry`, and a
+ * switch that misses a type fails to compile where its default assigns the shape to `never`.
+ */
+export type TypedShape = { [T in ShapeType]: { type: T; geometry: GeometryByType[T] } }[ShapeType];
+
+/** For a switch's default: the compiler names the type a switch forgot; at run time it says which. */
+export function unhandledShape(s: never): never {
+	throw new Error(`Unhandled annotation type ${(s as { type: string }).type}`);
+}
+
+/**
+ * Whether a kind covers something on the image. Not a tag (the whole image) nor a keypoint (a point has
+ * no size). A record over every type, so that a new kind must say.
+ */
+const HAS_EXTENT: Record<ShapeType, boolean> = {
+	box: true,
+	rotatedBox: true,
+	polygon: true,
+	polyline: true,
+	ellipse: true,
+	skeleton: true,
+	cuboid: true,
+	mask: true,
+	keypoint: false,
+	tag: false
+};
+
+/** The axis-aligned box of what a shape covers (a skeleton's: of its labeled points), or null (HAS_EXTENT). */
+export function extentOf(s: TypedShape): Rect | null {
+	return HAS_EXTENT[s.type] ? shapeKind(s.type).bounds(s.geometry) : null;
+}
+
+/**
+ * The closed outline as flat rings (outer first, then holes), for formats that have polygons but not
+ * this shape; null for shapes that are not a closed vector outline (masks are pixels, polylines open).
+ */
+export function outlineRingsOf(s: TypedShape): number[][] | null {
+	switch (s.type) {
+		case 'polygon':
+			return polygonRings(s.geometry);
+		case 'box':
+			return [boxCorners(s.geometry)];
+		case 'rotatedBox':
+			return [rotatedBoxCorners(s.geometry)];
+		case 'ellipse':
+			return [ellipsePolygon(s.geometry)];
+		case 'polyline':
+		case 'keypoint':
+		case 'skeleton':
+		case 'cuboid':
+		case 'mask':
+		case 'tag':
+			return null;
+		default:
+			return unhandledShape(s);
+	}
+}
+
+/** The outer ring of the outline: the polygon a shape is approximated by; null as for outlineRingsOf. */
+export function polygonOf(s: TypedShape): number[] | null {
+	return outlineRingsOf(s)?.[0] ?? null;
+}
+
+/** The shape as a turned box, where it is one: a rotated box, a box (angle 0), or an ellipse's box. */
+export function rotatedBoxOf(s: TypedShape): RotatedBoxGeometry | null {
+	switch (s.type) {
+		case 'rotatedBox':
+			return s.geometry;
+		case 'box': {
+			const g = s.geometry;
+			return { cx: g.x + g.width / 2, cy: g.y + g.height / 2, width: g.width, height: g.height, angle: 0 };
+		}
+		case 'ellipse': {
+			const g = s.geometry;
+			return { cx: g.cx, cy: g.cy, width: 2 * g.rx, height: 2 * g.ry, angle: g.angle };
+		}
+		case 'polygon':
+		case 'polyline':
+		case 'keypoint':
+		case 'skeleton':
+		case 'cuboid':
+		case 'mask':
+		case 'tag':
+			return null;
+		default:
+			return unhandledShape(s);
+	}
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { signedArea } from '$lib/geometry';
+import { extentOf, outlineRingsOf, polygonOf, rotatedBoxOf } from '$lib/shapes/convert';
+import { ellipsePolygon } from '$lib/shapes/ellipse/kind';
+import { encodeMask } from '$lib/shapes/mask/rle';
+import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
+
+const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 9));
+
+describe('rotated box corners', () => {
+	it('at 30° are the box turned clockwise about its centre', () => {
+		// Centre (100, 50), 40 × 20: the top-left corner (-20, -10) turned by 30° (cos = √3/2, sin = 1/2)
+		// is (-20·√3/2 + 10·1/2, -20·1/2 - 10·√3/2) = (-12.3205, -18.6603) from the centre.
+		const c = rotatedBoxCorners({ cx: 100, cy: 50, width: 40, height: 20, angle: 30 });
+		const r3 = Math.sqrt(3);
+		close(c, [100 - 10 * r3 + 5, 50 - 10 - 5 * r3, 100 + 10 * r3 + 5, 50 + 10 - 5 * r3, 100 + 10 * r3 - 5, 50 + 10 + 5 * r3, 100 - 10 * r3 - 5, 50 - 10 + 5 * r3]);
+		expect(Math.abs(signedArea(c))).toBeCloseTo(800, 9);
+	});
+});
+
+describe('ellipse as a polygon', () => {
+	it('has 64 points on the outline and an area within 1 % of πab', () => {
+		const g = { cx: 100, cy: 80, rx: 40, ry: 10, angle: 30 };
+		const p = ellipsePolygon(g);
+		expect(p).toHaveLength(128);
+		const area = Math.abs(signedArea(p));
+		expect(Math.abs(area - Math.PI * 40 * 10) / (Math.PI * 40 * 10)).toBeLessThan(0.01);
+		expect(area).toBeLessThan(Math.PI * 40 * 10); // inscribed: never more
+		// The first point is the end of the turned +x axis.
+		close(p.slice(0, 2), [100 + 40 * Math.cos(Math.PI / 6), 80 + 40 * Math.sin(Math.PI / 6)]);
+		// A quarter of the way round (point 16), the end of the turned +y axis: evenly spaced all round.
+		close(p.slice(32, 34), [100 - 10 * Math.sin(Math.PI / 6), 80 + 10 * Math.cos(Math.PI / 6)]);
+	});
+
+	it('takes the number of points', () => {
+		expect(ellipsePolygon({ cx: 0, cy: 0, rx: 1, ry: 1, angle: 0 }, 4)).toHaveLength(8);
+	});
+});
+
+describe('axis-aligned extent', () => {
+	it("of a mask is its crop's box", () => {
+		const bits = new Uint8Array([1, 0, 0, 0, 1, 1]); // 3 × 2
+		const r = extentOf({ type: 'mask', geometry: { x: 10, y: 20, width: 3, height: 2, rle: encodeMask(bits, 3, 2) } });
+		expect(r).toEqual({ minX: 10, minY: 20, maxX: 13, maxY: 22 });
+	});
+
+	it("of a skeleton is the box of its labeled points only", () => {
+		// The middle point is not labeled, and far away: it does not count.
+		const r = extentOf({ type: 'skeleton', geometry: { points: [10, 20, 500, 500, 30, 60], visibility: [2, 0, 1] } });
+		expect(r).toEqual({ minX: 10, minY: 20, maxX: 30, maxY: 60 });
+	});
+
+	it('of a rotated box at 90° swaps its sides', () => {
+		const r = extentOf({ type: 'rotatedBox', geometry: { cx: 100, cy: 50, width: 40, height: 20, angle: 90 } })!;
+		close([r.minX, r.minY, r.maxX, r.maxY], [90, 30, 110, 70]);
+	});
+
+	it('is none for a tag or a keypoint', () => {
+		expect(extentOf({ type: 'tag', geometry: {} })).toBeNull();
+		expect(extentOf({ type: 'keypoint', geometry: { x: 1, y: 2 } })).toBeNull();
+	});
+});
+
+describe('outline rings and polygons', () => {
+	it('keep a polygon and its holes, outer ring first', () => {
+		const g = { points: [0, 0, 10, 0, 10, 10, 0, 10], holes: [[2, 2, 4, 2, 4, 4]] };
+		expect(outlineRingsOf({ type: 'polygon', geometry: g })).toEqual([g.points, g.holes[0]]);
+		expect(polygonOf({ type: 'polygon', geometry: g })).toEqual(g.points);
+	});
+
+	it('give a box its four corners, clockwise from the top-left', () => {
+		expect(polygonOf({ type: 'box', geometry: { x: 1, y: 2, width: 3, height: 4 } })).toEqual([1, 2, 4, 2, 4, 6, 1, 6]);
+	});
+
+	it('are none for what is not a closed outline', () => {
+		expect(outlineRingsOf({ type: 'polyline', geometry: { points: [0, 0, 5, 5] } })).toBeNull();
+		expect(outlineRingsOf({ type: 'tag', geometry: {} })).toBeNull();
+	});
+});
+
+describe('as a rotated box', () => {
+	it('a box is one at angle 0 and an ellipse is its turned box', () => {
+		expect(rotatedBoxOf({ type: 'box', geometry: { x: 10, y: 20, width: 30, height: 40 } })).toEqual({ cx: 25, cy: 40, width: 30, height: 40, angle: 0 });
+		expect(rotatedBoxOf({ type: 'ellipse', geometry: { cx: 5, cy: 6, rx: 3, ry: 2, angle: 30 } })).toEqual({ cx: 5, cy: 6, width: 6, height: 4, angle: 30 });
+		expect(rotatedBoxOf({ type: 'tag', geometry: {} })).toBeNull();
+	});
+});
