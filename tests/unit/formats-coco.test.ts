@@ -4,7 +4,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { cocoFormat, cocoPanopticFormat } from '$lib/formats/coco';
 import { bitmapOf, cocoRleOf, cocoRleOfMask, maskOfRuns, paintPolygonAsCoco, rasterisePolygon } from '$lib/formats/coco/masks';
-import { ellipsePolygon } from '$lib/formats/coco/shapes';
+import { ellipsePolygon } from '$lib/shapes/ellipse/kind';
 import type { Dataset } from '$lib/formats/dataset';
 import { FormatError } from '$lib/formats/errors';
 import { textOf, type DatasetFile } from '$lib/formats/files';

@@ -3,13 +3,13 @@ import type { MaskGeometry } from '$lib/shapes/mask/kind';
 import type { SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import type { RotatedBoxGeometry } from '$lib/shapes/rotatedBox/kind';
 import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
-import type { EllipseGeometry } from '$lib/shapes/ellipse/kind';
+import { ellipsePolygon, type EllipseGeometry } from '$lib/shapes/ellipse/kind';
 import type { ShapeType } from '$lib/shapes/registry';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { utf8, type DatasetFile } from '../files';
 import { cocoRleOf, cocoRleOfMask, rasterisePolygon } from './masks';
-import { bboxOfFlat, ellipsePolygon, ringArea, type CocoBox } from './shapes';
+import { bboxOfFlat, ringArea, type CocoBox } from './shapes';
 import { checkImageToRaster } from '../limits';
 
 /** The keypoint names of a class whose single `keypoint` annotations are written as one-point skeletons. */

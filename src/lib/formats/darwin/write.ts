@@ -1,4 +1,5 @@
 import type { GeometryByType } from '$lib/shapes/registry';
+import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass } from '../dataset';
 import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder';
@@ -23,21 +24,6 @@ function boundsOf(points: readonly number[]) {
 	return { h: Math.max(...ys) - y, w: Math.max(...xs) - x, x, y };
 }
 
-function rotatedCorners(g: GeometryByType['rotatedBox']): number[] {
-	const c = Math.cos(rad(g.angle)),
-		s = Math.sin(rad(g.angle));
-	return [
-		[-1, -1],
-		[1, -1],
-		[1, 1],
-		[-1, 1]
-	].flatMap(([u, v]) => {
-		const lx = (u * g.width) / 2,
-			ly = (v * g.height) / 2;
-		return [g.cx + lx * c - ly * s, g.cy + lx * s + ly * c];
-	});
-}
-
 function geometryOf(a: DatasetAnnotation, c: DatasetClass | undefined, warnings: string[]): Record<string, unknown> | null {
 	switch (a.type) {
 		case 'box': {
@@ -45,7 +31,7 @@ function geometryOf(a: DatasetAnnotation, c: DatasetClass | undefined, warnings:
 			return { bounding_box: { h: g.height, w: g.width, x: g.x, y: g.y } };
 		}
 		case 'rotatedBox': {
-			const corners = rotatedCorners(a.geometry as GeometryByType['rotatedBox']);
+			const corners = rotatedBoxCorners(a.geometry as GeometryByType['rotatedBox']);
 			warnings.push(`${a.image}: a rotated box of "${a.className}" is written as a 4-point polygon (Darwin has no rotated box)`);
 			return { bounding_box: boundsOf(corners), polygon: { paths: [xy(corners)] } };
 		}

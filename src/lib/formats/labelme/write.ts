@@ -1,5 +1,6 @@
 import { encode as encodePng } from 'fast-png';
-import { fromLocal } from '$lib/geometry/rotation';
+import { ellipsePolygon, ELLIPSE_POINTS } from '$lib/shapes/ellipse/kind';
+import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
 import type { GeometryByType } from '$lib/shapes/registry';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import type { WriteOptions, WriteResult } from '../codec';
@@ -9,22 +10,8 @@ import { basename, utf8 } from '../files';
 import { toBase64 } from './base64';
 
 export const LABELME_VERSION = '5.5.0';
-/** Vertices of the polygon an ellipse with unequal radii is written as. */
-export const ELLIPSE_VERTICES = 64;
 
 const pairs = (p: readonly number[]) => Array.from({ length: p.length / 2 }, (_, i) => [p[i * 2], p[i * 2 + 1]]);
-
-function corners(cx: number, cy: number, w: number, h: number, angle: number): number[][] {
-	return [
-		[-1, -1],
-		[1, -1],
-		[1, 1],
-		[-1, 1]
-	].map(([u, v]) => {
-		const p = fromLocal({ x: (u * w) / 2, y: (v * h) / 2 }, { x: cx, y: cy }, angle);
-		return [p.x, p.y];
-	});
-}
 
 function shapeOf(a: DatasetAnnotation, warnings: string[]): { shape_type: string; points: number[][]; mask?: string } | null {
 	switch (a.type) {
@@ -35,7 +22,7 @@ function shapeOf(a: DatasetAnnotation, warnings: string[]): { shape_type: string
 		case 'rotatedBox': {
 			const g = a.geometry as GeometryByType['rotatedBox'];
 			warnings.push(`${a.image}: a rotated box of "${a.className}" is written as a 4-point polygon (LabelMe has no rotated box)`);
-			return { shape_type: 'polygon', points: corners(g.cx, g.cy, g.width, g.height, g.angle) };
+			return { shape_type: 'polygon', points: pairs(rotatedBoxCorners(g)) };
 		}
 		case 'polygon': {
 			const g = a.geometry as GeometryByType['polygon'];
@@ -51,13 +38,8 @@ function shapeOf(a: DatasetAnnotation, warnings: string[]): { shape_type: string
 		case 'ellipse': {
 			const g = a.geometry as GeometryByType['ellipse'];
 			if (g.rx === g.ry) return { shape_type: 'circle', points: [[g.cx, g.cy], [g.cx + g.rx, g.cy]] };
-			warnings.push(`${a.image}: an ellipse of "${a.className}" is written as a ${ELLIPSE_VERTICES}-point polygon (LabelMe has circles only)`);
-			const points = Array.from({ length: ELLIPSE_VERTICES }, (_, k) => {
-				const t = (2 * Math.PI * k) / ELLIPSE_VERTICES;
-				const p = fromLocal({ x: g.rx * Math.cos(t), y: g.ry * Math.sin(t) }, { x: g.cx, y: g.cy }, g.angle);
-				return [p.x, p.y];
-			});
-			return { shape_type: 'polygon', points };
+			warnings.push(`${a.image}: an ellipse of "${a.className}" is written as a ${ELLIPSE_POINTS}-point polygon (LabelMe has circles only)`);
+			return { shape_type: 'polygon', points: pairs(ellipsePolygon(g)) };
 		}
 		case 'mask': {
 			const g = a.geometry as GeometryByType['mask'];

@@ -1,4 +1,4 @@
-import { fromLocal } from '$lib/geometry/rotation';
+import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
 import type { GeometryByType } from '$lib/shapes/registry';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation } from '../dataset';
@@ -39,8 +39,9 @@ function valueOf(a: DatasetAnnotation, W: number, H: number, X: (v: number) => n
 		}
 		case 'rotatedBox': {
 			const g = a.geometry as GeometryByType['rotatedBox'];
-			const tl = fromLocal({ x: -g.width / 2, y: -g.height / 2 }, { x: g.cx, y: g.cy }, g.angle);
-			return ['rectanglelabels', { x: X(tl.x), y: Y(tl.y), width: X(g.width), height: Y(g.height), rotation: g.angle < 0 ? g.angle + 360 : g.angle }];
+			// Label Studio places a turned rectangle by its (turned) top-left corner.
+			const [x, y] = rotatedBoxCorners(g);
+			return ['rectanglelabels', { x: X(x), y: Y(y), width: X(g.width), height: Y(g.height), rotation: g.angle < 0 ? g.angle + 360 : g.angle }];
 		}
 		case 'polygon': {
 			const p = (a.geometry as GeometryByType['polygon']).points;

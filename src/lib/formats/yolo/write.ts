@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import type { BoxGeometry } from '$lib/shapes/box/kind';
+import { rotatedBoxOf } from '$lib/shapes/convert';
 import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
 import { rotatedBoxCorners, type RotatedBoxGeometry } from '$lib/shapes/rotatedBox/kind';
 import type { ShapeType } from '$lib/shapes/registry';
@@ -88,8 +90,7 @@ function lineOf(a: DatasetAnnotation, variant: YoloVariant, ctx: Context): strin
 	}
 	if (variant === 'obb' && a.type === 'rotatedBox') return [c, ...xy(obbCorners(a.geometry as RotatedBoxGeometry))].join(' ');
 	if (variant === 'obb' && a.type === 'box') {
-		const g = a.geometry as { x: number; y: number; width: number; height: number };
-		return [c, ...xy(obbCorners({ cx: g.x + g.width / 2, cy: g.y + g.height / 2, width: g.width, height: g.height, angle: 0 }))].join(' ');
+		return [c, ...xy(obbCorners(rotatedBoxOf({ type: 'box', geometry: a.geometry as BoxGeometry })!))].join(' ');
 	}
 	if (variant === 'pose' && a.type === 'skeleton') {
 		const g = a.geometry as { points: number[]; visibility: number[] };
