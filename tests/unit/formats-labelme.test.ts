@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat } from '$lib/formats/registry';
 import { describe, expect, it } from 'vitest';
-import { countsOf } from '$lib/formats/dataset';
+import { countsOf, withGeometry } from '$lib/formats/dataset';
 import { FormatError } from '$lib/formats/errors';
 import { labelMeCodec } from '$lib/formats/labelme';
 import { everyTypeDataset, expectGeometryClose, FIXTURES, fileAt, filesUnder, haveFixtures, ofType } from './support/dataset-files';
@@ -14,7 +14,7 @@ const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes));
 describe('LabelMe JSON: round trip', () => {
 	it('writes one JSON per image beside it and reads back what LabelMe carries', () => {
 		const d = everyTypeDataset();
-		d.annotations[5] = { ...d.annotations[5], geometry: { cx: 120.5, cy: 40.25, rx: 10.25, ry: 10.25, angle: 0 } };
+		d.annotations[5] = withGeometry(d.annotations[5], 'ellipse', { cx: 120.5, cy: 40.25, rx: 10.25, ry: 10.25, angle: 0 });
 		d.annotations[0] = { ...d.annotations[0], text: 'front car' };
 		d.images[0].bytes = new Uint8Array([0xff, 0xd8, 1]);
 		const out = labelMeCodec.write(d, { includeImages: true });

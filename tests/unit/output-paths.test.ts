@@ -1,6 +1,6 @@
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '$lib/formats/dataset';
+import { withGeometry, type Dataset } from '$lib/formats/dataset';
 import { safeOutputFiles, safeRelativePath, uniquePath, withSafeImageNames } from '$lib/formats/output-paths';
 import { formats } from '$lib/formats/registry';
 import { writeDataset } from '$lib/formats/write';
@@ -78,12 +78,9 @@ export function hostileDataset(shape: 'box' | 'polygon' = 'box'): Dataset {
 	return {
 		images: HOSTILE_NAMES.map(([name]) => ({ name, width: 8, height: 6, bytes: PNG })),
 		classes: [{ name: 'thing' }],
-		annotations: HOSTILE_NAMES.map(([name], i) => ({
-			image: name,
-			className: 'thing',
-			type: shape,
-			geometry: shape === 'box' ? { x: 1, y: 1, width: 2 + (i % 3), height: 2 } : { points: [1, 1, 4 + (i % 3), 1, 4, 5, 1, 5] }
-		}))
+		annotations: HOSTILE_NAMES.map(([name], i) =>
+			withGeometry({ image: name, className: 'thing' }, shape, shape === 'box' ? { x: 1, y: 1, width: 2 + (i % 3), height: 2 } : { points: [1, 1, 4 + (i % 3), 1, 4, 5, 1, 5] })
+		)
 	};
 }
 

@@ -1,7 +1,7 @@
 import type { AttributeSpec, AttributeValue } from '$lib/model/records';
 import { shapeKind, type ShapeType } from '$lib/shapes/registry';
 import type { ReadResult } from './codec';
-import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from './dataset';
+import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from './dataset';
 import { FormatError } from './errors';
 import { groupBy } from './by-image';
 import { checkPointCount } from './limits';
@@ -59,7 +59,7 @@ export class DatasetBuilder {
 			return false;
 		}
 		this.class(a.className);
-		this.annotations.push({ ...a, geometry: v.geometry });
+		this.annotations.push(withGeometry(a, a.type, v.geometry));
 		return true;
 	}
 

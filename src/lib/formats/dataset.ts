@@ -1,5 +1,5 @@
 import type { AttributeSpec, AttributeValue, SkeletonTemplate } from '$lib/model/records';
-import type { ShapeType } from '$lib/shapes/registry';
+import type { GeometryByType, ShapeType } from '$lib/shapes/registry';
 
 /**
  * The interchange form every format reads into and writes from: plain data, no ids of ours, classes
@@ -37,13 +37,18 @@ export interface DatasetClass {
 	semantic?: boolean;
 }
 
-export interface DatasetAnnotation {
+/**
+ * One annotation: its `type` decides its `geometry`'s type (a discriminated union), so a writer's switch
+ * on `type` needs no casts, and one that forgets a type fails to compile (see shapes/convert.ts).
+ */
+export type DatasetAnnotation = { [T in ShapeType]: DatasetAnnotationFields & { type: T; geometry: GeometryByType[T] } }[ShapeType];
+
+/** What every annotation carries besides its type and geometry. */
+export interface DatasetAnnotationFields {
 	/** `DatasetImage.name` of its image. */
 	image: string;
 	/** `DatasetClass.name` of its class. */
 	className: string;
-	type: ShapeType;
-	geometry: unknown;
 	/** Attribute values by attribute *name*. */
 	attributes?: Record<string, AttributeValue>;
 	text?: string;
@@ -55,6 +60,15 @@ export interface DatasetAnnotation {
 	score?: number;
 	/** Where it came from in the input, for error messages ('instances.json › annotations[12]'). */
 	source?: string;
+}
+
+/**
+ * An annotation whose geometry's type is known only at run time (a reader's raw value, a checked copy,
+ * a document record): the one place a type and a geometry are paired without the compiler's check.
+ * The geometry is checked by its kind's `validate` (the readers' builder and the model's read boundary).
+ */
+export function withGeometry(fields: DatasetAnnotationFields, type: ShapeType, geometry: unknown): DatasetAnnotation {
+	return { ...fields, type, geometry } as DatasetAnnotation;
 }
 
 export function emptyDataset(): Dataset {

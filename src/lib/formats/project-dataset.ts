@@ -3,7 +3,7 @@ import { checkAttributeValue } from '$lib/model/attributes';
 import type { AttributeSpec, AttributeValue, ClassRecord, ImageRecord, ImageStatus, SkeletonTemplate } from '$lib/model/records';
 import type { DatasetImportWrite } from '$lib/model/project-doc';
 import { isShapeType, shapeKind } from '$lib/shapes/registry';
-import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from './dataset';
+import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from './dataset';
 import { basename, extension } from './files';
 
 /**
@@ -58,7 +58,7 @@ export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { d
 				const n = specName.get(id);
 				if (n !== undefined) attributes[n] = value;
 			}
-			const out: DatasetAnnotation = { image: name, className: cls.name, type: a.type, geometry: structuredClone(a.geometry) };
+			const out = withGeometry({ image: name, className: cls.name }, a.type, structuredClone(a.geometry));
 			if (Object.keys(attributes).length) out.attributes = attributes;
 			if (a.text !== undefined) out.text = a.text;
 			if (a.instanceId !== undefined) out.instanceId = a.instanceId;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
-import type { Dataset, DatasetAnnotation } from '$lib/formats/dataset';
+import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetAnnotationFields } from '$lib/formats/dataset';
 import type { DatasetFile } from '$lib/formats/files';
 import { encodeMask } from '$lib/shapes/mask/rle';
 
@@ -38,7 +38,7 @@ function ringMask() {
 /** One image with an annotation of every type whose geometry has non-integer coordinates. */
 export function everyTypeDataset(): Dataset {
 	const image = 'dir/a.jpg';
-	const a = (type: DatasetAnnotation['type'], className: string, geometry: unknown, more: Partial<DatasetAnnotation> = {}): DatasetAnnotation => ({ image, className, type, geometry, ...more });
+	const a = (type: DatasetAnnotation['type'], className: string, geometry: unknown, more: Partial<DatasetAnnotationFields> = {}): DatasetAnnotation => withGeometry({ image, className, ...more }, type, geometry);
 	return {
 		images: [
 			{ name: image, width: 200, height: 100 },

@@ -1,8 +1,8 @@
 import type { AttributeValue } from '$lib/model/records';
-import { shapeKind, type ShapeType } from '$lib/shapes/registry';
+import { shapeKind, shapeKinds, type ShapeType } from '$lib/shapes/registry';
 import { stringToRuns } from '$lib/shapes/mask/rle';
 import type { ReadResult } from '../codec';
-import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
+import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, jsonOf, textOf, type DatasetFile } from '../files';
 import { groupBy } from '../by-image';
@@ -76,7 +76,7 @@ export class CocoReadState {
 			if (a.type !== 'skeleton') return true;
 			const image = this.images.get(a.image)!;
 			const size = image.width > 0 && image.height > 0 ? image : { width: UNKNOWN_SIZE, height: UNKNOWN_SIZE };
-			const v = shapeKind('skeleton').validate(a.geometry, size);
+			const v = shapeKinds.skeleton.validate(a.geometry, size);
 			if (!v.ok) this.warnings.push(`${a.source}: ${v.reason}; skipped`);
 			else a.geometry = v.geometry;
 			return v.ok;
@@ -151,7 +151,7 @@ function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: D
 	const source = `${r.file} › ${place}`;
 	const out: DatasetAnnotation[] = [];
 	const make = (type: ShapeType, geometry: unknown): DatasetAnnotation => {
-		const d: DatasetAnnotation = { image: image.name, className, type, geometry, source };
+		const d = withGeometry({ image: image.name, className, source }, type, geometry);
 		if (attributes) d.attributes = attributes;
 		if (crowd) d.crowd = true;
 		if (score !== undefined) d.score = score;

@@ -2,7 +2,7 @@ import type { AttributeSpec, AttributeValue, SkeletonTemplate } from '$lib/model
 import { normalizeAngle } from '$lib/geometry/rotation';
 import { encodeMask } from '$lib/shapes/mask/rle';
 import type { ReadResult } from '../codec';
-import type { DatasetAnnotation } from '../dataset';
+import { withGeometry, type DatasetAnnotation } from '../dataset';
 import { DatasetBuilder, imageBytesFor, newSpec, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { dirname, extension, textOf, type DatasetFile } from '../files';
@@ -135,7 +135,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 				// Tags have no z_order: they come after the shapes.
 				z: tag === 'tag' ? Infinity : Number(el['@_z_order'] ?? 0) || 0,
 				n: found.length,
-				a: { image: name, className: label, ...a, ...(attributes ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}), source: `${path} › ${where}` }
+				a: withGeometry({ image: name, className: label, ...a, ...(attributes ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}), source: `${path} › ${where}` }, a.type, a.geometry)
 			});
 		};
 		list(img.box).forEach((el, k) => {

@@ -2,7 +2,7 @@ import type { AttributeSpec, AttributeValue, SkeletonTemplate } from '$lib/model
 import { pointInRing } from '$lib/geometry';
 import { normalizeAngle } from '$lib/geometry/rotation';
 import type { ReadResult } from '../codec';
-import type { DatasetAnnotation } from '../dataset';
+import { withGeometry, type DatasetAnnotation } from '../dataset';
 import { DatasetBuilder, imageBytesFor, isRecord, newSpec, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { dirname, extension, jsonOf, stem, type DatasetFile } from '../files';
@@ -161,7 +161,7 @@ function readItem(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBu
 			const value = Number(mapping[String(raw.id)]);
 			const mask = masks.get(value);
 			if (!mask) b.warnings.push(`${path} (${place}): mask "${className}" has no pixels in the raster layer; skipped`);
-			else b.add({ ...common, type: 'mask', geometry: mask });
+			else b.add(withGeometry(common, 'mask', mask));
 		} else b.warnings.push(`${path} (${place}): annotation of "${className}" has no type this app reads; skipped`);
 	});
 }

@@ -1,7 +1,7 @@
 import type { AttributeValue, SkeletonTemplate } from '$lib/model/records';
 import { runsToString } from '$lib/shapes/mask/rle';
 import type { ReadResult } from '../codec';
-import type { DatasetAnnotation } from '../dataset';
+import { withGeometry, type DatasetAnnotation } from '../dataset';
 import { DatasetBuilder, imageBytesFor, isRecord, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { extension, jsonOf, stem, type DatasetFile } from '../files';
@@ -107,7 +107,7 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 				for (const [key, v] of Object.entries(raw.attributes)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[key] = v;
 			const group = Number(raw.group);
 			const common = { image: name, className: label.name, source: `${path} › ${where}`, ...(Object.keys(attributes).length ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}) };
-			const push = (a: Pick<DatasetAnnotation, 'type' | 'geometry'>) => found.push({ z: Number(raw.z_order ?? 0) || 0, n: found.length, a: { ...common, ...a } });
+			const push = (a: Pick<DatasetAnnotation, 'type' | 'geometry'>) => found.push({ z: Number(raw.z_order ?? 0) || 0, n: found.length, a: withGeometry(common, a.type, a.geometry) });
 			switch (type) {
 				case 'label':
 					push({ type: 'tag', geometry: {} });

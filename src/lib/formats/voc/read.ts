@@ -1,8 +1,8 @@
 import type { AttributeSpec, AttributeValue } from '$lib/model/records';
-import { shapeKind } from '$lib/shapes/registry';
+import { shapeKinds } from '$lib/shapes/registry';
 import type { ReadResult } from '../codec';
 import { parseXml } from '../xml';
-import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
+import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, stem, textOf, type DatasetFile } from '../files';
 import { groupBy } from '../by-image';
@@ -182,9 +182,9 @@ export function readVoc(files: readonly DatasetFile[]): ReadResult {
 		}
 		boxes.forEach((b, i) => {
 			if (withPixels.has(i)) return; // its instance mask stands for it
-			const v = shapeKind('box').validate(b.geometry, image.width ? image : { width: Infinity, height: Infinity });
+			const v = shapeKinds.box.validate(b.geometry, image.width ? image : { width: Infinity, height: Infinity });
 			if (!v.ok) warnings.push(`${b.source}: ${v.reason}; skipped`);
-			else dataset.annotations.push({ ...b, geometry: v.geometry });
+			else dataset.annotations.push(withGeometry(b, 'box', v.geometry));
 		});
 	}
 	dataset.classes = [...classes.values()];

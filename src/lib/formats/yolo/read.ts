@@ -1,7 +1,7 @@
 import { normalizeAngle } from '$lib/geometry/rotation';
 import { shapeKind, type ShapeType } from '$lib/shapes/registry';
 import type { ReadResult } from '../codec';
-import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
+import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from '../dataset';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, stem, textOf, type DatasetFile } from '../files';
 import { groupBy } from '../by-image';
@@ -195,7 +195,7 @@ export function readYolo(files: readonly DatasetFile[], options: YoloReadOptions
 			const a = annotationOf(file, l, image, names!, kpt, hasOtherPolygons);
 			if (!a) continue;
 			const v = shapeKind(a.type).validate(a.geometry, image);
-			if (v.ok) dataset.annotations.push({ ...a, geometry: v.geometry });
+			if (v.ok) dataset.annotations.push(withGeometry(a, a.type, v.geometry));
 			else warnings.push(`${file.path} (line ${l.line}): ${v.reason}; skipped`);
 		}
 	};
@@ -234,7 +234,7 @@ function annotationOf(file: DatasetFile, l: ParsedLine, image: DatasetImage, nam
 	const px = (flat: readonly number[]) => flat.map((n, i) => n * (i % 2 === 0 ? w : h));
 	const base = { image: image.name, className: names[l.cls], source: `${file.path} › line ${l.line}` };
 	const at = `line ${l.line}`;
-	const make = (type: ShapeType, geometry: unknown): DatasetAnnotation => ({ ...base, type, geometry });
+	const make = (type: ShapeType, geometry: unknown): DatasetAnnotation => withGeometry(base, type, geometry);
 	if (kpt) {
 		const [k, dims] = kpt;
 		if (v.length !== 4 + k * dims) throw new FormatError(file.path, at, `has ${v.length} values after the class; kpt_shape [${k}, ${dims}] needs ${4 + k * dims} (box + ${k} keypoints)`);
