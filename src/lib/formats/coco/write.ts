@@ -1,9 +1,6 @@
-import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
-import type { MaskGeometry } from '$lib/shapes/mask/kind';
-import type { SkeletonGeometry } from '$lib/shapes/skeleton/kind';
-import type { RotatedBoxGeometry } from '$lib/shapes/rotatedBox/kind';
 import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
-import { ellipsePolygon, type EllipseGeometry } from '$lib/shapes/ellipse/kind';
+import { ellipsePolygon } from '$lib/shapes/ellipse/kind';
+import { unhandledShape } from '$lib/shapes/convert';
 import type { ShapeType } from '$lib/shapes/registry';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
@@ -61,11 +58,11 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 	const polygon = (points: number[]): Annotation => ({ segmentation: [points], bbox: bboxOfFlat(points), area: ringArea(points), iscrowd: a.crowd ? 1 : 0 });
 	switch (a.type) {
 		case 'box': {
-			const g = a.geometry as { x: number; y: number; width: number; height: number };
+			const g = a.geometry;
 			return { segmentation: [], bbox: [g.x, g.y, g.width, g.height], area: g.width * g.height, iscrowd: a.crowd ? 1 : 0 };
 		}
 		case 'polygon': {
-			const g = a.geometry as PolygonGeometry;
+			const g = a.geometry;
 			if (!g.holes?.length) return polygon(g.points);
 			// COCO polygons cannot have holes: the pixels, as compressed RLE.
 			checkImageToRaster(image);
@@ -73,16 +70,16 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 			return { segmentation: m.rle, bbox: m.bbox, area: m.area, iscrowd: a.crowd ? 1 : 0 };
 		}
 		case 'rotatedBox':
-			return polygon(rotatedBoxCorners(a.geometry as RotatedBoxGeometry));
+			return polygon(rotatedBoxCorners(a.geometry));
 		case 'ellipse':
-			return polygon(ellipsePolygon(a.geometry as EllipseGeometry));
+			return polygon(ellipsePolygon(a.geometry));
 		case 'mask': {
-			const m = cocoRleOfMask(a.geometry as MaskGeometry, image.width, image.height);
+			const m = cocoRleOfMask(a.geometry, image.width, image.height);
 			return { segmentation: m.rle, bbox: m.bbox, area: m.area, iscrowd: a.crowd ? 1 : 0 };
 		}
 		case 'skeleton': {
 			if (!cls?.skeleton) return null;
-			const g = a.geometry as SkeletonGeometry;
+			const g = a.geometry;
 			const keypoints: number[] = [];
 			const labeled: number[] = [];
 			g.visibility.forEach((v, i) => {
@@ -96,11 +93,15 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 		}
 		case 'keypoint': {
 			if (cls?.skeleton) return null;
-			const g = a.geometry as { x: number; y: number };
+			const g = a.geometry;
 			return { segmentation: [], bbox: [g.x, g.y, 0, 0] satisfies CocoBox, area: 0, iscrowd: 0, keypoints: [g.x, g.y, 2], num_keypoints: 1 };
 		}
+		case 'polyline':
+		case 'cuboid':
+		case 'tag': // tags go to image_tags.json
+			return null;
 		default:
-			return null; // polyline, cuboid; tags go to image_tags.json
+			return unhandledShape(a);
 	}
 }
 

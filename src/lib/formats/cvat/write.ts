@@ -1,6 +1,6 @@
 import type { AttributeSpec, AttributeValue } from '$lib/model/records';
-import type { GeometryByType } from '$lib/shapes/registry';
 import { decodeMask } from '$lib/shapes/mask/rle';
+import { unhandledShape } from '$lib/shapes/convert';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass } from '../dataset';
 import { annotationsByImage, attributeText, imageFilesOf } from '../dataset-builder';
@@ -68,38 +68,38 @@ function shapeXml(a: DatasetAnnotation, z: number, warnings: string[]): string {
 	const el = (tag: string, attrs: string, body = inner) => `    <${tag} ${common}${attrs ? ' ' + attrs : ''}>${body}${body ? '\n    ' : ''}</${tag}>`;
 	switch (a.type) {
 		case 'box': {
-			const g = a.geometry as GeometryByType['box'];
+			const g = a.geometry;
 			return el('box', `xtl="${num(g.x)}" ytl="${num(g.y)}" xbr="${num(g.x + g.width)}" ybr="${num(g.y + g.height)}"`);
 		}
 		case 'rotatedBox': {
-			const g = a.geometry as GeometryByType['rotatedBox'];
+			const g = a.geometry;
 			const rotation = g.angle < 0 ? g.angle + 360 : g.angle;
 			return el('box', `xtl="${num(g.cx - g.width / 2)}" ytl="${num(g.cy - g.height / 2)}" xbr="${num(g.cx + g.width / 2)}" ybr="${num(g.cy + g.height / 2)}" rotation="${num(rotation)}"`);
 		}
 		case 'polygon': {
-			const g = a.geometry as GeometryByType['polygon'];
+			const g = a.geometry;
 			if (g.holes?.length) warnings.push(`${a.image}: a polygon of "${a.className}" has holes, which CVAT polygons cannot carry; written without them`);
 			return el('polygon', `points="${pts(g.points)}"`);
 		}
 		case 'polyline':
-			return el('polyline', `points="${pts((a.geometry as GeometryByType['polyline']).points)}"`);
+			return el('polyline', `points="${pts(a.geometry.points)}"`);
 		case 'keypoint': {
-			const g = a.geometry as GeometryByType['keypoint'];
+			const g = a.geometry;
 			return el('points', `points="${num(g.x)},${num(g.y)}"`);
 		}
 		case 'ellipse': {
-			const g = a.geometry as GeometryByType['ellipse'];
+			const g = a.geometry;
 			const rotation = g.angle < 0 ? g.angle + 360 : g.angle;
 			return el('ellipse', `cx="${num(g.cx)}" cy="${num(g.cy)}" rx="${num(g.rx)}" ry="${num(g.ry)}"${rotation ? ` rotation="${num(rotation)}"` : ''}`);
 		}
 		case 'cuboid': {
-			const p = (a.geometry as GeometryByType['cuboid']).points;
+			const p = a.geometry.points;
 			const face = (s: string, o: number) =>
 				`xtl${s}="${num(p[o])}" ytl${s}="${num(p[o + 1])}" xtr${s}="${num(p[o + 2])}" ytr${s}="${num(p[o + 3])}" xbr${s}="${num(p[o + 4])}" ybr${s}="${num(p[o + 5])}" xbl${s}="${num(p[o + 6])}" ybl${s}="${num(p[o + 7])}"`;
 			return el('cuboid', `${face('1', 0)} ${face('2', 8)}`);
 		}
 		case 'mask': {
-			const g = a.geometry as GeometryByType['mask'];
+			const g = a.geometry;
 			const bits = decodeMask(g.rle, g.width, g.height);
 			return el('mask', `rle="${bitsToCvatRle(bits)}" left="${g.x}" top="${g.y}" width="${g.width}" height="${g.height}"`);
 		}
@@ -107,11 +107,13 @@ function shapeXml(a: DatasetAnnotation, z: number, warnings: string[]): string {
 			return '';
 		case 'tag':
 			return `    <tag label="${esc(a.className)}" source="manual">${inner}${inner ? '\n    ' : ''}</tag>`;
+		default:
+			return unhandledShape(a);
 	}
 }
 
-function skeletonXml(a: DatasetAnnotation, c: DatasetClass | undefined, z: number): string {
-	const g = a.geometry as GeometryByType['skeleton'];
+function skeletonXml(a: Extract<DatasetAnnotation, { type: 'skeleton' }>, c: DatasetClass | undefined, z: number): string {
+	const g = a.geometry;
 	const names = c?.skeleton?.points.map((p) => p.name) ?? g.visibility.map((_, i) => String(i + 1));
 	const nodes = g.visibility.map((v, i) => {
 		const attrs = `label="${esc(names[i] ?? String(i + 1))}" source="manual" outside="${v === 0 ? 1 : 0}" occluded="${v === 1 ? 1 : 0}" points="${num(g.points[i * 2])},${num(g.points[i * 2 + 1])}"`;

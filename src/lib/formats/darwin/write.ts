@@ -1,5 +1,6 @@
 import type { GeometryByType } from '$lib/shapes/registry';
 import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
+import { unhandledShape } from '$lib/shapes/convert';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass } from '../dataset';
 import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder';
@@ -27,35 +28,35 @@ function boundsOf(points: readonly number[]) {
 function geometryOf(a: DatasetAnnotation, c: DatasetClass | undefined, warnings: string[]): Record<string, unknown> | null {
 	switch (a.type) {
 		case 'box': {
-			const g = a.geometry as GeometryByType['box'];
+			const g = a.geometry;
 			return { bounding_box: { h: g.height, w: g.width, x: g.x, y: g.y } };
 		}
 		case 'rotatedBox': {
-			const corners = rotatedBoxCorners(a.geometry as GeometryByType['rotatedBox']);
+			const corners = rotatedBoxCorners(a.geometry);
 			warnings.push(`${a.image}: a rotated box of "${a.className}" is written as a 4-point polygon (Darwin has no rotated box)`);
 			return { bounding_box: boundsOf(corners), polygon: { paths: [xy(corners)] } };
 		}
 		case 'polygon': {
-			const g = a.geometry as GeometryByType['polygon'];
+			const g = a.geometry;
 			return { bounding_box: boundsOf(g.points), polygon: { paths: [g.points, ...(g.holes ?? [])].map(xy) } };
 		}
 		case 'polyline':
-			return { line: { path: xy((a.geometry as GeometryByType['polyline']).points) } };
+			return { line: { path: xy(a.geometry.points) } };
 		case 'keypoint': {
-			const g = a.geometry as GeometryByType['keypoint'];
+			const g = a.geometry;
 			return { keypoint: { x: g.x, y: g.y } };
 		}
 		case 'ellipse': {
-			const g = a.geometry as GeometryByType['ellipse'];
+			const g = a.geometry;
 			return { ellipse: { angle: rad(g.angle), center: { x: g.cx, y: g.cy }, radius: { x: g.rx, y: g.ry } } };
 		}
 		case 'cuboid': {
 			// Darwin's cuboid is two axis-aligned faces: each face is written as its bounding box.
-			const p = (a.geometry as GeometryByType['cuboid']).points;
+			const p = a.geometry.points;
 			return { cuboid: { back: boundsOf(p.slice(8)), front: boundsOf(p.slice(0, 8)) } };
 		}
 		case 'skeleton': {
-			const g = a.geometry as GeometryByType['skeleton'];
+			const g = a.geometry;
 			const names = c?.skeleton?.points.map((p) => p.name) ?? [];
 			// Darwin has no "not labeled" node: such nodes are written as occluded.
 			return { skeleton: { nodes: g.visibility.map((v, i) => ({ name: names[i] ?? String(i + 1), occluded: v !== 2, x: g.points[i * 2], y: g.points[i * 2 + 1] })) } };
@@ -64,6 +65,8 @@ function geometryOf(a: DatasetAnnotation, c: DatasetClass | undefined, warnings:
 			return { tag: {} };
 		case 'mask':
 			return { mask: {} };
+		default:
+			return unhandledShape(a);
 	}
 }
 
@@ -83,7 +86,7 @@ export function writeDarwin(d: Dataset, options: WriteOptions): WriteResult {
 			const geometry = geometryOf(a, classes.get(a.className), warnings);
 			if (!geometry) return;
 			const id = idOf(imageIndex, n);
-			if (a.type === 'mask') masks.push({ id, geometry: a.geometry as GeometryByType['mask'] });
+			if (a.type === 'mask') masks.push({ id, geometry: a.geometry });
 			const properties = a.attributes ? Object.entries(a.attributes).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ frame_index: 0, name, value: String(value) }))) : [];
 			// Keys in Darwin's (alphabetical) order, set one by one: spreading optional parts cost a third of the write.
 			const annotation: Record<string, unknown> = geometry;

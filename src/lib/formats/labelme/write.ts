@@ -1,7 +1,7 @@
 import { encode as encodePng } from 'fast-png';
 import { ellipsePolygon, ELLIPSE_POINTS } from '$lib/shapes/ellipse/kind';
 import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
-import type { GeometryByType } from '$lib/shapes/registry';
+import { unhandledShape } from '$lib/shapes/convert';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation } from '../dataset';
@@ -16,39 +16,43 @@ const pairs = (p: readonly number[]) => Array.from({ length: p.length / 2 }, (_,
 function shapeOf(a: DatasetAnnotation, warnings: string[]): { shape_type: string; points: number[][]; mask?: string } | null {
 	switch (a.type) {
 		case 'box': {
-			const g = a.geometry as GeometryByType['box'];
+			const g = a.geometry;
 			return { shape_type: 'rectangle', points: [[g.x, g.y], [g.x + g.width, g.y + g.height]] };
 		}
 		case 'rotatedBox': {
-			const g = a.geometry as GeometryByType['rotatedBox'];
+			const g = a.geometry;
 			warnings.push(`${a.image}: a rotated box of "${a.className}" is written as a 4-point polygon (LabelMe has no rotated box)`);
 			return { shape_type: 'polygon', points: pairs(rotatedBoxCorners(g)) };
 		}
 		case 'polygon': {
-			const g = a.geometry as GeometryByType['polygon'];
+			const g = a.geometry;
 			if (g.holes?.length) warnings.push(`${a.image}: a polygon of "${a.className}" has holes, which LabelMe polygons cannot carry; written without them`);
 			return { shape_type: 'polygon', points: pairs(g.points) };
 		}
 		case 'polyline':
-			return { shape_type: 'linestrip', points: pairs((a.geometry as GeometryByType['polyline']).points) };
+			return { shape_type: 'linestrip', points: pairs(a.geometry.points) };
 		case 'keypoint': {
-			const g = a.geometry as GeometryByType['keypoint'];
+			const g = a.geometry;
 			return { shape_type: 'point', points: [[g.x, g.y]] };
 		}
 		case 'ellipse': {
-			const g = a.geometry as GeometryByType['ellipse'];
+			const g = a.geometry;
 			if (g.rx === g.ry) return { shape_type: 'circle', points: [[g.cx, g.cy], [g.cx + g.rx, g.cy]] };
 			warnings.push(`${a.image}: an ellipse of "${a.className}" is written as a ${ELLIPSE_POINTS}-point polygon (LabelMe has circles only)`);
 			return { shape_type: 'polygon', points: pairs(ellipsePolygon(g)) };
 		}
 		case 'mask': {
-			const g = a.geometry as GeometryByType['mask'];
+			const g = a.geometry;
 			const bits = decodeMask(g.rle, g.width, g.height);
 			const png = encodePng({ width: g.width, height: g.height, data: bits.map((b) => (b ? 255 : 0)), channels: 1, depth: 8 });
 			return { shape_type: 'mask', points: [[g.x, g.y], [g.x + g.width - 1, g.y + g.height - 1]], mask: toBase64(png) };
 		}
-		default:
+		case 'skeleton':
+		case 'cuboid':
+		case 'tag': // written as flags
 			return null;
+		default:
+			return unhandledShape(a);
 	}
 }
 

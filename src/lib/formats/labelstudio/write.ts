@@ -1,5 +1,5 @@
 import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
-import type { GeometryByType } from '$lib/shapes/registry';
+import { unhandledShape } from '$lib/shapes/convert';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation } from '../dataset';
 import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder';
@@ -34,39 +34,43 @@ function percentOf(side: number): (v: number) => number {
 function valueOf(a: DatasetAnnotation, W: number, H: number, X: (v: number) => number, Y: (v: number) => number): [ResultType, Record<string, unknown>] | null {
 	switch (a.type) {
 		case 'box': {
-			const g = a.geometry as GeometryByType['box'];
+			const g = a.geometry;
 			return ['rectanglelabels', { x: X(g.x), y: Y(g.y), width: X(g.width), height: Y(g.height), rotation: 0 }];
 		}
 		case 'rotatedBox': {
-			const g = a.geometry as GeometryByType['rotatedBox'];
+			const g = a.geometry;
 			// Label Studio places a turned rectangle by its (turned) top-left corner.
 			const [x, y] = rotatedBoxCorners(g);
 			return ['rectanglelabels', { x: X(x), y: Y(y), width: X(g.width), height: Y(g.height), rotation: g.angle < 0 ? g.angle + 360 : g.angle }];
 		}
 		case 'polygon': {
-			const p = (a.geometry as GeometryByType['polygon']).points;
+			const p = a.geometry.points;
 			return ['polygonlabels', { points: Array.from({ length: p.length / 2 }, (_, i) => [X(p[i * 2]), Y(p[i * 2 + 1])]), closed: true }];
 		}
 		case 'keypoint': {
-			const g = a.geometry as GeometryByType['keypoint'];
+			const g = a.geometry;
 			return ['keypointlabels', { x: X(g.x), y: Y(g.y), width: 0.5 }];
 		}
 		case 'ellipse': {
-			const g = a.geometry as GeometryByType['ellipse'];
+			const g = a.geometry;
 			return ['ellipselabels', { x: X(g.cx), y: Y(g.cy), radiusX: X(g.rx), radiusY: Y(g.ry), rotation: g.angle < 0 ? g.angle + 360 : g.angle }];
 		}
 		case 'tag':
 			return ['choices', {}];
 		case 'mask': {
 			// The brush covers the whole image: the crop is placed into an image-sized bitmap.
-			const g = a.geometry as GeometryByType['mask'];
+			const g = a.geometry;
 			const crop = decodeMask(g.rle, g.width, g.height);
 			const bits = new Uint8Array(W * H);
 			for (let j = 0; j < g.height; j++) for (let i = 0; i < g.width; i++) if (crop[j * g.width + i] && g.x + i < W && g.y + j < H) bits[(g.y + j) * W + g.x + i] = 1;
 			return ['brushlabels', { format: 'rle', rle: encodeBrush(bits) }];
 		}
-		default:
+		case 'polyline':
+		case 'skeleton':
+		case 'cuboid':
 			return null;
+		default:
+			return unhandledShape(a);
 	}
 }
 
