@@ -1,5 +1,6 @@
 import type { FormatCodec } from '../codec';
 import { extension } from '../files';
+import { xmlRootName } from '../xml-root';
 import { readCvat } from './read';
 import { writeCvat } from './write';
 
@@ -7,8 +8,8 @@ export const cvatCodec: FormatCodec = {
 	id: 'cvat',
 	label: 'CVAT for images 1.1 (XML)',
 	detect(files) {
-		const head = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 2048));
-		return files.some((f) => extension(f.path) === 'xml' && /<annotations>/.test(head(f.bytes)) && /<version>1\.1<\/version>|<meta>/.test(head(f.bytes))) ? 0.9 : 0;
+		// CVAT's root is <annotations> (VOC's is <annotation>), whatever comes before or inside it.
+		return files.some((f) => extension(f.path) === 'xml' && xmlRootName(f.bytes) === 'annotations') ? 0.9 : 0;
 	},
 	read: readCvat,
 	write: writeCvat

@@ -1,5 +1,5 @@
 import type { FormatCodec } from '../codec';
-import { extension } from '../files';
+import { jsonOutlines } from '../json-outline';
 import { readDatumaro } from './read';
 
 /** Datumaro JSON, read only: `write` says so. */
@@ -7,10 +7,10 @@ export const datumaroCodec: FormatCodec = {
 	id: 'datumaro',
 	label: 'Datumaro JSON (read only)',
 	detect(files) {
-		const head = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 4096));
-		return files.some((f) => extension(f.path) === 'json' && /"categories"\s*:/.test(head(f.bytes)) && /"infos?"\s*:|"label_groups"|"items"\s*:/.test(head(f.bytes)) && !/"images"\s*:\s*\[/.test(head(f.bytes)))
-			? 0.7
-			: 0;
+		// Its reader needs only a list "items"; "categories" or "info" make it more certain.
+		const items = jsonOutlines(files).filter(({ outline: { paths } }) => paths.has('items[]') && !paths.has('images[]'));
+		if (items.some(({ outline: { paths } }) => paths.has('categories') || paths.has('info') || paths.has('infos'))) return 0.7;
+		return items.length ? 0.4 : 0;
 	},
 	read: readDatumaro,
 	write() {

@@ -1,5 +1,5 @@
 import type { FormatCodec } from '../codec';
-import { extension } from '../files';
+import { jsonOutlines } from '../json-outline';
 import { readLabelMe } from './read';
 import { writeLabelMe } from './write';
 
@@ -7,8 +7,8 @@ export const labelMeCodec: FormatCodec = {
 	id: 'labelme',
 	label: 'LabelMe JSON',
 	detect(files) {
-		const head = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 4096));
-		return files.some((f) => extension(f.path) === 'json' && /"shapes"\s*:/.test(head(f.bytes)) && /"imagePath"|"shape_type"/.test(head(f.bytes))) ? 0.8 : 0;
+		const labelMe = ({ outline: { paths } }: ReturnType<typeof jsonOutlines>[number]) => paths.has('shapes[]') && (paths.has('imagePath') || paths.has('shapes[].shape_type') || paths.has('shapes[].points'));
+		return jsonOutlines(files).some(labelMe) ? 0.8 : 0;
 	},
 	read: readLabelMe,
 	write: writeLabelMe
