@@ -1,6 +1,7 @@
 import { decode, encode } from 'fast-png';
 import { maskBits, maskFromBitmap, type MaskGeometry } from '$lib/shapes/mask/kind';
 import { newBitmap, paintPolygon, type Bitmap } from '$lib/shapes/mask/raster';
+import { unhandledShape } from '$lib/shapes/convert';
 import type { DatasetAnnotation } from '../dataset';
 import { FormatError } from '../errors';
 import type { DatasetFile } from '../files';
@@ -27,25 +28,40 @@ export function newLabelMap(width: number, height: number): LabelMap {
 
 /** The annotation's pixels, or null for types that cover no area a label map holds (only masks and polygons do). */
 export function pixelsOf(a: DatasetAnnotation, width: number, height: number): Bitmap | null {
+	switch (a.type) {
+		case 'mask':
+			return maskPixels(a.geometry, width, height);
+		case 'polygon': {
+			const m = newBitmap(width, height);
+			paintPolygon(m, a.geometry.points, 1);
+			for (const hole of a.geometry.holes ?? []) paintPolygon(m, hole, 0);
+			return m;
+		}
+		case 'box':
+		case 'rotatedBox':
+		case 'ellipse':
+		case 'polyline':
+		case 'keypoint':
+		case 'skeleton':
+		case 'cuboid':
+		case 'tag':
+			return null;
+		default:
+			return unhandledShape(a);
+	}
+}
+
+/** The mask's crop placed on an image-sized bitmap (what lies off the image dropped). */
+function maskPixels(g: MaskGeometry, width: number, height: number): Bitmap {
 	const m = newBitmap(width, height);
-	if (a.type === 'mask') {
-		const g = a.geometry as MaskGeometry;
-		const bits = maskBits(g);
-		for (let j = 0; j < g.height; j++)
-			for (let i = 0; i < g.width; i++) {
-				const x = g.x + i,
-					y = g.y + j;
-				if (bits[j * g.width + i] && x >= 0 && y >= 0 && x < width && y < height) m.bits[y * width + x] = 1;
-			}
-		return m;
-	}
-	if (a.type === 'polygon') {
-		const g = a.geometry as { points: number[]; holes?: number[][] };
-		paintPolygon(m, g.points, 1);
-		for (const hole of g.holes ?? []) paintPolygon(m, hole, 0);
-		return m;
-	}
-	return null;
+	const bits = maskBits(g);
+	for (let j = 0; j < g.height; j++)
+		for (let i = 0; i < g.width; i++) {
+			const x = g.x + i,
+				y = g.y + j;
+			if (bits[j * g.width + i] && x >= 0 && y >= 0 && x < width && y < height) m.bits[y * width + x] = 1;
+		}
+	return m;
 }
 
 /** Paints `value` where the annotation covers pixels (later paints win); false when its type covers none. */

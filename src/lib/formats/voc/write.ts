@@ -1,5 +1,6 @@
 import type { Rect } from '$lib/geometry';
-import { shapeKind, type ShapeType } from '$lib/shapes/registry';
+import { extentOf, unhandledShape } from '$lib/shapes/convert';
+import type { ShapeType } from '$lib/shapes/registry';
 import { annotationsByImage } from '../by-image';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetImage } from '../dataset';
@@ -54,12 +55,14 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 		const objects: XmlValue[] = [];
 		const segmentable: { a: DatasetAnnotation; index: number }[] = [];
 		for (const a of byImage.get(image.name) ?? []) {
-			if (a.type !== 'box' && a.type !== 'mask' && a.type !== 'polygon') {
+			const written = writtenAs(a);
+			const bounds = written && extentOf(a);
+			if (!bounds) {
 				skip(a.type);
 				continue;
 			}
-			objects.push(objectOf(a, shapeKind(a.type).bounds(a.geometry as never)));
-			if (a.type !== 'box') segmentable.push({ a, index: objects.length });
+			objects.push(objectOf(a, bounds));
+			if (written === 'box and pixels') segmentable.push({ a, index: objects.length });
 		}
 		const segmented = segmentable.length > 0 && image.width > 0 && image.height > 0;
 		const annotation = {
@@ -76,6 +79,27 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 	for (const [split, ids] of splits) files.push({ path: `ImageSets/Main/${split}.txt`, bytes: utf8(ids.join('\n') + '\n') });
 	files.push({ path: 'labelmap.txt', bytes: utf8(labelmapText(dataset.classes.map((c) => c.name))) });
 	return { files, skipped, warnings };
+}
+
+/** What VOC makes of a type: an object's box, its box and its pixels in the segmentation PNGs, or nothing. */
+function writtenAs(a: DatasetAnnotation): 'box' | 'box and pixels' | null {
+	switch (a.type) {
+		case 'box':
+			return 'box';
+		case 'mask':
+		case 'polygon':
+			return 'box and pixels';
+		case 'rotatedBox':
+		case 'ellipse':
+		case 'polyline':
+		case 'cuboid':
+		case 'skeleton':
+		case 'keypoint':
+		case 'tag':
+			return null;
+		default:
+			return unhandledShape(a);
+	}
 }
 
 function objectOf(a: DatasetAnnotation, bounds: Rect) {

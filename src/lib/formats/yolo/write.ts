@@ -1,7 +1,5 @@
 import { stringify } from 'yaml';
-import type { BoxGeometry } from '$lib/shapes/box/kind';
-import { rotatedBoxOf } from '$lib/shapes/convert';
-import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
+import { extentOf, rotatedBoxOf, unhandledShape } from '$lib/shapes/convert';
 import { rotatedBoxCorners, type RotatedBoxGeometry } from '$lib/shapes/rotatedBox/kind';
 import type { ShapeType } from '$lib/shapes/registry';
 import { annotationsByImage } from '../by-image';
@@ -80,36 +78,36 @@ function lineOf(a: DatasetAnnotation, variant: YoloVariant, ctx: Context): strin
 	const nx = (x: number) => formatNormalised(x / w, w);
 	const ny = (y: number) => formatNormalised(y / h, h);
 	const xy = (flat: readonly number[]) => flat.map((v, i) => (i % 2 === 0 ? nx(v) : ny(v)));
-	if (variant === 'detect' && a.type === 'box') {
-		const g = a.geometry as { x: number; y: number; width: number; height: number };
-		return [c, nx(g.x + g.width / 2), ny(g.y + g.height / 2), nx(g.width), ny(g.height)].join(' ');
+	const box = (r: RotatedBoxGeometry) => [c, nx(r.cx), ny(r.cy), nx(r.width), ny(r.height)].join(' ');
+	const obb = (r: RotatedBoxGeometry) => [c, ...xy(obbCorners(r))].join(' ');
+	switch (a.type) {
+		case 'box': {
+			const r = rotatedBoxOf(a)!;
+			return variant === 'detect' ? box(r) : variant === 'obb' ? obb(r) : null;
+		}
+		case 'polygon':
+			if (variant !== 'segment') return null;
+			if (a.geometry.holes?.length) ctx.holes.n++;
+			return [c, ...xy(a.geometry.points)].join(' ');
+		case 'rotatedBox':
+			return variant === 'obb' ? obb(a.geometry) : null;
+		case 'skeleton': {
+			const g = a.geometry;
+			if (variant !== 'pose' || g.visibility.length !== ctx.keypoints) return null;
+			const r = extentOf(a)!;
+			const kpts = g.visibility.flatMap((v, i) => (v ? [nx(g.points[2 * i]), ny(g.points[2 * i + 1]), String(v)] : ['0', '0', '0']));
+			return [c, nx((r.minX + r.maxX) / 2), ny((r.minY + r.maxY) / 2), nx(r.maxX - r.minX), ny(r.maxY - r.minY), ...kpts].join(' ');
+		}
+		case 'polyline':
+		case 'ellipse':
+		case 'keypoint':
+		case 'cuboid':
+		case 'mask':
+		case 'tag':
+			return null;
+		default:
+			return unhandledShape(a);
 	}
-	if (variant === 'segment' && a.type === 'polygon') {
-		if ((a.geometry as PolygonGeometry).holes?.length) ctx.holes.n++;
-		return [c, ...xy((a.geometry as PolygonGeometry).points)].join(' ');
-	}
-	if (variant === 'obb' && a.type === 'rotatedBox') return [c, ...xy(obbCorners(a.geometry as RotatedBoxGeometry))].join(' ');
-	if (variant === 'obb' && a.type === 'box') {
-		return [c, ...xy(obbCorners(rotatedBoxOf({ type: 'box', geometry: a.geometry as BoxGeometry })!))].join(' ');
-	}
-	if (variant === 'pose' && a.type === 'skeleton') {
-		const g = a.geometry as { points: number[]; visibility: number[] };
-		if (g.visibility.length !== ctx.keypoints) return null;
-		let minX = Infinity,
-			minY = Infinity,
-			maxX = -Infinity,
-			maxY = -Infinity;
-		g.visibility.forEach((v, i) => {
-			if (!v) return;
-			minX = Math.min(minX, g.points[2 * i]);
-			maxX = Math.max(maxX, g.points[2 * i]);
-			minY = Math.min(minY, g.points[2 * i + 1]);
-			maxY = Math.max(maxY, g.points[2 * i + 1]);
-		});
-		const kpts = g.visibility.flatMap((v, i) => (v ? [nx(g.points[2 * i]), ny(g.points[2 * i + 1]), String(v)] : ['0', '0', '0']));
-		return [c, nx((minX + maxX) / 2), ny((minY + maxY) / 2), nx(maxX - minX), ny(maxY - minY), ...kpts].join(' ');
-	}
-	return null;
 }
 
 const labelPathOf = (split: string, name: string) => `labels/${split}/${name.replace(/\.[^./]+$/, '')}.txt`;
