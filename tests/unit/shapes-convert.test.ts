@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { signedArea } from '$lib/geometry';
-import { extentOf, outlineRingsOf, polygonOf, rotatedBoxOf } from '$lib/shapes/convert';
+import { boxOf, extentOf, orientedBoxOf, outlineRingsOf, polygonOf, rotatedBoxOf } from '$lib/shapes/convert';
 import { ellipsePolygon } from '$lib/shapes/ellipse/kind';
 import { encodeMask } from '$lib/shapes/mask/rle';
-import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
+import { minAreaRect, rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
 
 const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 9));
 
@@ -83,5 +83,56 @@ describe('as a rotated box', () => {
 		expect(rotatedBoxOf({ type: 'box', geometry: { x: 10, y: 20, width: 30, height: 40 } })).toEqual({ cx: 25, cy: 40, width: 30, height: 40, angle: 0 });
 		expect(rotatedBoxOf({ type: 'ellipse', geometry: { cx: 5, cy: 6, rx: 3, ry: 2, angle: 30 } })).toEqual({ cx: 5, cy: 6, width: 6, height: 4, angle: 30 });
 		expect(rotatedBoxOf({ type: 'tag', geometry: {} })).toBeNull();
+	});
+});
+
+describe('minimum-area rectangle', () => {
+	it("of a turned box's corners and points inside it is that box", () => {
+		const g = { cx: 100, cy: 50, width: 40, height: 20, angle: 30 };
+		const r = minAreaRect([...rotatedBoxCorners(g), 100, 50, 105, 52, 95, 48])!;
+		close([r.cx, r.cy, r.width, r.height, r.angle], [100, 50, 40, 20, 30]);
+	});
+
+	it('of a box turned by 60° is reported at -30° with its sides swapped (angle kept within ±45°)', () => {
+		const r = minAreaRect(rotatedBoxCorners({ cx: 10, cy: 10, width: 8, height: 2, angle: 60 }))!;
+		close([r.cx, r.cy, r.width, r.height, r.angle], [10, 10, 2, 8, -30]);
+	});
+
+	it('of a triangle has one side on a hull edge and twice the triangle\'s area', () => {
+		const r = minAreaRect([0, 0, 10, 0, 0, 10])!;
+		expect(r.width * r.height).toBeCloseTo(100, 9); // the legs' box: 10 × 10 (the hypotenuse's is 100 too)
+	});
+
+	it('is none for no points', () => {
+		expect(minAreaRect([])).toBeNull();
+	});
+});
+
+describe('as an oriented box', () => {
+	it("a mask's is the rectangle around its pixels, not its pixel centres", () => {
+		// An L of 3 pixels in a 2 × 2 crop at (10, 20): its pixels cover x 10…12, y 20…22.
+		const bits = new Uint8Array([1, 0, 1, 1]);
+		const r = orientedBoxOf({ type: 'mask', geometry: { x: 10, y: 20, width: 2, height: 2, rle: encodeMask(bits, 2, 2) } })!;
+		close([r.cx, r.cy, r.width, r.height, r.angle], [11, 21, 2, 2, 0]);
+	});
+
+	it("a polygon's is its minimum-area rectangle", () => {
+		const g = { cx: 50, cy: 40, width: 30, height: 10, angle: -20 };
+		const r = orientedBoxOf({ type: 'polygon', geometry: { points: rotatedBoxCorners(g) } })!;
+		close([r.cx, r.cy, r.width, r.height, r.angle], [50, 40, 30, 10, -20]);
+	});
+
+	it("a skeleton's counts its labeled points only, and a straight line has none", () => {
+		const r = orientedBoxOf({ type: 'skeleton', geometry: { points: [0, 0, 99, 99, 4, 0, 4, 2, 0, 2], visibility: [2, 0, 2, 1, 2] } })!;
+		close([r.cx, r.cy, r.width, r.height], [2, 1, 4, 2]);
+		expect(orientedBoxOf({ type: 'polyline', geometry: { points: [0, 0, 5, 5, 10, 10] } })).toBeNull();
+		expect(orientedBoxOf({ type: 'tag', geometry: {} })).toBeNull();
+	});
+});
+
+describe('box with area', () => {
+	it('is the extent, or none for a line along an axis', () => {
+		expect(boxOf({ type: 'polyline', geometry: { points: [0, 5, 10, 5] } })).toBeNull();
+		expect(boxOf({ type: 'polyline', geometry: { points: [0, 5, 10, 6] } })).toEqual({ minX: 0, minY: 5, maxX: 10, maxY: 6 });
 	});
 });

@@ -2,7 +2,9 @@ import type { Rect } from '$lib/geometry';
 import { boxCorners } from './box/kind';
 import { ellipsePolygon } from './ellipse/kind';
 import { polygonRings } from './polygon/kind';
-import { rotatedBoxCorners, type RotatedBoxGeometry } from './rotatedBox/kind';
+import { maskRowEnds } from './mask/kind';
+import { minAreaRect, rotatedBoxCorners, type RotatedBoxGeometry } from './rotatedBox/kind';
+import { labeledPoints } from './skeleton/kind';
 import { shapeKind, type GeometryByType, type ShapeType } from './registry';
 
 /**
@@ -36,6 +38,12 @@ const HAS_EXTENT: Record<ShapeType, boolean> = {
 /** The axis-aligned box of what a shape covers (a skeleton's: of its labeled points), or null (HAS_EXTENT). */
 export function extentOf(s: TypedShape): Rect | null {
 	return HAS_EXTENT[s.type] ? shapeKind(s.type).bounds(s.geometry) : null;
+}
+
+/** The extent where it has area (a box a detector can train on); null for a point, a line along an axis. */
+export function boxOf(s: TypedShape): Rect | null {
+	const r = extentOf(s);
+	return r && r.maxX > r.minX && r.maxY > r.minY ? r : null;
 }
 
 /**
@@ -93,4 +101,37 @@ export function rotatedBoxOf(s: TypedShape): RotatedBoxGeometry | null {
 		default:
 			return unhandledShape(s);
 	}
+}
+
+/**
+ * The turned box around a shape: itself where it is one (rotatedBoxOf), else the rotated box of least
+ * area around its points (a mask's pixels, a skeleton's labeled points); null where that has no area.
+ */
+export function orientedBoxOf(s: TypedShape): RotatedBoxGeometry | null {
+	const own = rotatedBoxOf(s);
+	if (own) return own;
+	let points: readonly number[];
+	switch (s.type) {
+		case 'polygon':
+		case 'polyline':
+		case 'cuboid':
+			points = s.geometry.points;
+			break;
+		case 'mask':
+			points = maskRowEnds(s.geometry);
+			break;
+		case 'skeleton':
+			points = labeledPoints(s.geometry);
+			break;
+		case 'box':
+		case 'rotatedBox':
+		case 'ellipse':
+		case 'keypoint':
+		case 'tag':
+			return null;
+		default:
+			return unhandledShape(s);
+	}
+	const r = minAreaRect(points);
+	return r && r.width > 0 && r.height > 0 ? r : null;
 }

@@ -46,6 +46,28 @@ export function maskFromBitmap(m: Bitmap, within?: PixelRect | null): MaskGeomet
 	return g;
 }
 
+/**
+ * The corners of the outermost pixels of each row (flat): their convex hull is the mask's, found
+ * without a point per pixel.
+ */
+export function maskRowEnds(g: MaskGeometry): number[] {
+	const bits = maskBits(g);
+	const out: number[] = [];
+	for (let j = 0; j < g.height; j++) {
+		let first = -1,
+			last = -1;
+		for (let i = 0; i < g.width; i++)
+			if (bits[j * g.width + i]) {
+				if (first < 0) first = i;
+				last = i;
+			}
+		if (first < 0) continue;
+		const y = g.y + j;
+		out.push(g.x + first, y, g.x + first, y + 1, g.x + last + 1, y, g.x + last + 1, y + 1);
+	}
+	return out;
+}
+
 /** An image-sized bitmap holding the mask (clipped to the image). */
 export function sameMask(a: MaskGeometry, b: MaskGeometry): boolean {
 	return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height && a.rle === b.rle;

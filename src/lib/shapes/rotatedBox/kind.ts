@@ -54,6 +54,68 @@ export function rotatedBoxCorners(g: RotatedBoxGeometry): number[] {
 	return out;
 }
 
+/** The convex hull of flat points (Andrew's monotone chain), counter-clockwise in image axes, as points. */
+function convexHull(flat: readonly number[]): Point[] {
+	const pts: Point[] = [];
+	for (let i = 0; i + 1 < flat.length; i += 2) pts.push({ x: flat[i], y: flat[i + 1] });
+	pts.sort((a, b) => a.x - b.x || a.y - b.y);
+	if (pts.length < 3) return pts;
+	const cross = (o: Point, a: Point, b: Point) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+	const half = (list: Point[]) => {
+		const out: Point[] = [];
+		for (const p of list) {
+			while (out.length >= 2 && cross(out[out.length - 2], out[out.length - 1], p) <= 0) out.pop();
+			out.push(p);
+		}
+		out.pop();
+		return out;
+	};
+	return [...half(pts), ...half(pts.slice().reverse())];
+}
+
+/**
+ * The rotated box of least area around flat points (what OpenCV's minAreaRect gives): one side lies on
+ * an edge of their convex hull. Its angle is in (-45, 45] (width and height swapped to get there), so an
+ * upright set gives angle 0; null when there are no points.
+ */
+export function minAreaRect(flat: readonly number[]): RotatedBoxGeometry | null {
+	const hull = convexHull(flat);
+	if (!hull.length) return null;
+	let best: RotatedBoxGeometry | null = null;
+	let bestArea = Infinity;
+	// One direction per hull edge; a single point or a segment gives the x axis or its own direction.
+	const edges = hull.length < 2 ? [{ x: 1, y: 0 }] : hull.map((p, i) => ({ x: hull[(i + 1) % hull.length].x - p.x, y: hull[(i + 1) % hull.length].y - p.y }));
+	for (const e of edges) {
+		const len = Math.hypot(e.x, e.y);
+		if (!len) continue;
+		const ux = e.x / len,
+			uy = e.y / len;
+		let minU = Infinity,
+			maxU = -Infinity,
+			minV = Infinity,
+			maxV = -Infinity;
+		for (const p of hull) {
+			const u = p.x * ux + p.y * uy,
+				v = -p.x * uy + p.y * ux;
+			minU = Math.min(minU, u);
+			maxU = Math.max(maxU, u);
+			minV = Math.min(minV, v);
+			maxV = Math.max(maxV, v);
+		}
+		const area = (maxU - minU) * (maxV - minV);
+		if (area >= bestArea) continue;
+		bestArea = area;
+		const cu = (minU + maxU) / 2,
+			cv = (minV + maxV) / 2;
+		best = { cx: cu * ux - cv * uy, cy: cu * uy + cv * ux, width: maxU - minU, height: maxV - minV, angle: (Math.atan2(uy, ux) * 180) / Math.PI };
+	}
+	if (!best) return { cx: hull[0].x, cy: hull[0].y, width: 0, height: 0, angle: 0 };
+	let { width, height, angle } = best;
+	while (angle > 45) [angle, width, height] = [angle - 90, height, width];
+	while (angle <= -45) [angle, width, height] = [angle + 90, height, width];
+	return { ...best, width, height, angle: angle + 0 };
+}
+
 /** The handle that turns a shape about its centre, above its top (`halfHeight` above the centre). */
 function rotateHandle(centre: Point, halfHeight: number, angle: number): Handle {
 	return { id: 'rotate', ...rotateHandlePoint(centre, halfHeight, angle), role: 'rotate', cursor: 'grab' };

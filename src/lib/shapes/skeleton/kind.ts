@@ -26,7 +26,8 @@ export interface SkeletonGeometry {
 	visibility: number[];
 }
 
-function labeledPoints(g: SkeletonGeometry): number[] {
+/** The flat coordinates of its labeled points (the unlabeled ones have no place). */
+export function labeledPoints(g: SkeletonGeometry): number[] {
 	const out: number[] = [];
 	for (let i = 0; i < g.visibility.length; i++) if (g.visibility[i] !== NOT_LABELED) out.push(g.points[i * 2], g.points[i * 2 + 1]);
 	return out;
