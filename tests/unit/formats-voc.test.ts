@@ -72,15 +72,16 @@ describe('Pascal VOC writing', () => {
 		expect(b.filename).toBe('sub/b.png');
 	});
 
-	it('writes split lists, the labelmap, images, and counts what VOC cannot carry', () => {
+	it('writes split lists, the labelmap, images; counts what VOC cannot carry and what it turned into boxes', () => {
 		expect(decodeText(byPath(files, 'ImageSets/Main/train.txt'))).toBe('a\n');
 		expect(decodeText(byPath(files, 'ImageSets/Main/val.txt'))).toBe('sub/b\n');
 		expect(decodeText(byPath(files, 'ImageSets/Main/default.txt'))).toBe('c\n');
 		expect(decodeText(byPath(files, 'labelmap.txt'))).toBe('# label:color_rgb:parts:actions\nbackground:0,0,0::\ncat:128,0,0::\ndog:0,128,0::\ntraffic light:128,128,0::\n');
 		expect(byPath(files, 'JPEGImages/a.jpg')?.bytes).toEqual(new Uint8Array([1, 2, 3]));
 		expect(byPath(files, 'JPEGImages/sub/b.png')).toBeUndefined();
-		expect(skipped).toEqual({ ellipse: 1, keypoint: 1 });
-		expect(warnings).toEqual([]);
+		// The ellipse is written as its box, and the summary says so; a keypoint has no extent.
+		expect(skipped).toEqual({ keypoint: 1 });
+		expect(warnings).toEqual(['1 ellipse written as a box']);
 	});
 
 	it('writes class and object PNGs with the VOC palette (value = class index + 1 / object position)', () => {
@@ -107,7 +108,11 @@ describe('Pascal VOC round trip', () => {
 			['sub/b.png', 64, 48, 'val']
 		]);
 		expect(dataset.images[0].bytes).toEqual(new Uint8Array([1, 2, 3]));
-		expect(boxes(dataset, 'a.jpg').map((a) => a.geometry)).toEqual([{ x: 0, y: 0, width: 10, height: 5 }]);
+		// The second is the ellipse's box: centre (5, 5), radius 2.
+		expect(boxes(dataset, 'a.jpg').map((a) => a.geometry)).toEqual([
+			{ x: 0, y: 0, width: 10, height: 5 },
+			{ x: 3, y: 3, width: 4, height: 4 }
+		]);
 		expect(boxes(dataset, 'sub/b.png').map((a) => [a.className, a.geometry])).toEqual([['traffic light', { x: 3, y: 4, width: 61, height: 44 }]]);
 		expect(boxes(dataset, 'a.jpg')[0].attributes).toEqual({ difficult: true, truncated: false });
 		expect(dataset.classes.find((c) => c.name === 'cat')?.attributes?.map((s) => [s.name, s.kind])).toEqual([

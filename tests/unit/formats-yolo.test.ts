@@ -64,7 +64,7 @@ describe('YOLO numbers', () => {
 });
 
 describe('YOLO round trips', () => {
-	it('detect: boxes within 1e-6 px, splits, data.yaml; other types skipped and counted', () => {
+	it('detect: boxes within 1e-6 px, splits, data.yaml; a polygon written as its box and said so, a tag skipped and counted', () => {
 		const d: Dataset = {
 			images: images(),
 			classes: [{ name: 'cat' }, { name: 'dog' }, { name: 'yes' }],
@@ -76,7 +76,8 @@ describe('YOLO round trips', () => {
 			]
 		};
 		const { written, back } = roundTrip(d, 'detect');
-		expect(written.skipped).toEqual({ polygon: 1, tag: 1 });
+		expect(written.skipped).toEqual({ tag: 1 });
+		expect(written.warnings).toContain('1 polygon written as a box');
 		expect(written.files.map((f) => f.path).sort()).toEqual(['data.yaml', 'images/train/a.png', 'images/train/c.png', 'images/val/deep/b.png', 'labels/train/a.txt', 'labels/train/c.txt', 'labels/val/deep/b.txt']);
 		expect(parse(decodeText(byPath(written.files, 'data.yaml')))).toEqual({ path: '.', train: 'images/train', val: 'images/val', names: { 0: 'cat', 1: 'dog', 2: 'yes' } });
 		expect(decodeText(byPath(written.files, 'labels/val/deep/b.txt'))).toBe('2 0.5 0.5 1 1\n');
@@ -86,10 +87,13 @@ describe('YOLO round trips', () => {
 			['c.png', 50, 40, 'train']
 		]);
 		expect(back.classes.map((c) => c.name)).toEqual(['cat', 'dog', 'yes']);
-		const box = back.annotations.find((a) => a.image === 'a.png')!;
+		const [box, polygonBox] = back.annotations.filter((a) => a.image === 'a.png');
 		expect(box.className).toBe('dog');
 		const g = box.geometry as { x: number; y: number; width: number; height: number };
 		near([g.x, g.y, g.width, g.height], [10.123456789, 20.987654321, 100.5, 33.333333], 1e-6);
+		expect(polygonBox).toMatchObject({ className: 'cat', type: 'box' });
+		const p = polygonBox.geometry as { x: number; y: number; width: number; height: number };
+		near([p.x, p.y, p.width, p.height], [1, 1, 49, 39], 1e-6);
 		expect(detectFormat(written.files)?.id).toBe('yolo');
 	});
 
@@ -114,7 +118,7 @@ describe('YOLO round trips', () => {
 		near((back.annotations[1].geometry as { points: number[] }).points, [1, 2, 300, 2, 150.5, 700.123456], 1e-6);
 	});
 
-	it('obb: rotated box corners within 1e-6 px; a box is written as an unturned rotated box', () => {
+	it('obb: rotated box corners within 1e-6 px; a box is written as an unturned rotated box, a polygon as its minimum-area rectangle', () => {
 		const turned: RotatedBoxGeometry = { cx: 320.25, cy: 240.5, width: 120.75, height: 40.125, angle: -37.5 };
 		const d: Dataset = {
 			images: images(),
@@ -126,11 +130,16 @@ describe('YOLO round trips', () => {
 			]
 		};
 		const { written, back } = roundTrip(d, 'obb');
-		expect(written.skipped).toEqual({ polygon: 1 });
+		expect(written.skipped).toEqual({});
+		expect(written.warnings).toContain('1 polygon written as a rotated box');
 		expect(back.annotations.map((a) => [a.className, a.type])).toEqual([
 			['ship', 'rotatedBox'],
+			['plane', 'rotatedBox'],
 			['plane', 'rotatedBox']
 		]);
+		// The triangle (1,1) (50,1) (20,40): its least box lies on one of its sides and holds twice its area.
+		const t = back.annotations[2].geometry as RotatedBoxGeometry;
+		expect(t.width * t.height).toBeCloseTo(2 * ((49 * 39) / 2), 4);
 		near(rotatedBoxCorners(back.annotations[0].geometry as RotatedBoxGeometry), rotatedBoxCorners(turned), 1e-6);
 		expect(back.annotations[0].geometry).toMatchObject({ angle: expect.closeTo(-37.5, 6) });
 		near(rotatedBoxCorners(back.annotations[1].geometry as RotatedBoxGeometry), [10, 20, 40, 20, 40, 60, 10, 60], 1e-6);

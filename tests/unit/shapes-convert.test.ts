@@ -98,9 +98,10 @@ describe('minimum-area rectangle', () => {
 		close([r.cx, r.cy, r.width, r.height, r.angle], [10, 10, 2, 8, -30]);
 	});
 
-	it('of a triangle has one side on a hull edge and twice the triangle\'s area', () => {
-		const r = minAreaRect([0, 0, 10, 0, 0, 10])!;
-		expect(r.width * r.height).toBeCloseTo(100, 9); // the legs' box: 10 × 10 (the hypotenuse's is 100 too)
+	it('of a triangle lies on one of its sides, the least turned of equal ones, with twice its area', () => {
+		// On the side from (1, 1) to (50, 1): 49 × 39. The side from (1, 1) to (20, 40) gives as much, turned.
+		const r = minAreaRect([1, 1, 50, 1, 20, 40])!;
+		close([r.cx, r.cy, r.width, r.height, r.angle], [25.5, 20.5, 49, 39, 0]);
 	});
 
 	it('is none for no points', () => {

@@ -1,10 +1,12 @@
 import type { Rect } from '$lib/geometry';
-import { extentOf, unhandledShape } from '$lib/shapes/convert';
+import { boxOf, unhandledShape } from '$lib/shapes/convert';
 import type { ShapeType } from '$lib/shapes/registry';
 import { annotationsByImage } from '../by-image';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetImage } from '../dataset';
 import { utf8, type DatasetFile } from '../files';
+import { countSkip } from '../dataset-builder';
+import { AS_BOXES, conversionNotes, type TypeCounts } from '../conversions';
 import { encodePalettePng, newLabelMap, paint, VOID, vocColor } from '../semantic/label-map';
 import { writeXml, type XmlValue } from '../xml';
 import { checkImageToRaster } from '../limits';
@@ -46,6 +48,7 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 	const classIndex = new Map(dataset.classes.map((c, i) => [c.name, i + 1]));
 	const byImage = annotationsByImage(dataset.annotations);
 	const splits = new Map<string, string[]>();
+	const converted: TypeCounts = {};
 
 	for (const image of dataset.images) {
 		const id = vocIdOf(image.name);
@@ -56,11 +59,12 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 		const segmentable: { a: DatasetAnnotation; index: number }[] = [];
 		for (const a of byImage.get(image.name) ?? []) {
 			const written = writtenAs(a);
-			const bounds = written && extentOf(a);
+			const bounds = written && boxOf(a);
 			if (!bounds) {
 				skip(a.type);
 				continue;
 			}
+			if (written === 'box' && a.type !== 'box') countSkip(converted, a.type);
 			objects.push(objectOf(a, bounds));
 			if (written === 'box and pixels') segmentable.push({ a, index: objects.length });
 		}
@@ -77,23 +81,27 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 		if (segmented) files.push(...segmentationOf(image, segmentable, classIndex, warnings));
 	}
 	for (const [split, ids] of splits) files.push({ path: `ImageSets/Main/${split}.txt`, bytes: utf8(ids.join('\n') + '\n') });
+	warnings.push(...conversionNotes(converted, AS_BOXES));
 	files.push({ path: 'labelmap.txt', bytes: utf8(labelmapText(dataset.classes.map((c) => c.name))) });
 	return { files, skipped, warnings };
 }
 
-/** What VOC makes of a type: an object's box, its box and its pixels in the segmentation PNGs, or nothing. */
+/**
+ * What VOC makes of a type: an object's box, its box and its pixels in the segmentation PNGs, or
+ * nothing (what has no extent). A skeleton's box is its labeled points'.
+ */
 function writtenAs(a: DatasetAnnotation): 'box' | 'box and pixels' | null {
 	switch (a.type) {
 		case 'box':
-			return 'box';
-		case 'mask':
-		case 'polygon':
-			return 'box and pixels';
 		case 'rotatedBox':
 		case 'ellipse':
 		case 'polyline':
 		case 'cuboid':
 		case 'skeleton':
+			return 'box';
+		case 'mask':
+		case 'polygon':
+			return 'box and pixels';
 		case 'keypoint':
 		case 'tag':
 			return null;

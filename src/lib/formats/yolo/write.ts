@@ -1,11 +1,13 @@
 import { stringify } from 'yaml';
-import { extentOf, rotatedBoxOf, unhandledShape } from '$lib/shapes/convert';
+import { boxOf, extentOf, orientedBoxOf, rotatedBoxOf, unhandledShape } from '$lib/shapes/convert';
 import { rotatedBoxCorners, type RotatedBoxGeometry } from '$lib/shapes/rotatedBox/kind';
 import type { ShapeType } from '$lib/shapes/registry';
 import { annotationsByImage } from '../by-image';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { utf8, type DatasetFile } from '../files';
+import { countSkip } from '../dataset-builder';
+import { AS_BOXES, AS_ROTATED_BOXES, conversionNotes, type TypeCounts } from '../conversions';
 
 /** A YAML scalar, quoted when plain text would read as something else. */
 const scalar = (v: string) => {
@@ -68,6 +70,8 @@ interface Context {
 	keypoints: number;
 	/** Polygons whose holes YOLO cannot carry (only the outer ring is written). */
 	holes: { n: number };
+	/** Shapes written as this variant's boxes, by type (a box as a box is not counted). */
+	converted: TypeCounts;
 }
 
 /** One label line, or null when this variant cannot carry the annotation. */
@@ -80,17 +84,25 @@ function lineOf(a: DatasetAnnotation, variant: YoloVariant, ctx: Context): strin
 	const xy = (flat: readonly number[]) => flat.map((v, i) => (i % 2 === 0 ? nx(v) : ny(v)));
 	const box = (r: RotatedBoxGeometry) => [c, nx(r.cx), ny(r.cy), nx(r.width), ny(r.height)].join(' ');
 	const obb = (r: RotatedBoxGeometry) => [c, ...xy(obbCorners(r))].join(' ');
+	if (variant === 'detect') {
+		if (a.type === 'box') return box(rotatedBoxOf(a)!);
+		// Any shape with an extent is its box, as Ultralytics' own converters write COCO's polygons and masks.
+		const r = boxOf(a);
+		if (!r) return null;
+		countSkip(ctx.converted, a.type);
+		return box({ cx: (r.minX + r.maxX) / 2, cy: (r.minY + r.maxY) / 2, width: r.maxX - r.minX, height: r.maxY - r.minY, angle: 0 });
+	}
+	if (variant === 'obb') {
+		const r = orientedBoxOf(a);
+		if (!r) return null;
+		if (a.type !== 'box' && a.type !== 'rotatedBox') countSkip(ctx.converted, a.type);
+		return obb(r);
+	}
 	switch (a.type) {
-		case 'box': {
-			const r = rotatedBoxOf(a)!;
-			return variant === 'detect' ? box(r) : variant === 'obb' ? obb(r) : null;
-		}
 		case 'polygon':
 			if (variant !== 'segment') return null;
 			if (a.geometry.holes?.length) ctx.holes.n++;
 			return [c, ...xy(a.geometry.points)].join(' ');
-		case 'rotatedBox':
-			return variant === 'obb' ? obb(a.geometry) : null;
 		case 'skeleton': {
 			const g = a.geometry;
 			if (variant !== 'pose' || g.visibility.length !== ctx.keypoints) return null;
@@ -98,6 +110,8 @@ function lineOf(a: DatasetAnnotation, variant: YoloVariant, ctx: Context): strin
 			const kpts = g.visibility.flatMap((v, i) => (v ? [nx(g.points[2 * i]), ny(g.points[2 * i + 1]), String(v)] : ['0', '0', '0']));
 			return [c, nx((r.minX + r.maxX) / 2), ny((r.minY + r.maxY) / 2), nx(r.maxX - r.minX), ny(r.maxY - r.minY), ...kpts].join(' ');
 		}
+		case 'box':
+		case 'rotatedBox':
 		case 'polyline':
 		case 'ellipse':
 		case 'keypoint':
@@ -130,6 +144,7 @@ export function writeYolo(dataset: Dataset, options: WriteOptions): WriteResult 
 	const splits = new Set<string>();
 	let mismatchedSkeletons = 0;
 	const holes = { n: 0 };
+	const converted: TypeCounts = {};
 	for (const image of dataset.images) {
 		const split = image.split || 'train';
 		splits.add(split);
@@ -137,7 +152,7 @@ export function writeYolo(dataset: Dataset, options: WriteOptions): WriteResult 
 		const annotations = byImage.get(image.name) ?? [];
 		const lines: string[] = [];
 		for (const a of annotations) {
-			const line = image.width && image.height ? lineOf(a, variant, { classIndex, image, keypoints, holes }) : null;
+			const line = image.width && image.height ? lineOf(a, variant, { classIndex, image, keypoints, holes, converted }) : null;
 			if (line) lines.push(line);
 			else {
 				skipped[a.type] = (skipped[a.type] ?? 0) + 1;
@@ -148,6 +163,7 @@ export function writeYolo(dataset: Dataset, options: WriteOptions): WriteResult 
 		files.push({ path: labelPathOf(split, image.name), bytes: utf8(lines.map((l) => l + '\n').join('')) });
 	}
 	if (mismatchedSkeletons) warnings.push(`${mismatchedSkeletons} skeletons do not have the ${keypoints} points of ${poseClass?.name}'s template (YOLO pose has one keypoint count); skipped`);
+	warnings.push(...conversionNotes(converted, variant === 'obb' ? AS_ROTATED_BOXES : AS_BOXES));
 	if (holes.n) warnings.push(`${holes.n} polygons have holes; YOLO segment keeps only their outer ring`);
 	const ordered = ['train', 'val', 'test'].filter((s) => splits.has(s)).concat([...splits].filter((s) => !['train', 'val', 'test'].includes(s)).sort());
 	const entries: Record<string, string> = {};

@@ -76,7 +76,7 @@ function convexHull(flat: readonly number[]): Point[] {
 /**
  * The rotated box of least area around flat points (what OpenCV's minAreaRect gives): one side lies on
  * an edge of their convex hull. Its angle is in (-45, 45] (width and height swapped to get there), so an
- * upright set gives angle 0; null when there are no points.
+ * upright set gives angle 0; of equal areas (a triangle has several), the least turned; null for no points.
  */
 export function minAreaRect(flat: readonly number[]): RotatedBoxGeometry | null {
 	const hull = convexHull(flat);
@@ -103,17 +103,23 @@ export function minAreaRect(flat: readonly number[]): RotatedBoxGeometry | null 
 			maxV = Math.max(maxV, v);
 		}
 		const area = (maxU - minU) * (maxV - minV);
-		if (area >= bestArea) continue;
-		bestArea = area;
 		const cu = (minU + maxU) / 2,
 			cv = (minV + maxV) / 2;
-		best = { cx: cu * ux - cv * uy, cy: cu * uy + cv * ux, width: maxU - minU, height: maxV - minV, angle: (Math.atan2(uy, ux) * 180) / Math.PI };
+		const r = upright({ cx: cu * ux - cv * uy, cy: cu * uy + cv * ux, width: maxU - minU, height: maxV - minV, angle: (Math.atan2(uy, ux) * 180) / Math.PI });
+		const tie = Math.abs(area - bestArea) <= 1e-9 * Math.max(1, bestArea);
+		if (best && (tie ? Math.abs(r.angle) >= Math.abs(best.angle) : area > bestArea)) continue;
+		if (!tie || !best) bestArea = area;
+		best = r;
 	}
-	if (!best) return { cx: hull[0].x, cy: hull[0].y, width: 0, height: 0, angle: 0 };
-	let { width, height, angle } = best;
+	return best ?? { cx: hull[0].x, cy: hull[0].y, width: 0, height: 0, angle: 0 };
+}
+
+/** The same box with its angle in (-45, 45], turned by quarter turns (its width and height swapped). */
+function upright(g: RotatedBoxGeometry): RotatedBoxGeometry {
+	let { width, height, angle } = g;
 	while (angle > 45) [angle, width, height] = [angle - 90, height, width];
 	while (angle <= -45) [angle, width, height] = [angle + 90, height, width];
-	return { ...best, width, height, angle: angle + 0 };
+	return { ...g, width, height, angle: angle + 0 };
 }
 
 /** The handle that turns a shape about its centre, above its top (`halfHeight` above the centre). */
