@@ -170,10 +170,11 @@ test('a malformed COCO file names the file and the JSON path, and nothing is imp
 	await expect(page.getByTestId('library')).toHaveAttribute('data-annotation-count', '12');
 });
 
-test('YOLO export of the images whose name matches a filter: one image, its boxes as normalised label lines', async ({ page }) => {
+test('YOLO export of the images whose name matches a filter: one image, its boxes (and its polygons as their boxes) as normalised label lines', async ({ page }) => {
 	const { projectId } = await seed(page);
 	const before = await shapesByImageName(page, projectId);
-	const boxes = before['image-00002.png'].filter((s) => s.startsWith('box '));
+	const shapes = before['image-00002.png'];
+	const boxes = shapes.filter((s) => s.startsWith('box '));
 	await openLibrary(page, projectId);
 	await page.getByTestId('export-button').click();
 	await page.getByTestId('export-format').selectOption('yolo');
@@ -186,10 +187,14 @@ test('YOLO export of the images whose name matches a filter: one image, its boxe
 	expect(names.filter((n) => n.startsWith('labels/'))).toEqual(['labels/train/image-00002.txt']);
 	expect(names.filter((n) => n.startsWith('images/'))).toEqual(['images/train/image-00002.png']);
 	const lines = new TextDecoder().decode(entries['labels/train/image-00002.txt']).trim().split('\n').filter(Boolean);
-	expect(lines).toHaveLength(boxes.length);
-	// The first box, back in pixels of the 640x480 image.
-	const [, xc, yc, w, h] = lines[0].split(' ').map(Number);
-	const pixels = { x: (xc - w / 2) * 640, y: (yc - h / 2) * 480, width: w * 640, height: h * 480 };
-	const stored = boxes.map((b) => JSON.parse(b.slice(4)) as typeof pixels);
-	expect(stored.some((g) => Math.abs(g.x - pixels.x) < 1e-3 && Math.abs(g.y - pixels.y) < 1e-3 && Math.abs(g.width - pixels.width) < 1e-3)).toBe(true);
+	// Detection writes every shape with an extent: the seeded boxes and polygons, one line each.
+	expect(lines).toHaveLength(shapes.length);
+	expect(boxes.length).toBeGreaterThan(0);
+	// Each line back in pixels of the 640x480 image: every stored box is one of them.
+	const written = lines.map((l) => {
+		const [, xc, yc, w, h] = l.split(' ').map(Number);
+		return { x: (xc - w / 2) * 640, y: (yc - h / 2) * 480, width: w * 640, height: h * 480 };
+	});
+	for (const g of boxes.map((b) => JSON.parse(b.slice(4)) as (typeof written)[number]))
+		expect(written.some((p) => Math.abs(g.x - p.x) < 1e-3 && Math.abs(g.y - p.y) < 1e-3 && Math.abs(g.width - p.width) < 1e-3 && Math.abs(g.height - p.height) < 1e-3)).toBe(true);
 });
