@@ -1,10 +1,10 @@
 import { convertIndexedToRgb, decode, encode } from 'fast-png';
-import { newBitmap, type Bitmap } from '$lib/shapes/mask/raster';
-import { maskBits, maskFromBitmap, type MaskGeometry } from '$lib/shapes/mask/kind';
-import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
+import { newBitmap } from '$lib/shapes/mask/raster';
+import { maskFromBitmap } from '$lib/shapes/mask/kind';
 import type { ShapeType } from '$lib/shapes/registry';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetImage } from '../dataset';
+import { pixelsOf } from '../semantic/label-map';
 import { FormatError } from '../errors';
 import { dirname, stem, utf8, type DatasetFile } from '../files';
 import { readCategory, type CocoCategory } from './categories';
@@ -18,27 +18,6 @@ export const PANOPTIC_JSON = 'annotations/panoptic.json';
 
 /** Where an image's segment PNG goes, relative to annotations/panoptic/ (folders kept: no clashes). */
 const pngName = (image: DatasetImage) => `${image.name.replace(/\.[^./]+$/, '')}.png`;
-
-/** Fills `into` with one annotation's pixels; false when the type has no area panoptic can carry. */
-function rasterise(type: ShapeType, geometry: unknown, into: Bitmap): boolean {
-	if (type === 'mask') {
-		const g = geometry as MaskGeometry;
-		const bits = maskBits(g);
-		for (let j = 0; j < g.height; j++)
-			for (let i = 0; i < g.width; i++) {
-				const x = g.x + i,
-					y = g.y + j;
-				if (bits[j * g.width + i] && x >= 0 && y >= 0 && x < into.width && y < into.height) into.bits[y * into.width + x] = 1;
-			}
-		return true;
-	}
-	if (type === 'polygon') {
-		const g = geometry as PolygonGeometry;
-		paintRings(into, g.points, g.holes);
-		return true;
-	}
-	return false;
-}
 
 export function writePanoptic(d: Dataset, options: WriteOptions): WriteResult {
 	const skipped: Partial<Record<ShapeType, number>> = {};
@@ -59,8 +38,9 @@ export function writePanoptic(d: Dataset, options: WriteOptions): WriteResult {
 		// Dataset order is drawing order: later annotations cover earlier ones.
 		for (const a of byImage.get(image.name) ?? []) {
 			const category = classIds.get(a.className);
-			const region = newBitmap(width, height);
-			if (!category || !rasterise(a.type, a.geometry, region)) {
+			// Masks and polygons have pixels; other types have no area panoptic can carry.
+			const region = category ? pixelsOf(a, width, height) : null;
+			if (!category || !region) {
 				skipped[a.type] = (skipped[a.type] ?? 0) + 1;
 				continue;
 			}

@@ -1,5 +1,5 @@
 import { decode, encode } from 'fast-png';
-import { maskBits, maskFromBitmap, type MaskGeometry } from '$lib/shapes/mask/kind';
+import { bitmapOfMask, maskFromBitmap, type MaskGeometry } from '$lib/shapes/mask/kind';
 import { newBitmap, paintPolygon, type Bitmap } from '$lib/shapes/mask/raster';
 import { unhandledShape } from '$lib/shapes/convert';
 import type { DatasetAnnotation } from '../dataset';
@@ -30,7 +30,7 @@ export function newLabelMap(width: number, height: number): LabelMap {
 export function pixelsOf(a: DatasetAnnotation, width: number, height: number): Bitmap | null {
 	switch (a.type) {
 		case 'mask':
-			return maskPixels(a.geometry, width, height);
+			return bitmapOfMask(a.geometry, { width, height });
 		case 'polygon': {
 			const m = newBitmap(width, height);
 			paintPolygon(m, a.geometry.points, 1);
@@ -49,19 +49,6 @@ export function pixelsOf(a: DatasetAnnotation, width: number, height: number): B
 		default:
 			return unhandledShape(a);
 	}
-}
-
-/** The mask's crop placed on an image-sized bitmap (what lies off the image dropped). */
-function maskPixels(g: MaskGeometry, width: number, height: number): Bitmap {
-	const m = newBitmap(width, height);
-	const bits = maskBits(g);
-	for (let j = 0; j < g.height; j++)
-		for (let i = 0; i < g.width; i++) {
-			const x = g.x + i,
-				y = g.y + j;
-			if (bits[j * g.width + i] && x >= 0 && y >= 0 && x < width && y < height) m.bits[y * width + x] = 1;
-		}
-	return m;
 }
 
 /** Paints `value` where the annotation covers pixels (later paints win); false when its type covers none. */
