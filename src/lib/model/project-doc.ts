@@ -6,7 +6,7 @@ import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/ki
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
 import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
-import { isHexColor } from './record-check';
+import { isHexColor, isProposal } from './record-check';
 import { MAX_NAME_CHARS, MAX_TEXT_CHARS } from './limits';
 import {
 	CLASS_DEFAULTS,
@@ -106,10 +106,6 @@ const TEXT_REASON = `A text has at most ${MAX_TEXT_CHARS.toLocaleString('en')} c
 
 function validText(text: unknown): boolean {
 	return typeof text === 'string' && text.length <= MAX_TEXT_CHARS;
-}
-
-function validProposal(p: Proposal): boolean {
-	return typeof p?.model === 'string' && p.model.trim() !== '' && Number.isFinite(p.score) && p.score >= 0 && p.score <= 1;
 }
 
 export const DEFAULT_CLASS_COLORS = [
@@ -541,7 +537,7 @@ export class ProjectDoc {
 			const values = checkAttributeValues(cls, input.attributes ?? {});
 			if (!values.ok) return values;
 			if (input.text !== undefined && !validText(input.text)) return { ok: false, reason: TEXT_REASON };
-			if (input.proposal !== undefined && !validProposal(input.proposal))
+			if (input.proposal !== undefined && !isProposal(input.proposal))
 				return { ok: false, reason: 'A proposal names its model and has a score from 0 to 1' };
 			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
 			topZ.set(image.id, z);

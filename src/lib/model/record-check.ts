@@ -10,6 +10,7 @@ import {
 	type ClassRecord,
 	type ImageRecord,
 	type ProjectSettings,
+	type Proposal,
 	type SkeletonTemplate,
 	type VersionRecord
 } from './records';
@@ -132,6 +133,11 @@ function isAttributeValue(v: unknown): v is AttributeValue {
 	return Array.isArray(v) && v.length <= MAX_OPTIONS && v.every((o) => isString(o, MAX_NAME_CHARS));
 }
 
+/** A model's mark on an annotation: its model named, a score from 0 to 1 (the same rule for reads and writes). */
+export function isProposal(p: unknown): p is Proposal {
+	return isObject(p) && isString(p.model, MAX_NAME_CHARS) && p.model.trim() !== '' && typeof p.score === 'number' && p.score >= 0 && p.score <= 1;
+}
+
 /** Bounds for an annotation whose image is unknown: its geometry is checked for form, not clamped. */
 const UNBOUNDED: Size = { width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE };
 
@@ -156,11 +162,7 @@ export function checkAnnotationRecord(key: string, raw: unknown, image: Size | u
 	if (raw.instanceId !== undefined && !Number.isSafeInteger(raw.instanceId)) return fail('its instance id is not a whole number');
 	if (raw.direction !== undefined && !(isObject(raw.direction) && isTime(raw.direction.angle))) return fail('its direction is not an angle');
 	if (raw.locked !== undefined && typeof raw.locked !== 'boolean') return fail('its lock is not yes or no');
-	if (raw.proposal !== undefined) {
-		const p = raw.proposal;
-		if (!isObject(p) || !isString(p.model, MAX_NAME_CHARS) || !p.model.trim() || typeof p.score !== 'number' || !(p.score >= 0 && p.score <= 1))
-			return fail('its proposal does not name a model and a score from 0 to 1');
-	}
+	if (raw.proposal !== undefined && !isProposal(raw.proposal)) return fail('its proposal does not name a model and a score from 0 to 1');
 	const geometry = shapeKind(raw.type).validate(raw.geometry, image ?? UNBOUNDED);
 	if (!geometry.ok) return fail(geometry.reason);
 	// Almost every record is already clean: keep Yjs' own object rather than a copy (half the memory at 100,000).
