@@ -1,4 +1,6 @@
-import type { AttributeSpec, AttributeValue, SkeletonTemplate } from '$lib/model/records';
+import type { AttributeSpec, AttributeValue, ImportedFrom, JsonValue, SkeletonTemplate } from '$lib/model/records';
+
+export type { ImportedFrom, JsonValue };
 import type { GeometryByType, ShapeType } from '$lib/shapes/registry';
 
 /**
@@ -12,6 +14,8 @@ export interface Dataset {
 	annotations: DatasetAnnotation[];
 	/** Image-level tags: one per image ('single', classification) or any number ('multi'). */
 	tagMode?: 'single' | 'multi';
+	/** Dataset-level fields a reader keeps by format (COCO's info and licenses), for its writer. */
+	imported?: Record<string, Record<string, JsonValue>>;
 }
 
 export interface DatasetImage {
@@ -24,6 +28,8 @@ export interface DatasetImage {
 	bytes?: Uint8Array;
 	/** The split the image belongs to, when the format or the export says ('train', 'val', 'test'). */
 	split?: string;
+	/** The reading format's id and extra fields (ids.ts: a writer of the same format writes them back). */
+	imported?: ImportedFrom;
 }
 
 export interface DatasetClass {
@@ -35,6 +41,9 @@ export interface DatasetClass {
 	attributes?: AttributeSpec[];
 	/** Masks of this class are one region per image (ClassRecord.maskMode 'semantic'; COCO panoptic's isthing 0). */
 	semantic?: boolean;
+	/** COCO's supercategory. */
+	supercategory?: string;
+	imported?: ImportedFrom;
 }
 
 /**
@@ -60,6 +69,7 @@ export interface DatasetAnnotationFields {
 	score?: number;
 	/** Where it came from in the input, for error messages ('instances.json › annotations[12]'). */
 	source?: string;
+	imported?: ImportedFrom;
 }
 
 /**

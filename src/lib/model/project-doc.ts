@@ -75,7 +75,7 @@ export interface DatasetImportWrite {
 }
 
 /** The fields an annotation may carry beyond the ones every record has: an import copies these when set. */
-const OPTIONAL_ANNOTATION_FIELDS = ['text', 'instanceId', 'direction', 'locked', 'proposal'] as const satisfies readonly OptionalKeys<AnnotationRecord>[];
+const OPTIONAL_ANNOTATION_FIELDS = ['text', 'instanceId', 'direction', 'locked', 'proposal', 'imported'] as const satisfies readonly OptionalKeys<AnnotationRecord>[];
 type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
 /** Does not compile when AnnotationRecord gains an optional field the list above lacks. */
 const everyOptionalFieldListed: [Exclude<OptionalKeys<AnnotationRecord>, (typeof OPTIONAL_ANNOTATION_FIELDS)[number]>] extends [never] ? true : never = true;

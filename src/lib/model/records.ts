@@ -13,6 +13,8 @@ export interface ProjectSettings {
 	createdAt: number;
 	/** Image-level tags: 'single' keeps at most one tag class per image (classification), 'multi' any number. */
 	tagMode?: 'single' | 'multi';
+	/** Dataset-level fields of imported files by format (COCO's info and licenses), written back on export (schema v6). */
+	imported?: Record<string, Record<string, JsonValue>>;
 }
 
 export type AttributeKind = 'text' | 'number' | 'select' | 'multiselect' | 'checkbox';
@@ -63,6 +65,9 @@ export interface ClassRecord {
 	skeleton: SkeletonTemplate | null;
 	/** Pixel masks: one instance per object, or one semantic layer per class and image. */
 	maskMode: 'instance' | 'semantic';
+	/** COCO's supercategory; absent when none (schema v6). */
+	supercategory?: string;
+	imported?: ImportedFrom;
 }
 
 /** What a new class gets for the fields a caller leaves out (and what v3 gave every older class). */
@@ -88,9 +93,27 @@ export interface ImageRecord {
 	size: number;
 	status: ImageStatus;
 	addedAt: number;
+	imported?: ImportedFrom;
 }
 
 export type AttributeValue = string | number | boolean | string[];
+
+/** A JSON value as read from a file: kept as read and written back unchanged. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * What a record keeps from the file it was imported from (schema v6), only when it was imported: the
+ * format's own id (written back on export to that format, so results keyed by it still evaluate), the
+ * fields this app has no place for, and values the format derives from the geometry (COCO's area and
+ * bbox), which hold only while the geometry is as imported: the model drops `derived` on a geometry edit.
+ */
+export interface ImportedFrom {
+	/** The format's id ('coco', 'cvat', 'labelstudio', 'datumaro'). */
+	format: string;
+	id?: number | string;
+	fields?: Record<string, JsonValue>;
+	derived?: Record<string, JsonValue>;
+}
 
 /** Which model proposed an annotation, and how sure it was (0…1). */
 export interface Proposal {
@@ -117,6 +140,7 @@ export interface AnnotationRecord<T extends ShapeType = ShapeType> {
 	proposal?: Proposal;
 	/** Drawing order on its image: higher is on top. */
 	z: number;
+	imported?: ImportedFrom;
 	/** Device user id of the author of the latest change. */
 	author: string;
 	createdAt: number;

@@ -12,13 +12,26 @@ import {
 import { validationError, type Handle, type ShapeKind } from '../kind';
 import { tooManyVertices } from '../limits';
 
-/**
- * A closed polygon as flat image-pixel coordinates [x0, y0, x1, y1, …] (compact in the document).
- * `holes` are rings cut out of it, each inside the outer ring; absent when there are none.
- */
-export interface PolygonGeometry {
+/** One piece of a polygon: an outer ring as flat [x0, y0, x1, y1, …] and the holes cut out of it. */
+export interface PolygonPart {
 	points: number[];
+	/** Rings cut out of this part, each inside its outer ring; absent when there are none. */
 	holes?: number[][];
+}
+
+/**
+ * A closed polygon as flat image-pixel coordinates (compact in the document): its first part's ring and
+ * holes, and `parts`, further pieces of the same object (one cut in two by an occluder: COCO's several
+ * polygons in one annotation), each with its own holes; absent when the object is one piece (schema v6).
+ */
+export interface PolygonGeometry extends PolygonPart {
+	parts?: PolygonPart[];
+}
+
+/** Every piece of the object, the first one (`points`, `holes`) first. */
+export function polygonParts(g: PolygonGeometry): PolygonPart[] {
+	const first: PolygonPart = g.holes?.length ? { points: g.points, holes: g.holes } : { points: g.points };
+	return g.parts?.length ? [first, ...g.parts] : [first];
 }
 
 /** Its rings: the outer one first, then its holes. */
