@@ -24,6 +24,18 @@ export const VISIBLE = 2;
 export interface SkeletonGeometry {
 	points: number[];
 	visibility: number[];
+	/**
+	 * The object's box, where the source carries one (a person's box in LabelMe/X-AnyLabeling groups,
+	 * YOLO pose lines, COCO keypoints' bbox); absent when none (schema v6). It may reach past the points.
+	 */
+	box?: SkeletonBox;
+}
+
+export interface SkeletonBox {
+	x: number;
+	y: number;
+	width: number;
+	height: number;
 }
 
 /** The flat coordinates of its labeled points (the unlabeled ones have no place). */
@@ -49,7 +61,31 @@ export function placeTemplate(template: SkeletonTemplate, box: { x: number; y: n
 export function cycleVisibility(g: SkeletonGeometry, i: number): SkeletonGeometry {
 	const v = g.visibility[i];
 	const next = v === VISIBLE ? OCCLUDED : v === OCCLUDED ? NOT_LABELED : VISIBLE;
-	return { points: g.points, visibility: g.visibility.map((x, k) => (k === i ? next : x)) };
+	return { ...g, visibility: g.visibility.map((x, k) => (k === i ? next : x)) };
+}
+
+/** The object's extent: its labeled points and its box, when it has one. */
+export function skeletonExtent(g: SkeletonGeometry): Rect {
+	const r = boundsOfFlat(labeledPoints(g));
+	const b = g.box;
+	if (!b) return r;
+	return { minX: Math.min(r.minX, b.x), minY: Math.min(r.minY, b.y), maxX: Math.max(r.maxX, b.x + b.width), maxY: Math.max(r.maxY, b.y + b.height) };
+}
+
+/**
+ * A raw box clamped to the image: undefined when absent or when nothing of it is left inside the image
+ * (no width or no height), a string when it is not four finite numbers.
+ */
+function checkedBox(raw: unknown, image: { width: number; height: number }): SkeletonBox | undefined | string {
+	if (raw === undefined) return undefined;
+	const b = raw as Partial<SkeletonBox> | null;
+	if (!b || typeof b !== 'object' || ![b.x, b.y, b.width, b.height].every(isFiniteNumber))
+		return "A skeleton's box needs finite numbers x, y, width and height";
+	const x0 = clamp(b.x!, 0, image.width),
+		y0 = clamp(b.y!, 0, image.height);
+	const x1 = clamp(b.x! + b.width!, 0, image.width),
+		y1 = clamp(b.y! + b.height!, 0, image.height);
+	return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : undefined;
 }
 
 /** Why this skeleton does not fit its class's template, or null when it does. */
@@ -77,22 +113,26 @@ export const skeletonKind: ShapeKind<SkeletonGeometry> = {
 		if (!g.visibility.every((v) => v === NOT_LABELED || v === OCCLUDED || v === VISIBLE))
 			return validationError('Skeleton point visibility must be 0 (not labeled), 1 (occluded) or 2 (visible)');
 		if (!g.visibility.some((v) => v !== NOT_LABELED)) return validationError('A skeleton needs at least one labeled point');
+		const box = checkedBox(g.box, image);
+		if (typeof box === 'string') return validationError(box);
 		const points = g.points.map((v, i) => clamp(v, 0, i % 2 === 0 ? image.width : image.height));
-		return { ok: true, geometry: { points, visibility: g.visibility.slice() } };
+		return { ok: true, geometry: { points, visibility: g.visibility.slice(), ...(box ? { box } : {}) } };
 	},
 
-	/** The box of its labeled points (what is drawn). */
+	/** The object's extent: its labeled points and its box (what is drawn). */
 	bounds(g): Rect {
-		return boundsOfFlat(labeledPoints(g));
+		return skeletonExtent(g);
 	},
 
-	/** Anywhere in the box of its labeled points, as a person's skeleton is picked in other tools. */
+	/** Anywhere in its extent, as a person's skeleton is picked in other tools. */
 	hitTest(g, p, tolerance) {
-		return rectContainsPoint(boundsOfFlat(labeledPoints(g)), p, tolerance);
+		return rectContainsPoint(skeletonExtent(g), p, tolerance);
 	},
 
 	translate(g, dx, dy) {
-		return { points: g.points.map((v, i) => v + (i % 2 === 0 ? dx : dy)), visibility: g.visibility };
+		const moved: SkeletonGeometry = { points: g.points.map((v, i) => v + (i % 2 === 0 ? dx : dy)), visibility: g.visibility };
+		if (g.box) moved.box = { ...g.box, x: g.box.x + dx, y: g.box.y + dy };
+		return moved;
 	},
 
 	/** Every point, labeled or not, is a handle 'v:i': a not-labeled one can be dragged and labeled again. */
@@ -105,23 +145,24 @@ export const skeletonKind: ShapeKind<SkeletonGeometry> = {
 		const points = g.points.slice();
 		points[i * 2] = p.x;
 		points[i * 2 + 1] = p.y;
-		return { points, visibility: g.visibility };
+		return { ...g, points };
 	},
 
 	/** The point count is the template's: removing a point marks it not labeled. */
 	removeVertex(g, handleId) {
 		const i = index(handleId);
 		if (!handleId.startsWith('v:') || !(i < g.visibility.length)) return null;
-		return { points: g.points, visibility: g.visibility.map((v, k) => (k === i ? NOT_LABELED : v)) };
+		return { ...g, visibility: g.visibility.map((v, k) => (k === i ? NOT_LABELED : v)) };
 	},
 
 	area(g) {
-		const b = boundsOfFlat(labeledPoints(g));
+		const b = skeletonExtent(g);
 		return (b.maxX - b.minX) * (b.maxY - b.minY);
 	},
 
 	describe(g) {
 		const labeled = g.visibility.filter((v) => v !== NOT_LABELED).length;
-		return `${labeled}/${g.visibility.length} points`;
+		const box = g.box ? `, box ${Math.round(g.box.width)} × ${Math.round(g.box.height)}` : '';
+		return `${labeled}/${g.visibility.length} points${box}`;
 	}
 };

@@ -10,6 +10,9 @@ const DOT_SCREEN_PX = 3.5;
 const DOT_IMAGE_PX = 3;
 /** A box smaller than this (image px) would pile the template's points on each other. */
 const MIN_PLACE_PX = 4;
+/** The object's box: thin and dashed, so that it reads as the extent, not as a box annotation. */
+const BOX_DASH_SCREEN_PX = [5, 4];
+const BOX_LINE_SCREEN_PX = 1;
 
 /**
  * Skeleton tool: drag a box (or click, click) and the current class's template is dropped into it,
@@ -65,6 +68,13 @@ export const skeletonView: ShapeView<SkeletonGeometry> = {
 	drawTile(ctx, g, style) {
 		const px = style.pxToImage;
 		const pts = g.points;
+		if (g.box) {
+			ctx.lineWidth = BOX_LINE_SCREEN_PX * px;
+			ctx.strokeStyle = style.color;
+			ctx.setLineDash(BOX_DASH_SCREEN_PX.map((d) => d * px));
+			ctx.strokeRect(g.box.x, g.box.y, g.box.width, g.box.height);
+			ctx.setLineDash([]);
+		}
 		ctx.lineWidth = 1.5 * px;
 		ctx.strokeStyle = style.stroke;
 		ctx.beginPath();
@@ -95,6 +105,11 @@ export const skeletonView: ShapeView<SkeletonGeometry> = {
 		const children: paper.Item[] = drawnEdges(g, edges).map(
 			([a, b]) => new scope.Path.Line({ from: [pts[a * 2], pts[a * 2 + 1]], to: [pts[b * 2], pts[b * 2 + 1]] })
 		);
+		if (g.box) {
+			const box = new scope.Path.Rectangle({ point: [g.box.x, g.box.y], size: [g.box.width, g.box.height] });
+			box.dashArray = BOX_DASH_SCREEN_PX; // screen px: the overlay draws without stroke scaling
+			children.push(box);
+		}
 		for (let i = 0; i < g.visibility.length; i++) {
 			if (g.visibility[i] === NOT_LABELED) continue;
 			const dot = new scope.Path.Circle({ center: [pts[i * 2], pts[i * 2 + 1]], radius: DOT_IMAGE_PX });
