@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signedArea } from '$lib/geometry';
-import { boxOf, extentOf, orientedBoxOf, outlineRingsOf, polygonOf, rotatedBoxOf } from '$lib/shapes/convert';
+import { boxOf, extentOf, orientedBoxOf, outlinePartsOf, polygonsOf, rotatedBoxOf } from '$lib/shapes/convert';
 import { ellipsePolygon } from '$lib/shapes/ellipse/kind';
 import { encodeMask } from '$lib/shapes/mask/rle';
 import { minAreaRect, rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
@@ -61,20 +61,41 @@ describe('axis-aligned extent', () => {
 	});
 });
 
-describe('outline rings and polygons', () => {
-	it('keep a polygon and its holes, outer ring first', () => {
-		const g = { points: [0, 0, 10, 0, 10, 10, 0, 10], holes: [[2, 2, 4, 2, 4, 4]] };
-		expect(outlineRingsOf({ type: 'polygon', geometry: g })).toEqual([g.points, g.holes[0]]);
-		expect(polygonOf({ type: 'polygon', geometry: g })).toEqual(g.points);
+describe('outline parts and polygons', () => {
+	const twoParts = {
+		points: [0, 0, 10, 0, 10, 10, 0, 10],
+		holes: [[2, 2, 4, 2, 4, 4]],
+		parts: [{ points: [50, 50, 60, 50, 60, 70], holes: [[55, 55, 58, 56, 59, 60]] }]
+	};
+
+	it('keep each part of a polygon with its own holes, the first part first', () => {
+		expect(outlinePartsOf({ type: 'polygon', geometry: twoParts })).toEqual([
+			{ points: twoParts.points, holes: twoParts.holes },
+			{ points: twoParts.parts[0].points, holes: twoParts.parts[0].holes }
+		]);
+		// The polygons are the parts' outer rings: a hole is never taken for another piece.
+		expect(polygonsOf({ type: 'polygon', geometry: twoParts })).toEqual([twoParts.points, twoParts.parts[0].points]);
 	});
 
-	it('give a box its four corners, clockwise from the top-left', () => {
-		expect(polygonOf({ type: 'box', geometry: { x: 1, y: 2, width: 3, height: 4 } })).toEqual([1, 2, 4, 2, 4, 6, 1, 6]);
+	it('give a box its four corners, clockwise from the top-left, as one part', () => {
+		expect(outlinePartsOf({ type: 'box', geometry: { x: 1, y: 2, width: 3, height: 4 } })).toEqual([{ points: [1, 2, 4, 2, 4, 6, 1, 6] }]);
+		expect(polygonsOf({ type: 'box', geometry: { x: 1, y: 2, width: 3, height: 4 } })).toEqual([[1, 2, 4, 2, 4, 6, 1, 6]]);
 	});
 
 	it('are none for what is not a closed outline', () => {
-		expect(outlineRingsOf({ type: 'polyline', geometry: { points: [0, 0, 5, 5] } })).toBeNull();
-		expect(outlineRingsOf({ type: 'tag', geometry: {} })).toBeNull();
+		expect(outlinePartsOf({ type: 'polyline', geometry: { points: [0, 0, 5, 5] } })).toBeNull();
+		expect(polygonsOf({ type: 'tag', geometry: {} })).toBeNull();
+	});
+
+	it('a multi-part polygon has the extent, box and oriented box of every part', () => {
+		const s = { type: 'polygon' as const, geometry: twoParts };
+		expect(extentOf(s)).toEqual({ minX: 0, minY: 0, maxX: 60, maxY: 70 });
+		expect(boxOf(s)).toEqual({ minX: 0, minY: 0, maxX: 60, maxY: 70 });
+		// Two unit squares on a diagonal: the least rectangle around both lies along the diagonal.
+		const diagonal = { points: [0, 0, 1, 0, 1, 1, 0, 1], parts: [{ points: [10, 10, 11, 10, 11, 11, 10, 11] }] };
+		const r = orientedBoxOf({ type: 'polygon', geometry: diagonal })!;
+		close([r.cx, r.cy, Math.abs(r.angle)], [5.5, 5.5, 45]);
+		close([Math.max(r.width, r.height), Math.min(r.width, r.height)], [11 * Math.SQRT2, Math.SQRT2]);
 	});
 });
 

@@ -1,7 +1,7 @@
 import type { Rect } from '$lib/geometry';
 import { boxCorners } from './box/kind';
 import { ellipsePolygon } from './ellipse/kind';
-import { polygonRings } from './polygon/kind';
+import { polygonParts, type PolygonPart } from './polygon/kind';
 import { maskRowEnds } from './mask/kind';
 import { minAreaRect, rotatedBoxCorners, type RotatedBoxGeometry } from './rotatedBox/kind';
 import { labeledPoints } from './skeleton/kind';
@@ -47,19 +47,20 @@ export function boxOf(s: TypedShape): Rect | null {
 }
 
 /**
- * The closed outline as flat rings (outer first, then holes), for formats that have polygons but not
- * this shape; null for shapes that are not a closed vector outline (masks are pixels, polylines open).
+ * The closed outline as parts, each an outer ring with its own holes (a multi-part polygon: several; a
+ * box, rotated box, ellipse: one, without holes), for formats that have polygons but not this shape;
+ * null for shapes that are not a closed vector outline (masks are pixels, polylines open).
  */
-export function outlineRingsOf(s: TypedShape): number[][] | null {
+export function outlinePartsOf(s: TypedShape): PolygonPart[] | null {
 	switch (s.type) {
 		case 'polygon':
-			return polygonRings(s.geometry);
+			return polygonParts(s.geometry);
 		case 'box':
-			return [boxCorners(s.geometry)];
+			return [{ points: boxCorners(s.geometry) }];
 		case 'rotatedBox':
-			return [rotatedBoxCorners(s.geometry)];
+			return [{ points: rotatedBoxCorners(s.geometry) }];
 		case 'ellipse':
-			return [ellipsePolygon(s.geometry)];
+			return [{ points: ellipsePolygon(s.geometry) }];
 		case 'polyline':
 		case 'keypoint':
 		case 'skeleton':
@@ -72,9 +73,12 @@ export function outlineRingsOf(s: TypedShape): number[][] | null {
 	}
 }
 
-/** The outer ring of the outline: the polygon a shape is approximated by; null as for outlineRingsOf. */
-export function polygonOf(s: TypedShape): number[] | null {
-	return outlineRingsOf(s)?.[0] ?? null;
+/**
+ * The polygons a shape is approximated by: each part's outer ring (holes left out), one for every shape
+ * but a multi-part polygon; null as for outlinePartsOf.
+ */
+export function polygonsOf(s: TypedShape): number[][] | null {
+	return outlinePartsOf(s)?.map((p) => p.points) ?? null;
 }
 
 /** The shape as a turned box, where it is one: a rotated box, a box (angle 0), or an ellipse's box. */
@@ -105,7 +109,7 @@ export function rotatedBoxOf(s: TypedShape): RotatedBoxGeometry | null {
 
 /**
  * The turned box around a shape: itself where it is one (rotatedBoxOf), else the rotated box of least
- * area around its points (a mask's pixels, a skeleton's labeled points); null where that has no area.
+ * area around its points (every part of a polygon, a mask's pixels, a skeleton's labeled points); null where that has no area.
  */
 export function orientedBoxOf(s: TypedShape): RotatedBoxGeometry | null {
 	const own = rotatedBoxOf(s);
@@ -113,6 +117,8 @@ export function orientedBoxOf(s: TypedShape): RotatedBoxGeometry | null {
 	let points: readonly number[];
 	switch (s.type) {
 		case 'polygon':
+			points = polygonsOf(s)!.flat();
+			break;
 		case 'polyline':
 		case 'cuboid':
 			points = s.geometry.points;
