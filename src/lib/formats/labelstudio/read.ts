@@ -7,6 +7,9 @@ import { extension, isImagePath, jsonOf, type DatasetFile } from '../files';
 import { encodeMask } from '$lib/shapes/mask/rle';
 import { decodeBrush } from './brush';
 import { checkPixelSize, checkPointCount } from '../limits';
+import { extraFields, importedFrom } from '../ids';
+import type { JsonValue } from '../dataset';
+import { CONTROLS, GEOMETRY_KEYS, imageKeyOf, REGION_DEFAULTS, type ResultType } from './controls';
 
 const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
 
@@ -37,15 +40,84 @@ export function readLabelStudio(files: readonly DatasetFile[]): ReadResult {
 	return b.result();
 }
 
+/** What a task, its annotation entry and a region hold that the reader turns into the dataset. */
+const KNOWN_TASK = new Set(['id', 'data', 'annotations']);
+const KNOWN_ENTRY = new Set(['result']);
+const KNOWN_REGION = new Set(['id', 'type', 'value', 'original_width', 'original_height', 'parentID']);
+/** The kind of region (its geometry keys) and the result type the writer writes for it. */
+const KINDS: [string, ResultType][] = [['rectangle', 'rectanglelabels'], ['polygon', 'polygonlabels'], ['keypoint', 'keypointlabels'], ['ellipse', 'ellipselabels'], ['brush', 'brushlabels'], ['choices', 'choices']];
+
+/** The task's own fields: everything but its regions, with `data` and the entry's fields when they say more than the image. */
+function taskFields(task: Record<string, unknown>, data: Record<string, unknown>, imageKey: string, name: string, entry: Record<string, unknown> | undefined): Record<string, JsonValue> | undefined {
+	const fields = extraFields(task, KNOWN_TASK) ?? {};
+	if (imageKey !== 'image' || data[imageKey] !== name || Object.keys(data).length > 1) fields.data = data as JsonValue;
+	const entryFields = entry && extraFields(entry, KNOWN_ENTRY);
+	if (entryFields) fields.annotations = [entryFields];
+	return fields;
+}
+
+/** A region's fields the writer does not compute: those differing from its defaults, and `value`'s non-geometry keys. */
+function regionFields(r: Record<string, unknown>, v: Record<string, unknown>, kind: string): Record<string, JsonValue> | undefined {
+	const fields = extraFields(r, KNOWN_REGION) ?? {};
+	for (const [key, usual] of Object.entries(REGION_DEFAULTS)) if (fields[key] === usual) delete fields[key];
+	const written = KINDS.find(([k]) => kind.startsWith(k));
+	if (written && fields.from_name === CONTROLS[written[1]].name) delete fields.from_name;
+	const value = extraFields(v, new Set([...(written ? GEOMETRY_KEYS[written[0]] : []), ...LABEL_KEYS]));
+	if (value) fields.value = value;
+	return Object.keys(fields).length ? fields : undefined;
+}
+
+/** A region as read, and its place in the file for messages. */
+interface Result {
+	r: Record<string, unknown>;
+	where: string;
+}
+
+function labelsOf(r: Record<string, unknown>): string[] {
+	const v = r.value;
+	if (!isRecord(v)) return [];
+	const key = LABEL_KEYS.find((k) => Array.isArray(v[k]));
+	return key ? (v[key] as unknown[]).map(String) : [];
+}
+
+/**
+ * Label Studio has no multi-part polygon: Peerlabel writes further parts as polygons nested under the
+ * first by `parentID` (the region tree shows them as one). A polygon whose parentID names a polygon with
+ * the same labels is read as a part of that one's root; the map gives each root its parts, in file order.
+ */
+function polygonParts(results: readonly Result[]): { partsOf: Map<string, Result[]>; isPart: Set<Record<string, unknown>> } {
+	const polygons = new Map<string, Record<string, unknown>>();
+	const isPolygon = (r: Record<string, unknown>) => typeof r.type === 'string' && r.type.startsWith('polygon') && typeof r.id === 'string';
+	for (const { r } of results) if (isPolygon(r) && !polygons.has(r.id as string)) polygons.set(r.id as string, r);
+	const partsOf = new Map<string, Result[]>();
+	const isPart = new Set<Record<string, unknown>>();
+	for (const part of results) {
+		const { r } = part;
+		if (!isPolygon(r) || typeof r.parentID !== 'string') continue;
+		const labels = JSON.stringify(labelsOf(r));
+		let root: Record<string, unknown> | undefined;
+		const seen = new Set<Record<string, unknown>>([r]);
+		for (let p = polygons.get(r.parentID); p && !seen.has(p) && JSON.stringify(labelsOf(p)) === labels; p = typeof p.parentID === 'string' ? polygons.get(p.parentID) : undefined) {
+			root = p;
+			seen.add(p);
+		}
+		if (!root) continue;
+		isPart.add(r);
+		partsOf.set(root.id as string, [...(partsOf.get(root.id as string) ?? []), part]);
+	}
+	return { partsOf, isPart };
+}
+
 function readTask(task: unknown, place: string, path: string, files: readonly DatasetFile[], b: DatasetBuilder): void {
 	if (!isRecord(task)) throw new FormatError(path, place, 'is not a task object');
 	// Full export: {data: {image}, annotations: [{result}]}; JSON-MIN: {image, <from_name>: [regions…]}.
 	const min = !isRecord(task.data);
 	const data = min ? task : (task.data as Record<string, unknown>);
-	const imageKey = typeof data.image === 'string' ? 'image' : Object.keys(data).find((k) => typeof data[k] === 'string' && isImagePath(imageNameOf(data[k] as string)));
+	const imageKey = imageKeyOf(data, (url) => isImagePath(imageNameOf(url)));
 	if (!imageKey) throw new FormatError(path, `${place}${min ? '' : '.data'}`, 'a task needs an image (data.image)');
 	const name = imageNameOf(data[imageKey] as string);
-	let results: { r: Record<string, unknown>; where: string }[] = [];
+	let results: Result[] = [];
+	let entry: Record<string, unknown> | undefined;
 	if (min) {
 		for (const [k, v] of Object.entries(task))
 			if (Array.isArray(v)) v.forEach((r, j) => isRecord(r) && LABEL_KEYS.some((key) => key in r) && results.push({ r: { value: r, from_name: k, original_width: r.original_width, original_height: r.original_height }, where: `${place}.${k}[${j}]` }));
@@ -53,7 +125,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 		const annotations = Array.isArray(task.annotations) ? task.annotations : [];
 		const index = annotations.findIndex((a) => isRecord(a) && a.was_cancelled !== true);
 		if (index >= 0) {
-			const a = annotations[index] as Record<string, unknown>;
+			const a = (entry = annotations[index] as Record<string, unknown>);
 			if (!Array.isArray(a.result)) throw new FormatError(path, `${place}.annotations[${index}].result`, 'is not a list');
 			results = a.result.map((r, j) => {
 				if (!isRecord(r)) throw new FormatError(path, `${place}.annotations[${index}].result[${j}]`, 'is not an object');
@@ -67,11 +139,14 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 	const height = sized ? pct(sized.r.original_height, path, `${sized.where}.original_height`) : 0;
 	const bytes = imageBytesFor(files, name);
 	if (sized) checkPixelSize(width, height, path, `${sized.where}.original_width`);
-	b.image({ name, width, height, ...(bytes ? { bytes } : {}) });
+	// JSON-MIN flattens the task: only its id is kept there.
+	const imported = importedFrom('labelstudio', task.id, min ? undefined : taskFields(task, data, imageKey, name, entry));
+	b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(imported.id !== undefined || imported.fields ? { imported } : {}) });
 
+	const { partsOf, isPart } = polygonParts(results);
 	// Keypoints tied to a rectangle by parentID share an instance id with it.
 	const groups = new Map<string, number>();
-	for (const { r } of results) if (typeof r.parentID === 'string' && !groups.has(r.parentID)) groups.set(r.parentID, groups.size + 1);
+	for (const { r } of results) if (typeof r.parentID === 'string' && !isPart.has(r) && !groups.has(r.parentID)) groups.set(r.parentID, groups.size + 1);
 	const texts = new Map<string, string>();
 	for (const { r } of results) if (r.type === 'textarea' && isRecord(r.value) && Array.isArray(r.value.text) && typeof r.id === 'string') texts.set(r.id, r.value.text.join('\n'));
 	let relations = 0;
@@ -80,7 +155,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 			relations++;
 			continue;
 		}
-		if (r.type === 'textarea') continue;
+		if (r.type === 'textarea' || isPart.has(r)) continue;
 		const v = r.value;
 		if (!isRecord(v)) throw new FormatError(path, `${where}.value`, 'is missing');
 		const labelKey = LABEL_KEYS.find((k) => Array.isArray(v[k]));
@@ -94,15 +169,25 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 		const px = (key: string, size: number) => (pct(v[key], path, `${where}.value.${key}`) / 100) * size;
 		const id = typeof r.id === 'string' ? r.id : '';
 		const instance = groups.get(id) ?? (typeof r.parentID === 'string' ? groups.get(r.parentID) : undefined);
+		const kind = labelKey === 'labels' || !labelKey ? String(r.type ?? '') : labelKey;
+		const ref = importedFrom('labelstudio', r.id, min ? undefined : regionFields(r, v, kind));
 		const common = (className: string): Omit<DatasetAnnotation, 'type' | 'geometry'> => ({
 			image: name,
 			className,
 			source: `${path} › ${where}`,
 			...(instance !== undefined ? { instanceId: instance } : {}),
 			...(texts.has(id) ? { text: texts.get(id) } : {}),
-			...(typeof r.score === 'number' ? { score: r.score } : {})
+			...(typeof r.score === 'number' ? { score: r.score } : {}),
+			...(ref.id !== undefined || ref.fields ? { imported: ref } : {})
 		});
-		const kind = labelKey === 'labels' || !labelKey ? String(r.type ?? '') : labelKey;
+		const ring = (value: Record<string, unknown>, at: string) => {
+			if (!Array.isArray(value.points)) throw new FormatError(path, `${at}.value.points`, 'is not a list of [x, y] pairs');
+			checkPointCount(value.points.length * 2, path, `${at}.value.points`);
+			return value.points.flatMap((p, k) => {
+				if (!Array.isArray(p) || p.length !== 2) throw new FormatError(path, `${at}.value.points[${k}]`, 'is not an [x, y] pair');
+				return [(pct(p[0], path, `${at}.value.points[${k}][0]`) / 100) * W, (pct(p[1], path, `${at}.value.points[${k}][1]`) / 100) * H];
+			});
+		};
 		for (const className of labels) {
 			if (kind.startsWith('rectangle')) {
 				const x = px('x', W),
@@ -117,13 +202,9 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 					b.add({ ...common(className), type: 'rotatedBox', geometry: { cx: c.x, cy: c.y, width: w, height: h, angle: normalizeAngle(rotation) } });
 				}
 			} else if (kind.startsWith('polygon')) {
-				if (!Array.isArray(v.points)) throw new FormatError(path, `${where}.value.points`, 'is not a list of [x, y] pairs');
-				checkPointCount(v.points.length * 2, path, `${where}.value.points`);
-				const points = v.points.flatMap((p, k) => {
-					if (!Array.isArray(p) || p.length !== 2) throw new FormatError(path, `${where}.value.points[${k}]`, 'is not an [x, y] pair');
-					return [(pct(p[0], path, `${where}.value.points[${k}][0]`) / 100) * W, (pct(p[1], path, `${where}.value.points[${k}][1]`) / 100) * H];
-				});
-				b.add({ ...common(className), type: 'polygon', geometry: { points } });
+				const points = ring(v, where);
+				const parts = (partsOf.get(id) ?? []).map((p) => ({ points: ring(isRecord(p.r.value) ? p.r.value : {}, p.where) }));
+				b.add({ ...common(className), type: 'polygon', geometry: parts.length ? { points, parts } : { points } });
 			} else if (kind.startsWith('keypoint')) {
 				b.add({ ...common(className), type: 'keypoint', geometry: { x: px('x', W), y: px('y', H) } });
 			} else if (kind.startsWith('ellipse')) {

@@ -2,22 +2,15 @@ import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
 import { unhandledShape } from '$lib/shapes/convert';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation } from '../dataset';
-import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder';
+import { annotationsByImage, countSkip, imageFilesOf, isRecord } from '../dataset-builder';
 import { utf8 } from '../files';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import { encodeBrush } from './brush';
 import { checkImageToRaster } from '../limits';
-
-/** Control tag, from_name and value key per result type (matching the label_config.xml written beside). */
-const CONTROLS = {
-	rectanglelabels: { tag: 'RectangleLabels', name: 'label' },
-	polygonlabels: { tag: 'PolygonLabels', name: 'polygon' },
-	keypointlabels: { tag: 'KeyPointLabels', name: 'keypoint' },
-	ellipselabels: { tag: 'EllipseLabels', name: 'ellipse' },
-	brushlabels: { tag: 'BrushLabels', name: 'brush' },
-	choices: { tag: 'Choices', name: 'choice' }
-} as const;
-type ResultType = keyof typeof CONTROLS;
+import { assignIds, ownFields } from '../ids';
+import { polygonParts } from '$lib/shapes/polygon/kind';
+import { CONTROLS, DEFAULT_TO_NAME, type ResultType } from './controls';
+import { controlNamer, dataOf, RegionIds } from './kept';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -31,7 +24,11 @@ function percentOf(side: number): (v: number) => number {
 	return (v) => Math.round(v * factor) / scale;
 }
 
-function valueOf(a: DatasetAnnotation, W: number, H: number, X: (v: number) => number, Y: (v: number) => number): [ResultType, Record<string, unknown>] | null {
+/** What the writer puts in a value besides the geometry, unless the import kept its own. */
+const VALUE_DEFAULTS: Partial<Record<ResultType, Record<string, unknown>>> = { polygonlabels: { closed: true }, keypointlabels: { width: 0.5 } };
+
+/** The result type and the geometry's value keys: one value per part (only polygons have several). */
+function valueOf(a: DatasetAnnotation, W: number, H: number, X: (v: number) => number, Y: (v: number) => number): [ResultType, ...Record<string, unknown>[]] | null {
 	switch (a.type) {
 		case 'box': {
 			const g = a.geometry;
@@ -43,13 +40,12 @@ function valueOf(a: DatasetAnnotation, W: number, H: number, X: (v: number) => n
 			const [x, y] = rotatedBoxCorners(g);
 			return ['rectanglelabels', { x: X(x), y: Y(y), width: X(g.width), height: Y(g.height), rotation: g.angle < 0 ? g.angle + 360 : g.angle }];
 		}
-		case 'polygon': {
-			const p = a.geometry.points;
-			return ['polygonlabels', { points: Array.from({ length: p.length / 2 }, (_, i) => [X(p[i * 2]), Y(p[i * 2 + 1])]), closed: true }];
-		}
+		case 'polygon':
+			// Holes have no place in Label Studio (the writer counts them); each part is a polygon of its own.
+			return ['polygonlabels', ...polygonParts(a.geometry).map(({ points: p }) => ({ points: Array.from({ length: p.length / 2 }, (_, i) => [X(p[i * 2]), Y(p[i * 2 + 1])]) }))];
 		case 'keypoint': {
 			const g = a.geometry;
-			return ['keypointlabels', { x: X(g.x), y: Y(g.y), width: 0.5 }];
+			return ['keypointlabels', { x: X(g.x), y: Y(g.y) }];
 		}
 		case 'ellipse': {
 			const g = a.geometry;
@@ -78,8 +74,21 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 	const warnings: string[] = [];
 	const skipped: WriteResult['skipped'] = {};
 	const byImage = annotationsByImage(d);
-	const used = new Map<ResultType, Set<string>>();
-	let attributesDropped = 0;
+	const controls = new Map<string, { type: ResultType; toName: string; labels: Set<string> }>();
+	const controlName = controlNamer();
+	const toNames = new Set<string>();
+	let attributesDropped = 0,
+		holesDropped = 0,
+		imageKey: string | undefined;
+	const kept = (img: Dataset['images'][number]) => ownFields('labelstudio', img.imported);
+	const taskIds = assignIds('labelstudio', d.images.map((img) => img.imported));
+	const entryOf = (img: Dataset['images'][number]) => {
+		const entries = kept(img).annotations;
+		return Array.isArray(entries) && isRecord(entries[0]) ? entries[0] : {};
+	};
+	const entryIds = assignIds('labelstudio', d.images.map((img) => ({ format: 'labelstudio', id: entryOf(img).id as number | string | undefined })));
+	const regionIds = new RegionIds();
+	const keptIds = new Map(d.annotations.map((a) => [a, regionIds.keep(a.imported)]));
 	const tasks = d.images.map((img, i) => {
 		const result: Record<string, unknown>[] = [];
 		const anns = byImage.get(img.name) ?? [];
@@ -95,28 +104,55 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 			if (a.type !== 'tag' && !(img.width > 0 && img.height > 0)) return;
 			const v = valueOf(a, img.width, img.height, X, Y);
 			if (!v) return void countSkip(skipped, a.type);
-			const [type, value] = v;
-			used.set(type, (used.get(type) ?? new Set()).add(a.className));
-			const id = `r${i + 1}-${n + 1}`;
-			value[type] = [a.className]; // a fresh object of valueOf's
-			const region = (from_name: string, type: string, value: Record<string, unknown>) =>
-				({ id, from_name, to_name: 'image', original_width: img.width, original_height: img.height, image_rotation: 0, origin: 'manual', type, value });
-			result.push(region(CONTROLS[type].name, type, value));
-			if (a.text !== undefined) result.push(region('text', 'textarea', { text: [a.text] }));
+			const [type, ...values] = v;
+			const { value: keptValue, from_name, to_name, ...keptRest } = ownFields('labelstudio', a.imported);
+			const toName = typeof to_name === 'string' ? to_name : DEFAULT_TO_NAME;
+			const fromName = controlName(type, typeof from_name === 'string' ? from_name : undefined);
+			const control = controls.get(fromName) ?? { type, toName, labels: new Set<string>() };
+			controls.set(fromName, control.labels.add(a.className) && control);
+			toNames.add(toName);
+			const id = keptIds.get(a) ?? regionIds.fresh(`r${i + 1}-${n + 1}`);
+			const region = (rid: string, from: string, rtype: string, value: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+				Object.assign({ id: rid, from_name: from, to_name: toName, original_width: img.width, original_height: img.height, image_rotation: 0, origin: 'manual' }, keptRest, {
+					id: rid,
+					from_name: from,
+					to_name: toName,
+					original_width: img.width,
+					original_height: img.height,
+					...more,
+					type: rtype,
+					value
+				});
+			const score = a.score !== undefined ? { score: a.score } : {};
+			values.forEach((geometry, k) => {
+				const value = { ...VALUE_DEFAULTS[type], ...(isRecord(keptValue) ? keptValue : {}), ...geometry, [type]: [a.className] };
+				// Further parts of a polygon: nested under the first by parentID, as Label Studio's region tree shows one object.
+				result.push(k === 0 ? region(id, fromName, type, value, score) : region(regionIds.fresh(`${id}_${k + 1}`), fromName, type, value, { parentID: id, ...score }));
+			});
+			if (a.type === 'polygon') holesDropped += polygonParts(a.geometry).reduce((sum, p) => sum + (p.holes?.length ?? 0), 0);
+			if (a.text !== undefined) result.push(region(id, controlName('textarea', 'text'), 'textarea', { text: [a.text] }));
 			if (a.attributes && Object.keys(a.attributes).length) attributesDropped++;
 		});
-		return { id: i + 1, data: { image: img.name }, annotations: [{ id: i + 1, result, was_cancelled: false }], predictions: [] };
+		const own = kept(img);
+		const { data: _data, annotations: _entries, ...taskRest } = own;
+		const { data, imageKey: key } = dataOf(img.name, own.data);
+		imageKey ??= key;
+		const entry = Object.assign({ id: entryIds[i], result: [], was_cancelled: false }, entryOf(img), { id: entryIds[i], result });
+		return Object.assign({ id: taskIds[i] }, { predictions: [] }, taskRest, { id: taskIds[i], data, annotations: [entry] });
 	});
 	if (attributesDropped) warnings.push(`attributes of ${attributesDropped} annotations are not written (Label Studio keeps them in per-region controls of its own config)`);
-	const controls = [...used].map(([type, names]) => {
+	if (holesDropped) warnings.push(`${holesDropped} polygon hole${holesDropped > 1 ? 's are' : ' is'} not written (Label Studio polygons have no holes)`);
+	const controlTags = [...controls].map(([name, { type, toName, labels }]) => {
 		const c = CONTROLS[type];
-		const inner = [...names].map((n) => {
+		const inner = [...labels].map((n) => {
 			const color = d.classes.find((k) => k.name === n)?.color;
 			return type === 'choices' ? `    <Choice value="${esc(n)}"/>` : `    <Label value="${esc(n)}"${color ? ` background="${color}"` : ''}/>`;
 		});
-		return `  <${c.tag} name="${c.name}" toName="image"${type === 'choices' ? ` choice="${d.tagMode === 'single' ? 'single' : 'multiple'}"` : ''}>\n${inner.join('\n')}\n  </${c.tag}>`;
+		return `  <${c.tag} name="${esc(name)}" toName="${esc(toName)}"${type === 'choices' ? ` choice="${d.tagMode === 'single' ? 'single' : 'multiple'}"` : ''}>\n${inner.join('\n')}\n  </${c.tag}>`;
 	});
-	const config = `<View>\n  <Image name="image" value="$image"/>\n${controls.join('\n')}\n  <TextArea name="text" toName="image" perRegion="true"/>\n</View>\n`;
+	const images = [...(toNames.size ? toNames : [DEFAULT_TO_NAME])].map((n) => `  <Image name="${esc(n)}" value="$${esc(imageKey ?? 'image')}"/>`);
+	const textTo = [...toNames][0] ?? DEFAULT_TO_NAME;
+	const config = `<View>\n${images.join('\n')}\n${controlTags.join('\n')}\n  <TextArea name="text" toName="${esc(textTo)}" perRegion="true"/>\n</View>\n`;
 	const files = [
 		{ path: 'label_studio.json', bytes: utf8(JSON.stringify(tasks)) },
 		{ path: 'label_config.xml', bytes: utf8(config) }
