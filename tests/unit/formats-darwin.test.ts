@@ -94,9 +94,10 @@ describe.skipIf(!haveFixtures)('Darwin fixtures written by V7 and darwin-py (ski
 		expect(mask.width).toBeGreaterThan(10);
 	});
 
-	it('coco_roundtrip_source: an empty item name falls back to the file name; a second path outside the first is its own polygon', () => {
+	it('coco_roundtrip_source: an empty item name falls back to the file name; a second path not inside the first is a second part of the same polygon', () => {
 		const { dataset } = read('coco_roundtrip_source');
-		expect(countsOf(dataset)).toEqual({ images: 1, classes: 3, annotations: 4 });
+		expect(countsOf(dataset)).toEqual({ images: 1, classes: 3, annotations: 3 });
+		expect(ofType(dataset, 'polygon').map((a) => a.geometry)).toEqual([{ points: [0, 0, 1, 0, 1, 1, 0, 1], parts: [{ points: [1, 0, 1, 1, 0, 1, 0, 0] }] }]);
 		expect(dataset.images[0]).toMatchObject({ name: 'base_annotation', width: 1080, height: 1920 });
 	});
 

@@ -1,8 +1,11 @@
 import type { AttributeSpec, AttributeValue, SkeletonTemplate } from '$lib/model/records';
 import { normalizeAngle } from '$lib/geometry/rotation';
 import { encodeMask } from '$lib/shapes/mask/rle';
+import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
 import type { ReadResult } from '../codec';
-import { withGeometry, type DatasetAnnotation } from '../dataset';
+import { withGeometry, type DatasetAnnotation, type ImportedFrom } from '../dataset';
+import { extraFields, importedFrom } from '../ids';
+import { cvatId, IMAGE_KNOWN, LABEL_KNOWN, SHAPE_KNOWN, xmlAttributes } from './kept';
 import { DatasetBuilder, imageBytesFor, newSpec, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { dirname, extension, textOf, type DatasetFile } from '../files';
@@ -17,6 +20,7 @@ interface Label {
 	color?: string;
 	specs: AttributeSpec[];
 	template: SkeletonTemplate | null;
+	imported?: ImportedFrom;
 }
 
 /** CVAT's attribute input types → ours; values are newline-separated (older exports: spaces). */
@@ -54,10 +58,25 @@ function labelsOf(root: XmlNode): { labels: Map<string, Label>; order: string[] 
 		const specs = list(child(l, 'attributes')?.attribute).map((a) => specOf(name, a));
 		const template = textOfChild(l, 'type') === 'skeleton' ? templateFromSvg(textOfChild(l, 'svg'), childrenOf.get(name) ?? []) : null;
 		const color = textOfChild(l, 'color');
-		labels.set(name, { name, color: /^#[0-9a-f]{6}$/i.test(color) ? color.toLowerCase() : undefined, specs, template });
+		labels.set(name, { name, color: /^#[0-9a-f]{6}$/i.test(color) ? color.toLowerCase() : undefined, specs, template, imported: labelImported(l) });
 		order.push(name);
 	}
 	return { labels, order };
+}
+
+/**
+ * A label's CVAT id (where the file has one) and what else it says that this app has no place for: its
+ * shape type ('rectangle', 'polygon'…; 'any' and 'skeleton' are what the writer writes anyway) and
+ * other plain child elements. Undefined when there is none of that.
+ */
+function labelImported(l: XmlNode): ImportedFrom | undefined {
+	const plain: Record<string, string> = {};
+	for (const [k, v] of Object.entries(l)) if (typeof v === 'string' && !k.startsWith('@_') && k !== '#text') plain[k] = v;
+	const type = textOfChild(l, 'type');
+	const fields = extraFields(plain, LABEL_KNOWN) ?? {};
+	if (type && type !== 'any' && type !== 'skeleton') fields.type = type;
+	const id = cvatId(textOfChild(l, 'id'));
+	return id === undefined && !Object.keys(fields).length ? undefined : importedFrom('cvat', id, fields);
 }
 
 function pointsOf(s: string, file: string, place: string): number[] {
@@ -104,7 +123,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 	const { labels, order } = labelsOf(root);
 	for (const name of order) {
 		const l = labels.get(name)!;
-		b.class(name, { color: l.color, attributes: l.specs, skeleton: l.template });
+		b.class(name, { color: l.color, attributes: l.specs, skeleton: l.template, ...(l.imported ? { imported: l.imported } : {}) });
 	}
 	const images = list(root.image);
 	const names = images.map((i) => String(i['@_name'] ?? ''));
@@ -122,7 +141,8 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 			height = numberAt(img['@_height'], path, place, 'a height');
 		const bytes = imageBytesFor(files, String(img['@_name']), dirname(path));
 		checkPixelSize(width, height, path, place);
-		b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(subset ? { split: subset } : {}) });
+		const imported = importedFrom('cvat', cvatId(img['@_id']), extraFields(xmlAttributes(img), IMAGE_KNOWN));
+		b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(subset ? { split: subset } : {}), imported });
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
 		const push = (el: XmlNode, a: Omit<DatasetAnnotation, 'image' | 'className'>, tag: string, k: number) => {
 			const label = String(el['@_label'] ?? '');
@@ -131,11 +151,12 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 			const known = labels.get(label);
 			const attributes = attributesOf(el, known?.specs ?? []);
 			const group = Number(el['@_group_id']);
+			const fields = extraFields(xmlAttributes(el), SHAPE_KNOWN);
 			found.push({
 				// Tags have no z_order: they come after the shapes.
 				z: tag === 'tag' ? Infinity : Number(el['@_z_order'] ?? 0) || 0,
 				n: found.length,
-				a: withGeometry({ image: name, className: label, ...a, ...(attributes ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}), source: `${path} › ${where}` }, a.type, a.geometry)
+				a: withGeometry({ image: name, className: label, ...a, ...(attributes ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}), ...(fields ? { imported: importedFrom('cvat', undefined, fields) } : {}), source: `${path} › ${where}` }, a.type, a.geometry)
 			});
 		};
 		list(img.box).forEach((el, k) => {
@@ -148,7 +169,19 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 			if (rotation % 360 !== 0) push(el, { type: 'rotatedBox', geometry: { cx: xtl + w / 2, cy: ytl + h / 2, width: w, height: h, angle: normalizeAngle(rotation) } }, 'box', k);
 			else push(el, { type: 'box', geometry: { x: xtl, y: ytl, width: w, height: h } }, 'box', k);
 		});
-		list(img.polygon).forEach((el, k) => push(el, { type: 'polygon', geometry: { points: pointsOf(String(el['@_points'] ?? ''), path, `${place} <polygon> ${k + 1}`) } }, 'polygon', k));
+		// Polygons of one label sharing a group_id are the parts of one object (how this app writes a multi-part polygon).
+		const groups = new Map<string, PolygonGeometry>();
+		list(img.polygon).forEach((el, k) => {
+			const points = pointsOf(String(el['@_points'] ?? ''), path, `${place} <polygon> ${k + 1}`);
+			const label = String(el['@_label'] ?? '');
+			const group = Number(el['@_group_id']);
+			const key = label && group > 0 ? `${label}\u0000${group}` : '';
+			const into = key ? groups.get(key) : undefined;
+			if (into) return void (into.parts ??= []).push({ points });
+			const geometry: PolygonGeometry = { points };
+			if (key) groups.set(key, geometry);
+			push(el, { type: 'polygon', geometry }, 'polygon', k);
+		});
 		list(img.polyline).forEach((el, k) => push(el, { type: 'polyline', geometry: { points: pointsOf(String(el['@_points'] ?? ''), path, `${place} <polyline> ${k + 1}`) } }, 'polyline', k));
 		list(img.points).forEach((el, k) => {
 			// Our keypoint is one point: a CVAT points shape of n points becomes n keypoints.

@@ -1,10 +1,13 @@
 import type { AttributeSpec, AttributeValue } from '$lib/model/records';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import { unhandledShape } from '$lib/shapes/convert';
+import { polygonParts } from '$lib/shapes/polygon/kind';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass } from '../dataset';
 import { annotationsByImage, attributeText, imageFilesOf } from '../dataset-builder';
 import { utf8 } from '../files';
+import { assignIds, ownFields, ownId } from '../ids';
+import { IMAGE_KNOWN, keptAttributes, SHAPE_KNOWN } from './kept';
 import { svgOfTemplate } from './skeleton-svg';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -18,17 +21,21 @@ function pts(p: readonly number[]): string {
 
 const INPUT_TYPE: Record<AttributeSpec['kind'], string> = { select: 'select', multiselect: 'text', checkbox: 'checkbox', number: 'number', text: 'text' };
 
-function labelXml(c: DatasetClass): string[] {
+function labelXml(c: DatasetClass, id: number | string | undefined): string[] {
 	const attrs = (c.attributes ?? []).map((s) => {
 		const values = s.kind === 'checkbox' ? ['false', 'true'] : s.kind === 'number' ? [s.min ?? 0, s.max ?? 1e9, 1].map(String) : s.options;
 		const def = s.default === null || s.default === undefined ? (s.kind === 'checkbox' ? 'false' : s.kind === 'number' ? String(s.min ?? 0) : (values[0] ?? '')) : attributeText(s.default);
 		return `          <attribute>\n            <name>${esc(s.name)}</name>\n            <mutable>False</mutable>\n            <input_type>${INPUT_TYPE[s.kind]}</input_type>\n            <default_value>${esc(def)}</default_value>\n            <values>${esc(values.join('\n'))}</values>\n          </attribute>`;
 	});
+	const kept = ownFields('cvat', c.imported);
+	// A kept shape type ('rectangle', 'polygon'…) stands while the class is not a skeleton.
+	const type = c.skeleton ? 'skeleton' : typeof kept.type === 'string' && kept.type !== 'skeleton' ? kept.type : 'any';
 	const out = [
 		'      <label>',
+		...(id !== undefined ? [`        <id>${esc(String(id))}</id>`] : []),
 		`        <name>${esc(c.name)}</name>`,
 		...(c.color ? [`        <color>${c.color}</color>`] : []),
-		`        <type>${c.skeleton ? 'skeleton' : 'any'}</type>`,
+		`        <type>${esc(type)}</type>`,
 		attrs.length ? `        <attributes>\n${attrs.join('\n')}\n        </attributes>` : '        <attributes>\n        </attributes>'
 	];
 	if (c.skeleton) out.push(`        <svg>${esc(svgOfTemplate(c.skeleton))}</svg>`);
@@ -62,8 +69,17 @@ export function bitsToCvatRle(bits: Uint8Array): string {
 	return runs.join(', ');
 }
 
-function shapeXml(a: DatasetAnnotation, z: number, warnings: string[]): string {
-	const common = `label="${esc(a.className)}" source="manual" occluded="0" z_order="${z}"${a.instanceId !== undefined ? ` group_id="${a.instanceId}"` : ''}`;
+/** What the writer sets on a shape itself; kept fields under these names are not written. */
+const SHAPE_SET = new Set([...SHAPE_KNOWN, 'z_order']);
+
+/** The shape's attributes besides its geometry: label, kept fields (CVAT's defaults where none), z_order, group_id. */
+function commonAttributes(a: DatasetAnnotation, z: number | undefined, group: number | undefined, defaults: Record<string, string>): string {
+	const kept = keptAttributes({ ...defaults, ...ownFields('cvat', a.imported) }, SHAPE_SET, esc);
+	return `label="${esc(a.className)}"${kept}${z !== undefined ? ` z_order="${z}"` : ''}${group !== undefined ? ` group_id="${num(group)}"` : ''}`;
+}
+
+function shapeXml(a: DatasetAnnotation, z: number, group: number | undefined, warnings: string[]): string {
+	const common = commonAttributes(a, z, group, { source: 'manual', occluded: '0' });
 	const inner = attributeXml(a.attributes, '      ');
 	const el = (tag: string, attrs: string, body = inner) => `    <${tag} ${common}${attrs ? ' ' + attrs : ''}>${body}${body ? '\n    ' : ''}</${tag}>`;
 	switch (a.type) {
@@ -77,9 +93,10 @@ function shapeXml(a: DatasetAnnotation, z: number, warnings: string[]): string {
 			return el('box', `xtl="${num(g.cx - g.width / 2)}" ytl="${num(g.cy - g.height / 2)}" xbr="${num(g.cx + g.width / 2)}" ybr="${num(g.cy + g.height / 2)}" rotation="${num(rotation)}"`);
 		}
 		case 'polygon': {
-			const g = a.geometry;
-			if (g.holes?.length) warnings.push(`${a.image}: a polygon of "${a.className}" has holes, which CVAT polygons cannot carry; written without them`);
-			return el('polygon', `points="${pts(g.points)}"`);
+			// Each part is a <polygon>; the parts share the group_id that groupIdsOf gave them.
+			const parts = polygonParts(a.geometry);
+			if (parts.some((p) => p.holes?.length)) warnings.push(`${a.image}: a polygon of "${a.className}" has holes, which CVAT polygons cannot carry; written without them`);
+			return parts.map((p) => el('polygon', `points="${pts(p.points)}"`)).join('\n');
 		}
 		case 'polyline':
 			return el('polyline', `points="${pts(a.geometry.points)}"`);
@@ -106,21 +123,59 @@ function shapeXml(a: DatasetAnnotation, z: number, warnings: string[]): string {
 		case 'skeleton':
 			return '';
 		case 'tag':
-			return `    <tag label="${esc(a.className)}" source="manual">${inner}${inner ? '\n    ' : ''}</tag>`;
+			return `    <tag ${commonAttributes(a, undefined, undefined, { source: 'manual' })}>${inner}${inner ? '\n    ' : ''}</tag>`;
 		default:
 			return unhandledShape(a);
 	}
 }
 
-function skeletonXml(a: Extract<DatasetAnnotation, { type: 'skeleton' }>, c: DatasetClass | undefined, z: number): string {
+function skeletonXml(a: Extract<DatasetAnnotation, { type: 'skeleton' }>, c: DatasetClass | undefined, z: number, group: number | undefined): string {
 	const g = a.geometry;
 	const names = c?.skeleton?.points.map((p) => p.name) ?? g.visibility.map((_, i) => String(i + 1));
 	const nodes = g.visibility.map((v, i) => {
 		const attrs = `label="${esc(names[i] ?? String(i + 1))}" source="manual" outside="${v === 0 ? 1 : 0}" occluded="${v === 1 ? 1 : 0}" points="${num(g.points[i * 2])},${num(g.points[i * 2 + 1])}"`;
 		return `\n      <points ${attrs}>\n      </points>`;
 	});
-	const group = a.instanceId !== undefined ? ` group_id="${a.instanceId}"` : '';
-	return `    <skeleton label="${esc(a.className)}" source="manual" z_order="${z}"${group}>${nodes.join('')}${attributeXml(a.attributes, '      ')}\n    </skeleton>`;
+	return `    <skeleton ${commonAttributes(a, z, group, { source: 'manual' })}>${nodes.join('')}${attributeXml(a.attributes, '      ')}\n    </skeleton>`;
+}
+
+const isGroup = (v: number | undefined): v is number => v !== undefined && Number.isSafeInteger(v) && v > 0;
+
+/**
+ * Each annotation's group_id: its instance id, except that CVAT reads polygons of one label sharing a
+ * group_id as the parts of one object, so each polygon gets a group no other polygon of its label on the
+ * image has, and a multi-part polygon always has one: a new id above every instance id on the image.
+ */
+function groupIdsOf(list: readonly DatasetAnnotation[]): (number | undefined)[] {
+	let next = 1;
+	for (const a of list) if (isGroup(a.instanceId) && a.instanceId >= next) next = a.instanceId + 1;
+	const taken = new Set<string>();
+	return list.map((a) => {
+		if (a.type !== 'polygon') return a.instanceId;
+		const multi = (a.geometry.parts?.length ?? 0) > 0;
+		let group = a.instanceId;
+		if (group !== undefined && taken.has(`${a.className}\u0000${group}`)) group = next++;
+		else if (multi && !isGroup(group)) group = next++;
+		if (group !== undefined) taken.add(`${a.className}\u0000${group}`);
+		return group;
+	});
+}
+
+/**
+ * z_order per annotation: the kept ones, when they rise with the order the annotations are in (a new one
+ * goes one above the one before it), else the positions; either way reading sorts them back into this
+ * order (ties are read back in the order CVAT's reader and ours keep).
+ */
+function zOrdersOf(list: readonly DatasetAnnotation[]): number[] {
+	const zs: number[] = [];
+	let last = 0;
+	for (const a of list) {
+		const kept = ownFields('cvat', a.imported).z_order;
+		const z = kept === undefined ? (zs.length ? last + 1 : 0) : Number(kept);
+		if (!Number.isSafeInteger(z) || z < last) return list.map((_, i) => i);
+		zs.push((last = z));
+	}
+	return zs;
 }
 
 export function writeCvat(d: Dataset, options: WriteOptions): WriteResult {
@@ -128,13 +183,21 @@ export function writeCvat(d: Dataset, options: WriteOptions): WriteResult {
 	const byImage = annotationsByImage(d);
 	const classes = new Map(d.classes.map((c) => [c.name, c]));
 	const out = ['<?xml version="1.0" encoding="utf-8"?>', '<annotations>', '  <version>1.1</version>', '  <meta>', '    <task>', `    <size>${d.images.length}</size>`, '    <mode>annotation</mode>', '    <labels>'];
-	for (const c of d.classes) out.push(...labelXml(c));
+	// Label ids are written only when the file they came from had them.
+	const labelIds = d.classes.some((c) => ownId('cvat', c.imported) !== undefined) ? assignIds('cvat', d.classes.map((c) => c.imported)) : [];
+	d.classes.forEach((c, i) => out.push(...labelXml(c, labelIds[i])));
 	out.push('    </labels>', '    </task>', '  </meta>');
-	d.images.forEach((img, id) => {
+	// CVAT numbers images from 0; imported images keep theirs.
+	const imageIds = assignIds('cvat', d.images.map((i) => i.imported), 0);
+	d.images.forEach((img, i) => {
 		const split = img.split ? ` subset="${esc(img.split)}"` : '';
-		out.push(`  <image id="${id}" name="${esc(img.name)}" width="${img.width}" height="${img.height}"${split}>`);
-		(byImage.get(img.name) ?? []).forEach((a, z) => {
-			out.push(a.type === 'skeleton' ? skeletonXml(a, classes.get(a.className), z) : shapeXml(a, z, warnings));
+		const kept = keptAttributes(ownFields('cvat', img.imported), IMAGE_KNOWN, esc);
+		out.push(`  <image id="${esc(String(imageIds[i]))}" name="${esc(img.name)}" width="${img.width}" height="${img.height}"${split}${kept}>`);
+		const list = byImage.get(img.name) ?? [];
+		const groups = groupIdsOf(list);
+		const zs = zOrdersOf(list);
+		list.forEach((a, k) => {
+			out.push(a.type === 'skeleton' ? skeletonXml(a, classes.get(a.className), zs[k], groups[k]) : shapeXml(a, zs[k], groups[k], warnings));
 		});
 		out.push('  </image>');
 	});

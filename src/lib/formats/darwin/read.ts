@@ -1,5 +1,4 @@
 import type { AttributeSpec, AttributeValue, SkeletonTemplate } from '$lib/model/records';
-import { pointInRing } from '$lib/geometry';
 import { normalizeAngle } from '$lib/geometry/rotation';
 import type { ReadResult } from '../codec';
 import { withGeometry, type DatasetAnnotation } from '../dataset';
@@ -7,6 +6,8 @@ import { DatasetBuilder, imageBytesFor, isRecord, newSpec, numberAt } from '../d
 import { FormatError } from '../errors';
 import { dirname, extension, jsonOf, stem, type DatasetFile } from '../files';
 import { masksFromDenseRle } from './raster';
+import { partsOfPaths } from './paths';
+import { polygonFromParts } from '$lib/shapes/polygon/kind';
 import { checkPixelSize, checkPointCount } from '../limits';
 
 export const DARWIN_VIDEO_REFUSAL = 'Darwin video items are not supported; export the frames as images';
@@ -107,18 +108,19 @@ function readItem(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBu
 			if (w < 0 || h < 0) throw new FormatError(path, where, `has a negative size (w ${w}, h ${h})`);
 			return { x, y, w, h };
 		};
+		const polygonOf = (list: unknown, where: string, whereOf = (i: number) => `${where}[${i}]`) => {
+			if (!Array.isArray(list)) throw new FormatError(path, where, 'is not a list of paths');
+			if (!list.length) throw new FormatError(path, where, 'is empty');
+			// All paths together are one shape: counted before any is read (and before they are grouped).
+			checkPointCount(list.reduce((n: number, p) => n + (Array.isArray(p) ? p.length * 2 : 0), 0), path, where);
+			const parts = partsOfPaths(list.map((p, i) => pathOf(p, whereOf(i))));
+			b.add({ ...common, type: 'polygon', geometry: polygonFromParts(parts) });
+		};
 		if (isRecord(raw.polygon)) {
-			const paths: number[][] = Array.isArray(raw.polygon.paths) ? raw.polygon.paths.map((p, i) => pathOf(p, `${place}.polygon.paths[${i}]`)) : [pathOf(raw.polygon.path, `${place}.polygon.path`)];
-			if (!paths.length) throw new FormatError(path, `${place}.polygon.paths`, 'is empty');
-			// Extra paths inside the first are its holes; others are further parts, kept as polygons of their own.
-			const outer = paths[0];
-			const inside = (ring: number[]) => ring.every((_, i) => i % 2 || pointInRing(outer, { x: ring[i], y: ring[i + 1] }));
-			const holes = paths.slice(1).filter(inside);
-			b.add({ ...common, type: 'polygon', geometry: holes.length ? { points: outer, holes } : { points: outer } });
-			for (const part of paths.slice(1).filter((p) => !inside(p))) b.add({ ...common, type: 'polygon', geometry: { points: part } });
+			if (Array.isArray(raw.polygon.paths)) polygonOf(raw.polygon.paths, `${place}.polygon.paths`);
+			else polygonOf([raw.polygon.path], `${place}.polygon`, () => `${place}.polygon.path`);
 		} else if (isRecord(raw.complex_polygon)) {
-			const paths = Array.isArray(raw.complex_polygon.path) ? raw.complex_polygon.path.map((p, i) => pathOf(p, `${place}.complex_polygon.path[${i}]`)) : [];
-			for (const p of paths) b.add({ ...common, type: 'polygon', geometry: { points: p } });
+			polygonOf(raw.complex_polygon.path, `${place}.complex_polygon.path`);
 		} else if (raw.bounding_box !== undefined) {
 			const r = rect(raw.bounding_box, `${place}.bounding_box`);
 			b.add({ ...common, type: 'box', geometry: { x: r.x, y: r.y, width: r.w, height: r.h } });

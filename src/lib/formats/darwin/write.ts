@@ -1,6 +1,7 @@
 import type { GeometryByType } from '$lib/shapes/registry';
 import { rotatedBoxCorners } from '$lib/shapes/rotatedBox/kind';
 import { unhandledShape } from '$lib/shapes/convert';
+import { polygonParts } from '$lib/shapes/polygon/kind';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass } from '../dataset';
 import { annotationsByImage, countSkip, imageFilesOf } from '../dataset-builder';
@@ -37,8 +38,10 @@ function geometryOf(a: DatasetAnnotation, c: DatasetClass | undefined, warnings:
 			return { bounding_box: boundsOf(corners), polygon: { paths: [xy(corners)] } };
 		}
 		case 'polygon': {
-			const g = a.geometry;
-			return { bounding_box: boundsOf(g.points), polygon: { paths: [g.points, ...(g.holes ?? [])].map(xy) } };
+			// Darwin's complex polygon: every part's outer ring followed by its holes; the reader tells them apart by containment.
+			const parts = polygonParts(a.geometry);
+			const box = boundsOf(parts.length > 1 ? parts.flatMap((p) => p.points) : parts[0].points);
+			return { bounding_box: box, polygon: { paths: parts.flatMap((p) => [p.points, ...(p.holes ?? [])]).map(xy) } };
 		}
 		case 'polyline':
 			return { line: { path: xy(a.geometry.points) } };

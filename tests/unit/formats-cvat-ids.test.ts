@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { cvatCodec } from '$lib/formats/cvat';
+import { xmlAttributes } from '$lib/formats/cvat/kept';
+import { child, list, parseCvatXml, textOfChild, type XmlNode } from '$lib/formats/cvat/xml';
+import { withGeometry, type Dataset } from '$lib/formats/dataset';
+import { utf8 } from '$lib/formats/files';
+
+/** A CVAT task export as CVAT writes it: its own image and label ids, and attributes this app has no place for. */
+const TASK = `<?xml version="1.0" encoding="utf-8"?>
+<annotations>
+  <version>1.1</version>
+  <meta>
+    <task>
+      <id>5</id>
+      <name>streets</name>
+      <labels>
+        <label>
+          <id>31</id>
+          <name>car</name>
+          <color>#ff0000</color>
+          <type>rectangle</type>
+          <attributes>
+          </attributes>
+        </label>
+        <label>
+          <id>47</id>
+          <name>road</name>
+          <color>#00ff00</color>
+          <type>any</type>
+          <attributes>
+          </attributes>
+        </label>
+      </labels>
+    </task>
+  </meta>
+  <image id="17" name="a.jpg" width="100" height="80" task_id="5" subset="train" job_id="12">
+    <box label="car" source="auto" occluded="1" xtl="1.5" ytl="2" xbr="30" ybr="40" z_order="3" group_id="8">
+    </box>
+    <polygon label="road" source="semi-auto" occluded="0" points="10,10;60,10;60,50" z_order="5">
+    </polygon>
+    <tag label="car" source="file">
+    </tag>
+  </image>
+  <image id="204" name="b.jpg" width="64" height="48" task_id="5">
+    <points label="car" source="manual" occluded="1" points="3,4" z_order="0" outside_note="kept">
+    </points>
+  </image>
+  <image id="9001" name="c.jpg" width="32" height="32" task_id="6">
+  </image>
+</annotations>
+`;
+
+const parse = (bytes: Uint8Array) => child(parseCvatXml(new TextDecoder().decode(bytes), 'annotations.xml'), 'annotations')!;
+const SHAPES = ['box', 'polygon', 'points', 'tag'] as const;
+/** Each shape element's attributes, by image id and tag, in file order. */
+const shapesOf = (img: XmlNode) => SHAPES.flatMap((tag) => list(img[tag]).map((el) => [tag, xmlAttributes(el)]));
+const labelsOf = (root: XmlNode) =>
+	list(child(child(child(root, 'meta'), 'task'), 'labels')?.label).map((l) => ['id', 'name', 'color', 'type'].map((k) => textOfChild(l, k)));
+
+function roundTrip(change: (d: Dataset) => void = () => {}) {
+	const { dataset } = cvatCodec.read([{ path: 'annotations.xml', bytes: utf8(TASK) }]);
+	change(dataset);
+	return { before: parse(utf8(TASK)), after: parse(cvatCodec.write(dataset, { includeImages: false }).files[0].bytes), dataset };
+}
+
+describe('CVAT keeps its own ids and the attributes this app has no place for', () => {
+	it('reads image and label ids and the extra attributes into imported', () => {
+		const { dataset } = roundTrip();
+		expect(dataset.images.map((i) => i.imported)).toEqual([
+			{ format: 'cvat', id: 17, fields: { task_id: '5', job_id: '12' } },
+			{ format: 'cvat', id: 204, fields: { task_id: '5' } },
+			{ format: 'cvat', id: 9001, fields: { task_id: '6' } }
+		]);
+		expect(dataset.classes.map((c) => c.imported)).toEqual([
+			{ format: 'cvat', id: 31, fields: { type: 'rectangle' } },
+			{ format: 'cvat', id: 47 }
+		]);
+		const box = dataset.annotations.find((a) => a.type === 'box')!;
+		expect(box.imported).toEqual({ format: 'cvat', fields: { source: 'auto', occluded: '1', z_order: '3' } });
+		expect(box.instanceId).toBe(8);
+	});
+
+	it('writes every image, label and shape back with the same ids and attributes', () => {
+		const { before, after } = roundTrip();
+		expect(list(after.image).map(xmlAttributes)).toEqual(list(before.image).map(xmlAttributes));
+		expect(list(after.image).map(shapesOf)).toEqual(list(before.image).map(shapesOf));
+		expect(labelsOf(after)).toEqual(labelsOf(before));
+	});
+
+	it('a new image gets the next free id, a new label the next free label id; new shapes get CVAT defaults', () => {
+		const { after } = roundTrip((d) => {
+			d.images.push({ name: 'new.jpg', width: 10, height: 10 });
+			d.classes.push({ name: 'bike' });
+			d.annotations.push(withGeometry({ image: 'new.jpg', className: 'bike' }, 'box', { x: 1, y: 1, width: 4, height: 4 }));
+		});
+		expect(list(after.image).map((i) => i['@_id'])).toEqual(['17', '204', '9001', '9002']);
+		expect(labelsOf(after).map((l) => l[0])).toEqual(['31', '47', '48']);
+		expect(shapesOf(list(after.image)[3])).toEqual([['box', { label: 'bike', source: 'manual', occluded: '0', z_order: '0', xtl: '1', ytl: '1', xbr: '5', ybr: '5' }]]);
+	});
+
+	it('two images with the same CVAT id: the first keeps it, the other gets the next free one', () => {
+		const { after } = roundTrip((d) => {
+			d.images[1].imported = { format: 'cvat', id: 17 };
+		});
+		expect(list(after.image).map((i) => i['@_id'])).toEqual(['17', '9002', '9001']);
+	});
+
+	it('a file without label ids gets none; images from another format are numbered from 0', () => {
+		const { after } = roundTrip((d) => {
+			for (const c of d.classes) delete c.imported;
+			for (const i of d.images) i.imported = { format: 'coco', id: 5 };
+		});
+		expect(labelsOf(after).map((l) => l[0])).toEqual(['', '']);
+		expect(list(after.image).map((i) => [i['@_id'], i['@_task_id']])).toEqual([['0', undefined], ['1', undefined], ['2', undefined]]);
+	});
+
+	it('kept z_orders that no longer follow the annotation order give way to positions', () => {
+		const { after } = roundTrip((d) => {
+			const [box, polygon] = d.annotations;
+			d.annotations.splice(0, 2, polygon, box); // the box (z 3) now drawn above the polygon (z 5)
+		});
+		expect(shapesOf(list(after.image)[0]).map(([tag, a]) => [tag, (a as Record<string, string>).z_order])).toEqual([
+			['box', '1'],
+			['polygon', '0'],
+			['tag', undefined]
+		]);
+	});
+
+	it('kept fields never repeat or replace what the writer sets, nor break the XML', () => {
+		const { after } = roundTrip((d) => {
+			d.annotations[0].imported = { format: 'cvat', fields: { xtl: '999', label: 'x', z_order: '3', 'bad name': '1', note: 'a "quoted" <b>', nested: { a: 1 } } };
+		});
+		const [, box] = shapesOf(list(after.image)[0]).find(([tag]) => tag === 'box')!;
+		expect(box).toMatchObject({ label: 'car', xtl: '1.5', note: 'a "quoted" <b>', z_order: '3' });
+		expect(Object.keys(box)).not.toContain('nested');
+	});
+});
