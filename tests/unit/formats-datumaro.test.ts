@@ -32,7 +32,7 @@ describe('Datumaro JSON (read only)', () => {
 			]
 		};
 		const { dataset } = datumaroCodec.read([file(doc)]);
-		expect(dataset.images).toEqual([{ name: 'a.jpg', width: 80, height: 50 }]);
+		expect(dataset.images).toEqual([{ name: 'a.jpg', width: 80, height: 50, imported: { format: 'datumaro', id: 'a' } }]);
 		expect(dataset.annotations.map((a) => a.type)).toEqual(['polyline', 'ellipse', 'mask', 'polygon', 'box']);
 		expect(ofType(dataset, 'box')[0]).toMatchObject({ geometry: { x: 1.5, y: 2.5, width: 10, height: 20 }, instanceId: 3, attributes: { occluded: true, colour: 'red' } });
 		expect(ofType(dataset, 'ellipse')[0].geometry).toEqual({ cx: 20, cy: 15, rx: 10, ry: 5, angle: 0 });

@@ -1,11 +1,24 @@
 import type { AttributeValue, SkeletonTemplate } from '$lib/model/records';
 import { runsToString } from '$lib/shapes/mask/rle';
 import type { ReadResult } from '../codec';
-import { withGeometry, type DatasetAnnotation } from '../dataset';
+import { withGeometry, type DatasetAnnotation, type JsonValue } from '../dataset';
 import { DatasetBuilder, imageBytesFor, isRecord, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { extension, jsonOf, stem, type DatasetFile } from '../files';
 import { checkPixelSize, checkPointCount, checkRunsCover } from '../limits';
+import { extraFields, importedFrom } from '../ids';
+import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
+
+/** What the reader turns into the dataset; an item's and an annotation's other fields are kept as read. */
+const KNOWN_ITEM = new Set(['id', 'annotations', 'image', 'media']);
+const KNOWN_ANNOTATION = new Set(['id', 'type', 'label_id', 'points', 'bbox', 'rle', 'visibility', 'attributes']);
+
+/** An annotation's fields besides its geometry: the attributes that are not simple values go with them. */
+function annotationFields(raw: Record<string, unknown>, simple: Record<string, AttributeValue>): Record<string, JsonValue> | undefined {
+	const fields = extraFields(raw, KNOWN_ANNOTATION);
+	const other = isRecord(raw.attributes) ? extraFields(raw.attributes, new Set(Object.keys(simple))) : undefined;
+	return other ? { ...fields, attributes: other } : fields;
+}
 
 interface Subset {
 	file: string;
@@ -89,9 +102,13 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 		checkPixelSize(imageSize.width, imageSize.height, path, `${place}.image.size`);
 		const imagePath = typeof image.path === 'string' ? image.path : '';
 		const bytes = imagePath ? (imageBytesFor(files, `images/${s.name}/${imagePath}`) ?? imageBytesFor(files, imagePath)) : undefined;
-		b.image({ name, ...imageSize, ...(bytes ? { bytes } : {}), ...(s.name !== 'default' ? { split: s.name } : {}) });
+		const imported = importedFrom('datumaro', item.id, extraFields(item, KNOWN_ITEM));
+		b.image({ name, ...imageSize, ...(bytes ? { bytes } : {}), ...(s.name !== 'default' ? { split: s.name } : {}), imported });
 		const anns = Array.isArray(item.annotations) ? item.annotations : [];
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
+		// Polygons of one label sharing a group are one object in parts (Datumaro's COCO import writes a
+		// several-polygon segmentation so): the first holds the rest, with their coordinates counted together.
+		const objects = new Map<string, { geometry: PolygonGeometry; numbers: number }>();
 		anns.forEach((raw, j) => {
 			const where = `${place}.annotations[${j}]`;
 			if (!isRecord(raw)) throw new FormatError(path, where, 'is not an object');
@@ -106,7 +123,15 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 			if (isRecord(raw.attributes))
 				for (const [key, v] of Object.entries(raw.attributes)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[key] = v;
 			const group = Number(raw.group);
-			const common = { image: name, className: label.name, source: `${path} › ${where}`, ...(Object.keys(attributes).length ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}) };
+			const ref = importedFrom('datumaro', raw.id, annotationFields(raw, attributes));
+			const common = {
+				image: name,
+				className: label.name,
+				source: `${path} › ${where}`,
+				...(Object.keys(attributes).length ? { attributes } : {}),
+				...(group > 0 ? { instanceId: group } : {}),
+				...(ref.id !== undefined || ref.fields ? { imported: ref } : {})
+			};
 			const push = (a: Pick<DatasetAnnotation, 'type' | 'geometry'>) => found.push({ z: Number(raw.z_order ?? 0) || 0, n: found.length, a: withGeometry(common, a.type, a.geometry) });
 			switch (type) {
 				case 'label':
@@ -123,7 +148,15 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 					if (Array.isArray(raw.points)) checkPointCount(raw.points.length, path, `${where}.points`);
 					const points = numbers(raw.points, path, `${where}.points`);
 					if (points.length % 2) throw new FormatError(path, `${where}.points`, 'has an odd number of coordinates');
-					push({ type, geometry: { points } });
+					const object = type === 'polygon' && group > 0 ? objects.get(`${labelIndex} ${group}`) : undefined;
+					if (object) {
+						checkPointCount((object.numbers += points.length), path, `${where}.points`);
+						(object.geometry.parts ??= []).push({ points });
+						break;
+					}
+					const geometry = { points };
+					if (type === 'polygon' && group > 0) objects.set(`${labelIndex} ${group}`, { geometry, numbers: points.length });
+					push({ type, geometry });
 					break;
 				}
 				case 'ellipse': {
