@@ -4,6 +4,8 @@ import { xmlAttributes } from '$lib/formats/cvat/kept';
 import { child, list, parseCvatXml, textOfChild, type XmlNode } from '$lib/formats/cvat/xml';
 import { withGeometry, type Dataset } from '$lib/formats/dataset';
 import { utf8 } from '$lib/formats/files';
+import { join } from 'node:path';
+import { FIXTURES, filesUnder, haveFixtures } from './support/dataset-files';
 
 /** A CVAT task export as CVAT writes it: its own image and label ids, and attributes this app has no place for. */
 const TASK = `<?xml version="1.0" encoding="utf-8"?>
@@ -133,5 +135,37 @@ describe('CVAT keeps its own ids and the attributes this app has no place for', 
 		const [, box] = shapesOf(list(after.image)[0]).find(([tag]) => tag === 'box')!;
 		expect(box).toMatchObject({ label: 'car', xtl: '1.5', note: 'a "quoted" <b>', z_order: '3' });
 		expect(Object.keys(box)).not.toContain('nested');
+	});
+});
+
+describe.skipIf(!haveFixtures)('CVAT fixtures keep their ids and attributes (skipped: ../shared/fixtures is missing)', () => {
+	const roundTripOf = (dir: string) => {
+		const files = filesUnder(join(FIXTURES, 'cvat', dir)).filter((f) => f.path.endsWith('.xml'));
+		const before = parse(files[0].bytes);
+		const after = parse(cvatCodec.write(cvatCodec.read(files).dataset, { includeImages: false }).files[0].bytes);
+		return { before, after };
+	};
+
+	it('datumaro_for_images_skeleton: image ids and every attribute of boxes and polygons come back', () => {
+		const { before, after } = roundTripOf('datumaro_for_images_skeleton');
+		expect(list(after.image).map(xmlAttributes)).toEqual(list(before.image).map(xmlAttributes));
+		const labelled = (img: XmlNode) => shapesOf(img).filter(([tag, a]) => tag !== 'points' && (a as Record<string, string>).label);
+		list(before.image).forEach((img, i) => {
+			const written = labelled(list(after.image)[i]);
+			expect(written.map(([tag]) => tag)).toEqual(labelled(img).map(([tag]) => tag));
+			labelled(img).forEach(([, attrs], k) => expect(written[k][1]).toMatchObject(attrs as object));
+		});
+	});
+
+	it('datumaro_export_project: task_id kept; the ids each subset repeats are kept once, the rest get the next free ones', () => {
+		const { after } = roundTripOf('datumaro_export_project');
+		expect(list(after.image).map((i) => [i['@_id'], i['@_task_id'], i['@_subset']])).toEqual([
+			['0', '39', 'Test'],
+			['1', '39', 'Test'],
+			['2', '39', 'Train'],
+			['3', '39', 'Train'],
+			['4', '39', 'Validation'],
+			['5', '39', 'Validation']
+		]);
 	});
 });

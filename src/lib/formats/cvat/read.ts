@@ -142,7 +142,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 		const bytes = imageBytesFor(files, String(img['@_name']), dirname(path));
 		checkPixelSize(width, height, path, place);
 		const imported = importedFrom('cvat', cvatId(img['@_id']), extraFields(xmlAttributes(img), IMAGE_KNOWN));
-		b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(subset ? { split: subset } : {}), imported });
+		b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(subset ? { split: subset } : {}), ...(Object.keys(imported).length > 1 ? { imported } : {}) });
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
 		const push = (el: XmlNode, a: Omit<DatasetAnnotation, 'image' | 'className'>, tag: string, k: number) => {
 			const label = String(el['@_label'] ?? '');
