@@ -19,16 +19,19 @@ describe('LabelMe JSON: round trip', () => {
 		d.images[0].bytes = new Uint8Array([0xff, 0xd8, 1]);
 		const out = labelMeCodec.write(d, { includeImages: true });
 		expect(out.files.map((f) => f.path)).toEqual(['dir/a.json', 'b.json', 'dir/a.jpg']);
-		expect(out.skipped).toEqual({ cuboid: 1, skeleton: 1 });
+		expect(out.skipped).toEqual({ cuboid: 1 });
 		expect(labelMeCodec.detect(out.files)).toBeGreaterThan(0.5);
 		const doc = json(out.files[0].bytes);
 		expect(doc).toMatchObject({ version: '5.5.0', imagePath: 'a.jpg', imageData: null, imageWidth: 200, imageHeight: 100, flags: { sunny: true } });
-		expect(doc.shapes.map((s: { shape_type: string }) => s.shape_type)).toEqual(['rectangle', 'polygon', 'polygon', 'linestrip', 'point', 'circle', 'mask']);
+		expect(doc.shapes.map((s: { shape_type: string }) => s.shape_type)).toEqual(['rectangle', 'polygon', 'polygon', 'linestrip', 'point', 'circle', 'mask', 'rectangle', 'point', 'point']);
 		const back = labelMeCodec.read(out.files).dataset;
 		expect(back.images[0]).toMatchObject({ name: 'dir/a.jpg', width: 200, height: 100, bytes: new Uint8Array([0xff, 0xd8, 1]) });
-		expect(back.annotations.map((a) => a.type)).toEqual(['tag', 'box', 'polygon', 'polygon', 'polyline', 'keypoint', 'ellipse', 'mask']);
+		expect(back.annotations.map((a) => a.type)).toEqual(['tag', 'box', 'polygon', 'polygon', 'polyline', 'keypoint', 'ellipse', 'mask', 'skeleton']);
+		// The skeleton's file names only its labeled points: its template is those two.
+		expect(back.classes.find((c) => c.name === 'person')?.skeleton?.points.map((p) => p.name)).toEqual(['head', 'left hand']);
+		expect(back.annotations[8].geometry).toMatchObject({ points: [50.5, 10.5, 40.25, 30.75], visibility: [2, 1] });
 		const kept = d.annotations.filter((a) => !['cuboid', 'skeleton', 'rotatedBox', 'tag'].includes(a.type));
-		const backKept = back.annotations.filter((a, i) => i !== 0 && i !== 2);
+		const backKept = back.annotations.filter((a, i) => i !== 0 && i !== 2 && a.type !== 'skeleton');
 		kept.forEach((a, i) => expectGeometryClose(backKept[i].geometry, a.geometry, 1e-9, a.type));
 		expect(back.annotations[1]).toMatchObject({ instanceId: 7, text: 'front car', attributes: { colour: 'blue', parked: true, doors: 3, plate: 'AB 12' } });
 	});
@@ -53,14 +56,16 @@ describe.skipIf(!haveFixtures)('LabelMe and X-AnyLabeling fixtures (skipped: ../
 	const cases: [string, { images: number; classes: number; annotations: number }][] = [
 		['labelme_bbox_v4', { images: 1, classes: 1, annotations: 4 }],
 		['labelme_embedded_imagedata', { images: 1, classes: 4, annotations: 4 }],
-		['labelme_instance_segmentation', { images: 1, classes: 3, annotations: 5 }],
+		// Two polygons of one person (group_id 0) are one two-part polygon.
+		['labelme_instance_segmentation', { images: 1, classes: 3, annotations: 4 }],
 		['labelme_primitives', { images: 1, classes: 7, annotations: 8 }],
 		['labelme_rs_edge', { images: 2, classes: 5, annotations: 6 }],
 		['labelme_rs_mandrill', { images: 1, classes: 7, annotations: 15 }],
 		['xanylabeling_attributes', { images: 1, classes: 2, annotations: 2 }],
 		['xanylabeling_japan', { images: 1, classes: 1, annotations: 1 }],
 		['xanylabeling_kie_chinese', { images: 1, classes: 4, annotations: 127 }],
-		['xanylabeling_pose', { images: 1, classes: 17, annotations: 17 }]
+		// A person's rectangle and 16 keypoints sharing group_id 0 are one skeleton of class person.
+		['xanylabeling_pose', { images: 1, classes: 1, annotations: 1 }]
 	];
 	it.each(cases)('%s reads with the counts of the file', (dir, counts) => {
 		const { dataset, warnings } = read(dir);
@@ -85,12 +90,14 @@ describe.skipIf(!haveFixtures)('LabelMe and X-AnyLabeling fixtures (skipped: ../
 
 	it('group_id is the instance id, description the text, X-AnyLabeling attributes kept (the empty key dropped), backslash paths', () => {
 		const pose = read('xanylabeling_pose').dataset;
-		expect(pose.annotations.every((a) => a.instanceId === 0)).toBe(true);
+		expect(pose.annotations.map((a) => [a.type, a.instanceId])).toEqual([['skeleton', 0]]);
 		expect(read('xanylabeling_japan').dataset.annotations[0].text).toBeTruthy();
 		expect(read('xanylabeling_attributes').dataset.annotations.find((a) => a.className === 'vehicle')!.attributes).toEqual({ bodyColor: 'white', vehicleType: 'suv' });
 		expect(read('labelme_rs_edge').dataset.images[0].name).toBe('parent/stem.jpg');
 		const seg = read('labelme_instance_segmentation').dataset;
-		expect(seg.annotations.filter((a) => a.instanceId === 0)).toHaveLength(2);
+		const grouped = seg.annotations.filter((a) => a.instanceId === 0);
+		expect(grouped.map((a) => [a.type, a.className])).toEqual([['polygon', 'person']]);
+		expect((grouped[0].geometry as { parts?: unknown[] }).parts).toHaveLength(1);
 	});
 });
 

@@ -236,7 +236,9 @@ describe.skipIf(!existsSync(YOLO))('YOLO files written by other tools (skipped: 
 	it('dagshub pose with kpt_shape [4, 2] (all visible) and [4, 3] (0/1 visibility)', () => {
 		const two = yoloCodec.read(dagshub('pose_2dim.yaml', 'labels_pose_2dim')).dataset;
 		expect(counts(two)).toEqual([1, 2, 2]);
-		expect(two.annotations[0].geometry).toEqual({ points: [64, 48, 128, 96, 192, 144, 256, 192], visibility: [2, 2, 2, 2] });
+		// The line's box (0.25 0.25 0.5 0.5 on 640×480) is the skeleton's box.
+		const box = { x: (0.25 - 0.5 / 2) * 640, y: (0.25 - 0.5 / 2) * 480, width: 0.5 * 640, height: 0.5 * 480 };
+		expect(two.annotations[0].geometry).toEqual({ points: [64, 48, 128, 96, 192, 144, 256, 192], visibility: [2, 2, 2, 2], box });
 		const three = yoloCodec.read(dagshub('pose_3dim.yaml', 'labels_pose_3dim')).dataset;
 		expect(counts(three)).toEqual([1, 2, 2]);
 		expect(three.annotations[1].geometry).toMatchObject({ visibility: [1, 0, 1, 0] });

@@ -251,7 +251,9 @@ function annotationOf(file: DatasetFile, l: ParsedLine, image: DatasetImage, nam
 			visibility.push(vis);
 		}
 		if (!visibility.some(Boolean)) return null;
-		return make('skeleton', { points, visibility });
+		// The line's box is the object's (a person's box may reach past their visible keypoints).
+		const [xc, yc, bw, bh] = v;
+		return make('skeleton', { points, visibility, box: { x: (xc - bw / 2) * w, y: (yc - bh / 2) * h, width: bw * w, height: bh * h } });
 	}
 	checkRange(file, l, v, 'coordinate');
 	if (v.length === 4) {

@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
-import { boxOf, extentOf, orientedBoxOf, rotatedBoxOf, unhandledShape } from '$lib/shapes/convert';
+import { boxOf, orientedBoxOf, rotatedBoxOf, unhandledShape } from '$lib/shapes/convert';
+import { polygonParts } from '$lib/shapes/polygon/kind';
+import { objectBox } from '$lib/shapes/skeleton/kind';
 import { rotatedBoxCorners, type RotatedBoxGeometry } from '$lib/shapes/rotatedBox/kind';
 import type { ShapeType } from '$lib/shapes/registry';
 import { annotationsByImage } from '../by-image';
@@ -8,6 +10,7 @@ import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../
 import { utf8, type DatasetFile } from '../files';
 import { countSkip } from '../dataset-builder';
 import { AS_BOXES, AS_ROTATED_BOXES, conversionNotes, type TypeCounts } from '../conversions';
+import { mergeMultiSegment } from './merge-segments';
 
 /** A YAML scalar, quoted when plain text would read as something else. */
 const scalar = (v: string) => {
@@ -70,6 +73,8 @@ interface Context {
 	keypoints: number;
 	/** Polygons whose holes YOLO cannot carry (only the outer ring is written). */
 	holes: { n: number };
+	/** Multi-part polygons written as one line, their parts joined. */
+	merged: { n: number };
 	/** Shapes written as this variant's boxes, by type (a box as a box is not counted). */
 	converted: TypeCounts;
 }
@@ -99,14 +104,17 @@ function lineOf(a: DatasetAnnotation, variant: YoloVariant, ctx: Context): strin
 		return obb(r);
 	}
 	switch (a.type) {
-		case 'polygon':
+		case 'polygon': {
 			if (variant !== 'segment') return null;
-			if (a.geometry.holes?.length) ctx.holes.n++;
-			return [c, ...xy(a.geometry.points)].join(' ');
+			const parts = polygonParts(a.geometry);
+			if (parts.some((p) => p.holes?.length)) ctx.holes.n++;
+			if (parts.length > 1) ctx.merged.n++;
+			return [c, ...xy(mergeMultiSegment(parts.map((p) => p.points)))].join(' ');
+		}
 		case 'skeleton': {
 			const g = a.geometry;
 			if (variant !== 'pose' || g.visibility.length !== ctx.keypoints) return null;
-			const r = extentOf(a)!;
+			const r = objectBox(g);
 			const kpts = g.visibility.flatMap((v, i) => (v ? [nx(g.points[2 * i]), ny(g.points[2 * i + 1]), String(v)] : ['0', '0', '0']));
 			return [c, nx((r.minX + r.maxX) / 2), ny((r.minY + r.maxY) / 2), nx(r.maxX - r.minX), ny(r.maxY - r.minY), ...kpts].join(' ');
 		}
@@ -144,6 +152,7 @@ export function writeYolo(dataset: Dataset, options: WriteOptions): WriteResult 
 	const splits = new Set<string>();
 	let mismatchedSkeletons = 0;
 	const holes = { n: 0 };
+	const merged = { n: 0 };
 	const converted: TypeCounts = {};
 	for (const image of dataset.images) {
 		const split = image.split || 'train';
@@ -152,7 +161,7 @@ export function writeYolo(dataset: Dataset, options: WriteOptions): WriteResult 
 		const annotations = byImage.get(image.name) ?? [];
 		const lines: string[] = [];
 		for (const a of annotations) {
-			const line = image.width && image.height ? lineOf(a, variant, { classIndex, image, keypoints, holes, converted }) : null;
+			const line = image.width && image.height ? lineOf(a, variant, { classIndex, image, keypoints, holes, merged, converted }) : null;
 			if (line) lines.push(line);
 			else {
 				skipped[a.type] = (skipped[a.type] ?? 0) + 1;
@@ -165,6 +174,7 @@ export function writeYolo(dataset: Dataset, options: WriteOptions): WriteResult 
 	if (mismatchedSkeletons) warnings.push(`${mismatchedSkeletons} skeletons do not have the ${keypoints} points of ${poseClass?.name}'s template (YOLO pose has one keypoint count); skipped`);
 	warnings.push(...conversionNotes(converted, variant === 'obb' ? AS_ROTATED_BOXES : AS_BOXES));
 	if (holes.n) warnings.push(`${holes.n} polygons have holes; YOLO segment keeps only their outer ring`);
+	if (merged.n) warnings.push(`${merged.n} polygons of several parts are written as one line each, their parts joined at their closest points (as Ultralytics joins COCO's)`);
 	const ordered = ['train', 'val', 'test'].filter((s) => splits.has(s)).concat([...splits].filter((s) => !['train', 'val', 'test'].includes(s)).sort());
 	const entries: Record<string, string> = {};
 	for (const s of ordered) entries[s] = `images/${s}`;

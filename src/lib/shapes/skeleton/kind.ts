@@ -64,6 +64,12 @@ export function cycleVisibility(g: SkeletonGeometry, i: number): SkeletonGeometr
 	return { ...g, visibility: g.visibility.map((x, k) => (k === i ? next : x)) };
 }
 
+/** The object's box where it has one (a person's, reaching past their visible points), else its labeled points' box. */
+export function objectBox(g: SkeletonGeometry): Rect {
+	const b = g.box;
+	return b ? { minX: b.x, minY: b.y, maxX: b.x + b.width, maxY: b.y + b.height } : boundsOfFlat(labeledPoints(g));
+}
+
 /** The object's extent: its labeled points and its box, when it has one. */
 export function skeletonExtent(g: SkeletonGeometry): Rect {
 	const r = boundsOfFlat(labeledPoints(g));
