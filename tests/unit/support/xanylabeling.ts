@@ -39,7 +39,7 @@ export const PEOPLE = {
 	two: { box: [20, 30, 140, 400] as const, points: { left_eye: [70, 52], nose: [66, 60], right_ankle: [90, 390] } as Record<string, Pt> }
 };
 
-export function xAnyLabelingFile() {
+export function xAnyLabelingFile(imagePath = 'crowd.jpg') {
 	const shapes = [
 		xShape('person', 'rectangle', corners(...PEOPLE.one.box), 0, { score: 0.93 }),
 		...Object.entries(PEOPLE.one.points).map(([name, p], i) => xShape(name, 'point', [p], 0, { score: 0.99, difficult: name === 'left_shoulder', reversed: i % 2 === 1 })),
@@ -47,7 +47,7 @@ export function xAnyLabelingFile() {
 		...Object.entries(PEOPLE.two.points).map(([name, p]) => xShape(name, 'point', [p], 1)),
 		xShape('person', 'rectangle', corners(...PEOPLE.two.box), 1, { reversed: true })
 	];
-	const doc = { version: '2.4.0', flags: {}, shapes, imagePath: 'crowd.jpg', imageData: null, imageHeight: 750, imageWidth: 500 };
-	return { path: 'crowd.json', bytes: encode(doc) };
+	const doc = { version: '2.4.0', flags: {}, shapes, imagePath, imageData: null, imageHeight: 750, imageWidth: 500 };
+	return { path: imagePath.replace(/\.[^.]+$/, '.json'), bytes: encode(doc) };
 }
 
