@@ -41,6 +41,17 @@ export function xmlAttributes(el: XmlNode): Record<string, string> {
 	return out;
 }
 
+/** The element's XML attributes other than `known` (ids.ts extraFields over its attributes, in one pass); undefined when none. */
+export function extraAttributes(el: XmlNode, known: ReadonlySet<string>): Record<string, string> | undefined {
+	let out: Record<string, string> | undefined;
+	for (const k in el) {
+		if (k.charCodeAt(0) !== 64 || k.charCodeAt(1) !== 95) continue; // '@_'
+		const name = k.slice(2);
+		if (!known.has(name)) (out ??= {})[name] = String(el[k]);
+	}
+	return out;
+}
+
 /** A CVAT id as read: a whole number stays a number (so the next free id can be counted), anything else text. */
 export function cvatId(raw: unknown): number | string | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;

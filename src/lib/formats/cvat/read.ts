@@ -5,7 +5,7 @@ import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
 import type { ReadResult } from '../codec';
 import { withGeometry, type DatasetAnnotation, type ImportedFrom } from '../dataset';
 import { extraFields, importedFrom } from '../ids';
-import { cvatId, IMAGE_KNOWN, LABEL_KNOWN, SHAPE_KNOWN, xmlAttributes } from './kept';
+import { cvatId, extraAttributes, IMAGE_KNOWN, LABEL_KNOWN, SHAPE_KNOWN } from './kept';
 import { DatasetBuilder, imageBytesFor, newSpec, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { dirname, extension, textOf, type DatasetFile } from '../files';
@@ -141,7 +141,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 			height = numberAt(img['@_height'], path, place, 'a height');
 		const bytes = imageBytesFor(files, String(img['@_name']), dirname(path));
 		checkPixelSize(width, height, path, place);
-		const imported = importedFrom('cvat', cvatId(img['@_id']), extraFields(xmlAttributes(img), IMAGE_KNOWN));
+		const imported = importedFrom('cvat', cvatId(img['@_id']), extraAttributes(img, IMAGE_KNOWN));
 		b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(subset ? { split: subset } : {}), ...(Object.keys(imported).length > 1 ? { imported } : {}) });
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
 		const push = (el: XmlNode, a: Omit<DatasetAnnotation, 'image' | 'className'>, tag: string, k: number) => {
@@ -151,7 +151,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 			const known = labels.get(label);
 			const attributes = attributesOf(el, known?.specs ?? []);
 			const group = Number(el['@_group_id']);
-			const fields = extraFields(xmlAttributes(el), SHAPE_KNOWN);
+			const fields = extraAttributes(el, SHAPE_KNOWN);
 			found.push({
 				// Tags have no z_order: they come after the shapes.
 				z: tag === 'tag' ? Infinity : Number(el['@_z_order'] ?? 0) || 0,

@@ -74,7 +74,8 @@ const SHAPE_SET = new Set([...SHAPE_KNOWN, 'z_order']);
 
 /** The shape's attributes besides its geometry: label, kept fields (CVAT's defaults where none), z_order, group_id. */
 function commonAttributes(a: DatasetAnnotation, z: number | undefined, group: number | undefined, defaults: Record<string, string>): string {
-	const kept = keptAttributes({ ...defaults, ...ownFields('cvat', a.imported) }, SHAPE_SET, esc);
+	const own = a.imported?.format === 'cvat' ? a.imported.fields : undefined;
+	const kept = keptAttributes(own ? { ...defaults, ...own } : defaults, SHAPE_SET, esc);
 	return `label="${esc(a.className)}"${kept}${z !== undefined ? ` z_order="${z}"` : ''}${group !== undefined ? ` group_id="${num(group)}"` : ''}`;
 }
 
