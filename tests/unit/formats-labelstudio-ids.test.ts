@@ -1,51 +1,12 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '$lib/formats/dataset';
 import { utf8 } from '$lib/formats/files';
 import { labelStudioCodec } from '$lib/formats/labelstudio';
-import { expectGeometryClose } from './support/dataset-files';
+import { expectGeometryClose, FIXTURES, filesUnder, haveFixtures } from './support/dataset-files';
+import { exportWithIds, region } from './support/labelstudio-export';
 
 const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes));
-const region = (id: string, type: string, value: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-	id,
-	type,
-	value,
-	from_name: { rectanglelabels: 'label', polygonlabels: 'polygon', keypointlabels: 'keypoint' }[type],
-	to_name: 'image',
-	original_width: 200,
-	original_height: 100,
-	image_rotation: 0,
-	origin: 'manual',
-	...extra
-});
-
-/** A Label Studio "JSON" export as Label Studio writes it: its own ids and bookkeeping on tasks, annotations and regions. */
-function exportWithIds() {
-	const task = (id: number, file: string, result: unknown[], more: Record<string, unknown> = {}) => ({
-		id,
-		annotations: [{ id: id * 10, completed_by: 3, result, was_cancelled: false, ground_truth: false, created_at: '2024-05-01T10:00:00.000Z', updated_at: '2024-05-01T10:02:00.000Z', lead_time: 42.5, prediction: {}, result_count: result.length, task: id, project: 8 }],
-		drafts: [],
-		predictions: [],
-		data: { image: `/data/upload/8/${file}`, caption: `caption of ${file}` },
-		meta: { source: 'camera 2' },
-		created_at: '2024-05-01T09:00:00.000Z',
-		updated_at: '2024-05-01T10:02:00.000Z',
-		inner_id: id - 500,
-		total_annotations: 1,
-		cancelled_annotations: 0,
-		project: 8,
-		file_upload: `abc-${file}`,
-		...more
-	});
-	return [
-		task(512, 'a.jpg', [
-			region('Xq1_box', 'rectanglelabels', { x: 10, y: 20, width: 25, height: 40, rotation: 0, rectanglelabels: ['car'] }, { score: 0.75, origin: 'prediction-changed' }),
-			region('r1-3', 'polygonlabels', { points: [[10, 10], [50, 10], [50, 60]], closed: true, polygonlabels: ['road'] })
-		]),
-		task(513, 'b.jpg', [region('kp-7', 'keypointlabels', { x: 50, y: 50, width: 1.25, keypointlabels: ['eye'] }, { from_name: 'points', readonly: true })]),
-		task(9000, 'c.jpg', [], { comment_count: 2 })
-	];
-}
-
 const read = (tasks: unknown) => labelStudioCodec.read([{ path: 'project-8.json', bytes: utf8(JSON.stringify(tasks)) }]);
 const write = (d: Dataset) => labelStudioCodec.write(d, { includeImages: false });
 
@@ -130,5 +91,35 @@ describe('multi-part polygons in Label Studio', () => {
 		result.push(region('p2', 'polygonlabels', { points: [[60, 10], [90, 10], [90, 60]], polygonlabels: ['road'] }));
 		result.push(region('p3', 'polygonlabels', { points: [[60, 70], [90, 70], [90, 90]], polygonlabels: ['grass'] }, { parentID: 'r1-3' }));
 		expect(read(tasks).dataset.annotations.filter((a) => a.type === 'polygon')).toHaveLength(3);
+	});
+});
+
+describe.skipIf(!haveFixtures)('Label Studio fixture (skipped: ../shared/fixtures is missing)', () => {
+	it('keypoints_with_relations: region ids and each keypoint’s parentID (its person box) are written back', () => {
+		const files = filesUnder(join(FIXTURES, 'label_studio/keypoints_with_relations'));
+		const input = json(files.find((f) => f.path.endsWith('.json'))!.bytes);
+		const regions = (tasks: { annotations: { result: { id: string; type: string; parentID?: string }[] }[] }[]) =>
+			new Map(tasks[0].annotations[0].result.filter((r) => r.type !== 'relation').map((r) => [r.id, r.parentID]));
+		const back = json(write(labelStudioCodec.read(files).dataset).files[0].bytes);
+		expect(back[0].id).toBe(input[0].id);
+		expect(regions(back)).toEqual(regions(input));
+		expect([...regions(input).values()].filter(Boolean).length).toBeGreaterThan(0);
+		const relations = (tasks: { annotations: { result: { type: string }[] }[] }[]) => tasks[0].annotations[0].result.filter((r) => r.type === 'relation');
+		expect(relations(back)).toEqual(relations(input));
+		expect(relations(input)).toHaveLength(5);
+	});
+
+	it('keypoints_with_relations: a relation whose region is gone is not written, and the summary says so', () => {
+		const files = filesUnder(join(FIXTURES, 'label_studio/keypoints_with_relations'));
+		const input = json(files.find((f) => f.path.endsWith('.json'))!.bytes);
+		const links = input[0].annotations[0].result.filter((r: { type: string }) => r.type === 'relation');
+		const gone = links[0].from_id as string;
+		const d = labelStudioCodec.read(files).dataset;
+		d.annotations = d.annotations.filter((a) => a.imported?.id !== gone);
+		const out = write(d);
+		const back = json(out.files[0].bytes)[0].annotations[0].result.filter((r: { type: string }) => r.type === 'relation');
+		const touching = links.filter((r: { from_id: string; to_id: string }) => r.from_id === gone || r.to_id === gone).length;
+		expect(back).toHaveLength(5 - touching);
+		expect(out.warnings).toContain(`${touching} relation${touching > 1 ? 's are' : ' is'} not written: a region it links is gone`);
 	});
 });

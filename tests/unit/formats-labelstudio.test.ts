@@ -126,7 +126,7 @@ describe.skipIf(!haveFixtures)('Label Studio fixtures (skipped: ../shared/fixtur
 		const { dataset, warnings } = read('keypoints_with_relations');
 		expect(new Set(dataset.annotations.map((a) => a.instanceId))).toEqual(new Set([1]));
 		expect(ofType(dataset, 'box')).toHaveLength(1);
-		expect(warnings).toEqual(['data_keypoints.json ([0]): 5 relations between regions not kept']);
+		expect(warnings).toEqual(['data_keypoints.json ([0]): 5 relations between regions kept for a Label Studio export only (not shown, not written to other formats)']);
 	});
 
 	it('a task with several annotations reads the first and says so', () => {

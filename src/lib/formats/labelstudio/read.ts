@@ -51,8 +51,10 @@ const KINDS: [string, ResultType][] = [['rectangle', 'rectanglelabels'], ['polyg
 function taskFields(task: Record<string, unknown>, data: Record<string, unknown>, imageKey: string, name: string, entry: Record<string, unknown> | undefined): Record<string, JsonValue> | undefined {
 	const fields = extraFields(task, KNOWN_TASK) ?? {};
 	if (imageKey !== 'image' || data[imageKey] !== name || Object.keys(data).length > 1) fields.data = data as JsonValue;
-	const entryFields = entry && extraFields(entry, KNOWN_ENTRY);
-	if (entryFields) fields.annotations = [entryFields];
+	// Relations (links between regions) have no place in Peerlabel: they wait in the entry for a Label Studio export.
+	const relations = entry && Array.isArray(entry.result) ? entry.result.filter((r) => isRecord(r) && r.type === 'relation') : [];
+	const entryFields = entry && { ...extraFields(entry, KNOWN_ENTRY), ...(relations.length ? { result: relations as JsonValue[] } : {}) };
+	if (entryFields && Object.keys(entryFields).length) fields.annotations = [entryFields];
 	return fields;
 }
 
@@ -225,5 +227,5 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 			} else b.warnings.push(`${path} (${where}): region type "${kind}" is not read; skipped`);
 		}
 	}
-	if (relations) b.warnings.push(`${path} (${place}): ${relations} relation${relations > 1 ? 's' : ''} between regions not kept`);
+	if (relations) b.warnings.push(`${path} (${place}): ${relations} relation${relations > 1 ? 's' : ''} between regions kept for a Label Studio export only (not shown, not written to other formats)`);
 }

@@ -79,6 +79,7 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 	const toNames = new Set<string>();
 	let attributesDropped = 0,
 		holesDropped = 0,
+		relationsDropped = 0,
 		imageKey: string | undefined;
 	const kept = (img: Dataset['images'][number]) => ownFields('labelstudio', img.imported);
 	const taskIds = assignIds('labelstudio', d.images.map((img) => img.imported));
@@ -100,6 +101,10 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 			Y = percentOf(img.height);
 		// A brush covers the whole image: its size is checked before one is allocated.
 		if (anns.some((a) => a.type === 'mask')) checkImageToRaster(img);
+		const ids = anns.map((a, n) => keptIds.get(a) ?? regionIds.fresh(`r${i + 1}-${n + 1}`));
+		// An instance's regions hang under its (first) rectangle by parentID, as Label Studio ties keypoints to a person box.
+		const boxOf = new Map<number, string>();
+		anns.forEach((a, n) => (a.type === 'box' || a.type === 'rotatedBox') && a.instanceId !== undefined && !boxOf.has(a.instanceId) && boxOf.set(a.instanceId, ids[n]));
 		anns.forEach((a, n) => {
 			if (a.type !== 'tag' && !(img.width > 0 && img.height > 0)) return;
 			const v = valueOf(a, img.width, img.height, X, Y);
@@ -111,7 +116,8 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 			const control = controls.get(fromName) ?? { type, toName, labels: new Set<string>() };
 			controls.set(fromName, control.labels.add(a.className) && control);
 			toNames.add(toName);
-			const id = keptIds.get(a) ?? regionIds.fresh(`r${i + 1}-${n + 1}`);
+			const id = ids[n];
+			const parent = a.instanceId !== undefined ? boxOf.get(a.instanceId) : undefined;
 			const region = (rid: string, from: string, rtype: string, value: Record<string, unknown>, more: Record<string, unknown> = {}) =>
 				Object.assign({ id: rid, from_name: from, to_name: toName, original_width: img.width, original_height: img.height, image_rotation: 0, origin: 'manual' }, keptRest, {
 					id: rid,
@@ -123,11 +129,11 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 					type: rtype,
 					value
 				});
-			const score = a.score !== undefined ? { score: a.score } : {};
+			const links = { ...(parent !== undefined && parent !== id ? { parentID: parent } : {}), ...(a.score !== undefined ? { score: a.score } : {}) };
 			values.forEach((geometry, k) => {
 				const value = { ...VALUE_DEFAULTS[type], ...(isRecord(keptValue) ? keptValue : {}), ...geometry, [type]: [a.className] };
 				// Further parts of a polygon: nested under the first by parentID, as Label Studio's region tree shows one object.
-				result.push(k === 0 ? region(id, fromName, type, value, score) : region(regionIds.fresh(`${id}_${k + 1}`), fromName, type, value, { parentID: id, ...score }));
+				result.push(k === 0 ? region(id, fromName, type, value, links) : region(regionIds.fresh(`${id}_${k + 1}`), fromName, type, value, { ...links, parentID: id }));
 			});
 			if (a.type === 'polygon') holesDropped += polygonParts(a.geometry).reduce((sum, p) => sum + (p.holes?.length ?? 0), 0);
 			if (a.text !== undefined) result.push(region(id, controlName('textarea', 'text'), 'textarea', { text: [a.text] }));
@@ -137,10 +143,17 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		const { data: _data, annotations: _entries, ...taskRest } = own;
 		const { data, imageKey: key } = dataOf(img.name, own.data);
 		imageKey ??= key;
-		const entry = Object.assign({ id: entryIds[i], result: [], was_cancelled: false }, entryOf(img), { id: entryIds[i], result });
+		// Kept relations go back while both regions they link are written.
+		const written = new Set(result.map((r) => r.id));
+		const keptResult = entryOf(img).result;
+		const relations = (Array.isArray(keptResult) ? keptResult : []).filter((r) => isRecord(r) && r.type === 'relation');
+		const linking = relations.filter((r) => written.has((r as Record<string, unknown>).from_id) && written.has((r as Record<string, unknown>).to_id));
+		relationsDropped += relations.length - linking.length;
+		const entry = Object.assign({ id: entryIds[i], result: [], was_cancelled: false }, entryOf(img), { id: entryIds[i], result: [...result, ...linking] });
 		return Object.assign({ id: taskIds[i] }, { predictions: [] }, taskRest, { id: taskIds[i], data, annotations: [entry] });
 	});
 	if (attributesDropped) warnings.push(`attributes of ${attributesDropped} annotations are not written (Label Studio keeps them in per-region controls of its own config)`);
+	if (relationsDropped) warnings.push(`${relationsDropped} relation${relationsDropped > 1 ? 's are' : ' is'} not written: a region it links is gone`);
 	if (holesDropped) warnings.push(`${holesDropped} polygon hole${holesDropped > 1 ? 's are' : ' is'} not written (Label Studio polygons have no holes)`);
 	const controlTags = [...controls].map(([name, { type, toName, labels }]) => {
 		const c = CONTROLS[type];
