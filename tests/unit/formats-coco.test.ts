@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { cocoFormat, cocoPanopticFormat } from '$lib/formats/coco';
-import { bitmapOf, cocoRleOf, cocoRleOfMask, maskOfRuns, paintPolygonAsCoco, rasterisePolygon } from '$lib/formats/coco/masks';
+import { bitmapOf, cocoRleOf, cocoRleOfMask, maskOfRuns, paintPolygonAsCoco, rasteriseParts } from '$lib/formats/coco/masks';
 import { ellipsePolygon } from '$lib/shapes/ellipse/kind';
 import type { Dataset } from '$lib/formats/dataset';
 import { FormatError } from '$lib/formats/errors';
@@ -91,7 +91,7 @@ describe.skipIf(!existsSync(VECTORS))('COCO RLE: the test vectors (../shared/fix
 			const m = newBitmap(20, 20);
 			paintPolygonAsCoco(m, polygon, 1);
 			expect(encodeMask(m.bits, 20, 20)).toBe(string);
-			expect(cocoRleOf(rasterisePolygon(polygon, [], 20, 20)).rle.counts).toBe(string);
+			expect(cocoRleOf(rasteriseParts([{ points: polygon }], 20, 20)).rle.counts).toBe(string);
 		}
 	});
 
@@ -210,7 +210,7 @@ describe('COCO write → read keeps every type COCO can carry', () => {
 		const [holed, blob] = of('mask');
 		expect(blob).toMatchObject({ className: 'blob', crowd: true, geometry: cropMask(5, 6, 4, 3, holeBits) });
 		expect(holed.className).toBe('road');
-		const expected = rasterisePolygon([50, 10, 90, 10, 90, 60, 50, 60], [[60, 20, 80, 20, 80, 40, 60, 40]], 100, 80);
+		const expected = rasteriseParts([{ points: [50, 10, 90, 10, 90, 60, 50, 60], holes: [[60, 20, 80, 20, 80, 40, 60, 40]] }], 100, 80);
 		expect(bitmapOf(holed.geometry as MaskGeometry, 100, 80).bits).toEqual(expected.bits);
 	});
 
@@ -246,7 +246,7 @@ describe('COCO write → read keeps every type COCO can carry', () => {
 });
 
 describe('COCO ids and objects read by id', () => {
-	it('maps string and huge category ids; one object with keypoints and two rings becomes a skeleton and two polygons of one instance', () => {
+	it('maps string and huge category ids; one object with keypoints and two rings becomes a skeleton and a two-part polygon of one instance', () => {
 		const json = {
 			images: [{ id: 'img-1', file_name: 'sub/x.jpg', width: 40, height: 40, extra: { ignored: true } }],
 			categories: [
@@ -262,9 +262,9 @@ describe('COCO ids and objects read by id', () => {
 		expect(dataset.annotations.map((a) => [a.className, a.type, a.instanceId, a.crowd ?? false])).toEqual([
 			['dog', 'box', undefined, false],
 			['person', 'skeleton', 6, true],
-			['person', 'polygon', 6, true],
 			['person', 'polygon', 6, true]
 		]);
+		expect(dataset.annotations[2].geometry).toEqual({ points: [0, 0, 10, 0, 10, 10], parts: [{ points: [20, 20, 30, 20, 30, 30] }] });
 		expect(dataset.classes[1].skeleton!.edges).toEqual([[0, 1]]);
 		expect(warnings.join()).toMatch(/categories\[1\]\.skeleton\): 1 edge join/);
 	});
@@ -355,8 +355,8 @@ describe('COCO panoptic', () => {
 
 /** What each real file reads as: images, classes, annotations by type (counted from the files by hand). */
 const FIXTURE_COUNTS: { dir: string; files?: string[]; images: number; classes: number; types: Record<string, number>; withBytes?: number; warnings?: RegExp }[] = [
-	// 2 images with "images/a.jpg" names; 1 bbox-only, 2 one-ring polygons, 1 two-ring polygon (2 polygons).
-	{ dir: 'dagshub_minimal', images: 2, classes: 2, types: { box: 1, polygon: 4 } },
+	// 2 images with "images/a.jpg" names; 1 bbox-only, 2 one-ring polygons, 1 two-ring polygon (one polygon in 2 parts).
+	{ dir: 'dagshub_minimal', images: 2, classes: 2, types: { box: 1, polygon: 3 } },
 	// Empty file_name (named image_<id>), huge category ids, uncompressed RLE with area 0.
 	{ dir: 'darwin_export', images: 1, classes: 2, types: { polygon: 1, mask: 1 }, warnings: /no file_name/ },
 	// train (bbox only) + val (polygon, uncompressed RLE crowd); category ids 1, 2, 4.
@@ -371,12 +371,12 @@ const FIXTURE_COUNTS: { dir: string; files?: string[]; images: number; classes: 
 	// 11 people with keypoints, 3 with none labelled (boxes), no segmentation key.
 	{ dir: 'faster_coco_eval_keypoints', images: 1, classes: 1, types: { skeleton: 11, box: 3 } },
 	{ dir: 'faster_coco_eval_shapes', images: 3, classes: 4, types: { polygon: 9 }, withBytes: 3 },
-	// iscrowd "false"; one polygon of 2 rings.
-	{ dir: 'label_studio_import_input', images: 2, classes: 2, types: { polygon: 3 } },
-	// 10 one-ring, 1 two-ring and 1 four-ring objects.
-	{ dir: 'labelme2coco_output', images: 3, classes: 21, types: { polygon: 16 } },
-	// 14 people: 12 with keypoints; segmentations of 1 ring (13) and 4 rings (1).
-	{ dir: 'mmpose_person_keypoints', images: 4, classes: 1, types: { skeleton: 12, polygon: 17 }, withBytes: 4 },
+	// iscrowd "false"; one polygon of 2 rings (one annotation in 2 parts).
+	{ dir: 'label_studio_import_input', images: 2, classes: 2, types: { polygon: 2 } },
+	// 10 one-ring, 1 two-ring and 1 four-ring objects: one polygon each.
+	{ dir: 'labelme2coco_output', images: 3, classes: 21, types: { polygon: 12 } },
+	// 14 people: 12 with keypoints; segmentations of 1 ring (13) and 4 rings (1): one polygon each.
+	{ dir: 'mmpose_person_keypoints', images: 4, classes: 1, types: { skeleton: 12, polygon: 14 }, withBytes: 4 },
 	{ dir: 'sam_style_compressed_rle', files: ['a.json', 'a.jpg'], images: 1, classes: 1, types: { mask: 1 }, withBytes: 1 },
 	// An empty mask whose size disagrees with the image: nothing to keep.
 	{ dir: 'sam_style_compressed_rle', files: ['b.json'], images: 1, classes: 1, types: {}, warnings: /the mask is empty/ }
@@ -418,11 +418,13 @@ describe.skipIf(!existsSync(FIXTURES))('COCO files written by other tools (../sh
 		const named = cocoFormat.read(filesUnder(join(FIXTURES, 'datumaro_person_keypoints_named'))).dataset;
 		expect(named.classes[0].skeleton).toMatchObject({ points: [{ name: 'a_1' }, { name: 'a_2' }, { name: 'a_3' }], edges: [[0, 1], [1, 2]] });
 		const occluded = named.annotations.find((a) => a.image === 'a.jpg')!;
-		expect(occluded.geometry).toEqual({ points: [0, 0, 0, 2, 4, 1], visibility: [0, 1, 2] });
+		// The file's bbox is the person's box, not its points' bounds: kept as the skeleton's box.
+		expect(occluded.geometry).toEqual({ points: [0, 0, 0, 2, 4, 1], visibility: [0, 1, 2], box: { x: 2, y: 2, width: 3, height: 1 } });
 		const labelStudio = cocoFormat.read(filesUnder(join(FIXTURES, 'label_studio_import_input'))).dataset;
-		const rings = labelStudio.annotations.filter((a) => a.instanceId !== undefined);
-		expect(rings).toHaveLength(2);
-		expect(rings[0].instanceId).toBe(rings[1].instanceId);
+		// The object of 2 rings is one polygon in 2 parts.
+		const parts = labelStudio.annotations.filter((a) => a.type === 'polygon' && (a.geometry.parts?.length ?? 0) > 0);
+		expect(parts).toHaveLength(1);
+		expect(parts[0].type === 'polygon' && parts[0].geometry.parts).toHaveLength(1);
 		expect(labelStudio.annotations.every((a) => !a.crowd)).toBe(true);
 	});
 

@@ -1,3 +1,4 @@
+import { importedProblem } from '$lib/model/record-check';
 import type { ImportedFrom, JsonValue } from './dataset';
 
 /**
@@ -48,11 +49,25 @@ export function extraFields(raw: Record<string, unknown>, known: ReadonlySet<str
 	return out;
 }
 
-/** An ImportedFrom with only what is set (records stay compact). */
-export function importedFrom(format: string, id: unknown, fields?: Record<string, JsonValue>, derived?: Record<string, JsonValue>): ImportedFrom {
+/**
+ * An ImportedFrom with only what is set (records stay compact). Fields the document would refuse (over
+ * its size cap, nested too deep) are left behind, and `warn` says so: the import itself goes on.
+ */
+export function importedFrom(
+	format: string,
+	id: unknown,
+	fields?: Record<string, JsonValue>,
+	derived?: Record<string, JsonValue>,
+	warn?: (problem: string) => void
+): ImportedFrom {
 	const ref: ImportedFrom = { format };
-	if ((typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id !== '')) ref.id = id;
+	if ((typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id !== '' && id.length <= 256)) ref.id = id;
 	if (fields && Object.keys(fields).length) ref.fields = fields;
 	if (derived && Object.keys(derived).length) ref.derived = derived;
+	if ((ref.fields || ref.derived) && importedProblem(ref)) {
+		warn?.(`${importedProblem(ref)}: they are not kept`);
+		delete ref.fields;
+		delete ref.derived;
+	}
 	return ref;
 }

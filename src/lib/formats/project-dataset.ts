@@ -38,7 +38,8 @@ export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { d
 		images: [],
 		classes: classes.map(datasetClassOf),
 		annotations: [],
-		...(doc.settings.tagMode && { tagMode: doc.settings.tagMode })
+		...(doc.settings.tagMode && { tagMode: doc.settings.tagMode }),
+		...(doc.settings.imported && { imported: structuredClone(doc.settings.imported) })
 	};
 	const refs: ExportImageRef[] = [];
 	const taken = new Set<string>();
@@ -46,7 +47,7 @@ export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { d
 		if (status && !status.has(image.status)) continue;
 		if (onlyImages && !onlyImages.has(image.id)) continue;
 		const name = uniqueName(image.name, taken);
-		dataset.images.push({ name, width: image.width, height: image.height });
+		dataset.images.push({ name, width: image.width, height: image.height, ...(image.imported && { imported: image.imported }) });
 		refs.push({ name, hash: image.hash, mime: image.mime });
 		for (const a of doc.annotationsOf(image.id)) {
 			if (a.proposal && !filter.includeProposals) continue;
@@ -63,6 +64,7 @@ export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { d
 			if (a.text !== undefined) out.text = a.text;
 			if (a.instanceId !== undefined) out.instanceId = a.instanceId;
 			if (a.direction !== undefined) out.direction = { ...a.direction };
+			if (a.imported) out.imported = a.imported;
 			dataset.annotations.push(out);
 		}
 	}
@@ -75,7 +77,10 @@ export function datasetFromProject(doc: ProjectDoc, filter: ExportFilter = {}): 
 }
 
 function datasetClassOf(c: ClassRecord): DatasetClass {
-	return { name: c.name, color: c.color, skeleton: c.skeleton ? structuredClone(c.skeleton) : null, attributes: structuredClone(c.attributes) };
+	const out: DatasetClass = { name: c.name, color: c.color, skeleton: c.skeleton ? structuredClone(c.skeleton) : null, attributes: structuredClone(c.attributes) };
+	if (c.supercategory) out.supercategory = c.supercategory;
+	if (c.imported) out.imported = c.imported;
+	return out;
 }
 
 /** Two project images of one name (possible after two imports) become 'a.jpg' and 'a~2.jpg'. */
@@ -161,6 +166,7 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 	let matchedImages = 0;
 	const now = Date.now();
 	const datasetImages = new Map<string, DatasetImage>();
+	const importedOnExisting: NonNullable<DatasetImportWrite['importedOnExisting']> = { images: [], classes: [] };
 	for (const image of dataset.images) datasetImages.set(image.name, image);
 	for (const image of datasetImages.values()) {
 		const facts = options.files?.get(image.name);
@@ -170,6 +176,8 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 		if (existing) {
 			target.set(image.name, existing);
 			matchedImages++;
+			// The project's own image now also has the file's id (adding images, then importing their labels).
+			if (image.imported && !sameImport(existing.imported, image.imported)) importedOnExisting.images.push({ id: existing.id, imported: image.imported });
 			if (image.width && image.height && (image.width !== existing.width || image.height !== existing.height))
 				warn(`${image.name}: the input says ${image.width}×${image.height} px, the project's image is ${existing.width}×${existing.height} px`);
 			continue;
@@ -194,7 +202,8 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 				mime: facts.mime,
 				size: facts.size,
 				status: 'new',
-				addedAt: now + newImageFiles.length * 1e-3
+				addedAt: now + newImageFiles.length * 1e-3,
+				...(image.imported && { imported: image.imported })
 			};
 			newImageFiles.push({ record, bytes: image.bytes });
 			newByHash.set(facts.hash, record);
@@ -231,12 +240,23 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 			instanceId: false,
 			direction: false,
 			skeleton: given?.skeleton ? structuredClone(given.skeleton) : null,
-			maskMode: 'instance'
+			maskMode: 'instance',
+			...(given?.supercategory && { supercategory: given.supercategory }),
+			...(given?.imported && { imported: given.imported })
 		};
 		newClasses.set(key, record);
 		return record;
 	};
-	for (const c of dataset.classes) classFor(c.name);
+	for (const c of dataset.classes) {
+		classFor(c.name);
+		const existing = existingClasses.get(c.name.trim().toLowerCase());
+		if (!existing) continue;
+		// A project class the file names keeps the file's id; a supercategory fills one it lacks.
+		const update: { id: string; imported?: DatasetClass['imported']; supercategory?: string } = { id: existing.id };
+		if (c.imported && !sameImport(existing.imported, c.imported)) update.imported = c.imported;
+		if (c.supercategory && !existing.supercategory) update.supercategory = c.supercategory;
+		if (update.imported || update.supercategory) importedOnExisting.classes.push(update);
+	}
 	const matchedClasses = dataset.classes.filter((c) => existingClasses.has(c.name.trim().toLowerCase())).length;
 
 	// ---- annotations (first pass: places, classes, attribute names)
@@ -288,7 +308,9 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 	// ---- annotations (second pass: values and geometry)
 	const annotations: ImportPlan['annotations'] = [];
 	for (const { a, where, image, cls } of pending) {
-		const checked = shapeKind(a.type).validate(a.geometry, image);
+		const given = datasetClasses.get(a.className.trim().toLowerCase())?.skeleton;
+		const geometry = a.type === 'skeleton' && given && cls.skeleton ? skeletonByName(a.geometry, given, cls.skeleton) : a.geometry;
+		const checked = shapeKind(a.type).validate(geometry, image);
 		if (!checked.ok) {
 			errors.push(`${where}: ${checked.reason}`);
 			continue;
@@ -311,6 +333,7 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 			...(a.text !== undefined && a.text !== '' && { text: a.text }),
 			...(a.instanceId !== undefined && { instanceId: a.instanceId }),
 			...(a.direction !== undefined && { direction: { angle: a.direction.angle } }),
+			...(a.imported && { imported: a.imported }),
 			source: where
 		});
 	}
@@ -339,11 +362,41 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 			images: newImageFiles.map((f) => f.record),
 			annotations,
 			...(options.mode === 'new' && dataset.tagMode && { tagMode: dataset.tagMode }),
+			...(dataset.imported && Object.keys(dataset.imported).length && { datasetFields: dataset.imported }),
+			...((importedOnExisting.images.length || importedOnExisting.classes.length) && { importedOnExisting }),
 			newImageFiles,
 			warnings,
 			summary: { matchedImages, newImages: newImageFiles.length, newClasses: classes.length, matchedClasses, annotations: annotations.length }
 		}
 	};
+}
+
+function sameImport(a: DatasetImage['imported'], b: DatasetImage['imported']): boolean {
+	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * A skeleton read against the file's template, in the order of the project class's template: points
+ * matched by name (a LabelMe group or a COCO category lists its points in its own order); one the file
+ * does not have is not labeled. The geometry as given when a name of the file is not in the project's
+ * template (the import then says the skeleton does not fit).
+ */
+function skeletonByName(geometry: unknown, from: SkeletonTemplate, to: SkeletonTemplate): unknown {
+	const names = from.points.map((p) => p.name);
+	const target = to.points.map((p) => p.name);
+	if (names.length === target.length && names.every((n, i) => n === target[i])) return geometry;
+	const g = geometry as { points?: unknown; visibility?: unknown };
+	if (!Array.isArray(g.points) || !Array.isArray(g.visibility) || g.visibility.length !== names.length) return geometry;
+	const index = new Map(names.map((n, i) => [n, i]));
+	if (!names.every((n) => target.includes(n))) return geometry;
+	const points: number[] = [];
+	const visibility: number[] = [];
+	for (const name of target) {
+		const i = index.get(name);
+		points.push(i === undefined ? 0 : (g.points[2 * i] as number), i === undefined ? 0 : (g.points[2 * i + 1] as number));
+		visibility.push(i === undefined ? 0 : (g.visibility[i] as number));
+	}
+	return { ...(g as object), points, visibility };
 }
 
 function matchProjectImage(name: string, byName: Map<string, ImageRecord>, byBase: Map<string, ImageRecord[]>): ImageRecord | undefined {

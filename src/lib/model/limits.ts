@@ -21,6 +21,15 @@ export const MAX_TEMPLATE_POINTS = 1024;
 /** One record's size as its JSON would be, about (the shape caps in shapes/limits.ts come first). */
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
+/** What one record keeps from its imported file (its id and the fields this app has no place for), as JSON. */
+export const MAX_IMPORTED_BYTES = 64 * 1024;
+
+/** Dataset-level fields kept from imported files (COCO's info and licenses), all formats together. */
+export const MAX_DATASET_FIELDS_BYTES = 1024 * 1024;
+
+/** Nesting of kept JSON fields (a file's fields are data, not deep trees). */
+export const MAX_JSON_DEPTH = 32;
+
 /** An image's side in pixels: larger than any camera or aerial tile, small enough to stay a number of pixels. */
 export const MAX_IMAGE_SIDE = 1_000_000;
 

@@ -6,7 +6,7 @@ import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/ki
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
 import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
-import { isHexColor, isProposal } from './record-check';
+import { checkSettings, importedProblem, isHexColor, isProposal } from './record-check';
 import { MAX_NAME_CHARS, MAX_TEXT_CHARS } from './limits';
 import {
 	CLASS_DEFAULTS,
@@ -17,6 +17,8 @@ import {
 	type Id,
 	type ImageRecord,
 	type ImageStatus,
+	type ImportedFrom,
+	type JsonValue,
 	type ProjectSettings,
 	type Proposal,
 	type VersionRecord
@@ -72,6 +74,29 @@ export interface DatasetImportWrite {
 	annotations: (Omit<AnnotationRecord, 'z' | 'author' | 'createdAt' | 'updatedAt'> & { source?: string })[];
 	/** Set on a new project from the dataset. */
 	tagMode?: 'single' | 'multi';
+	/** Dataset-level fields of the input by format (COCO's info and licenses): kept for its export. */
+	datasetFields?: Record<string, Record<string, JsonValue>>;
+	/** Project images and classes the input names: the file's ids (and a class's supercategory) they now keep. */
+	importedOnExisting?: {
+		images: { id: Id; imported: ImportedFrom }[];
+		classes: { id: Id; imported?: ImportedFrom; supercategory?: string }[];
+	};
+}
+
+/**
+ * The settings an import leaves, or null when it changes none: its tag mode, and its dataset-level
+ * fields per format (a later import of the same format replaces that format's fields field by field).
+ */
+function settingsAfterImport(settings: ProjectSettings, plan: DatasetImportWrite): ProjectSettings | null {
+	const formats = Object.keys(plan.datasetFields ?? {});
+	if (!plan.tagMode && !formats.length) return null;
+	const next: ProjectSettings = { ...settings };
+	if (plan.tagMode) next.tagMode = plan.tagMode;
+	if (formats.length) {
+		next.imported = { ...settings.imported };
+		for (const f of formats) next.imported[f] = { ...settings.imported?.[f], ...plan.datasetFields![f] };
+	}
+	return next;
 }
 
 /** The fields an annotation may carry beyond the ones every record has: an import copies these when set. */
@@ -80,6 +105,11 @@ type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[
 /** Does not compile when AnnotationRecord gains an optional field the list above lacks. */
 const everyOptionalFieldListed: [Exclude<OptionalKeys<AnnotationRecord>, (typeof OPTIONAL_ANNOTATION_FIELDS)[number]>] extends [never] ? true : never = true;
 void everyOptionalFieldListed;
+
+function withoutDerived({ derived, ...rest }: ImportedFrom): ImportedFrom {
+	void derived;
+	return rest;
+}
 
 /** Why a locked shape's geometry or existence cannot change (its class and attributes still can). */
 export const LOCKED_REASON = 'This shape is locked (Ctrl+L to unlock): it cannot be moved, reshaped or deleted';
@@ -319,6 +349,7 @@ export class ProjectDoc {
 			...checked.value,
 			name
 		};
+		if (record.supercategory === undefined) delete record.supercategory;
 		this.ydoc.transact(() => this.maps.classes.set(record.id, record), Origin.admin);
 		return { ok: true, value: record };
 	}
@@ -338,6 +369,7 @@ export class ProjectDoc {
 		const checked = this.checkClassFields(patch, id);
 		if (!checked.ok) return checked;
 		Object.assign(next, checked.value);
+		if (next.supercategory === undefined) delete next.supercategory;
 		this.ydoc.transact(() => this.maps.classes.set(id, next), Origin.admin);
 		return { ok: true, value: next };
 	}
@@ -358,6 +390,12 @@ export class ProjectDoc {
 			if (!/^[1-9]$/.test(patch.hotkey)) return { ok: false, reason: 'A hotkey is a digit from 1 to 9' };
 			const holder = this.classes().find((c) => c.id !== id && c.hotkey === patch.hotkey);
 			if (holder) return { ok: false, reason: `Hotkey ${patch.hotkey} is taken by “${holder.name}”` };
+		}
+		if (patch.supercategory !== undefined) {
+			if (typeof patch.supercategory !== 'string' || patch.supercategory.length > MAX_NAME_CHARS)
+				return { ok: false, reason: `A supercategory has at most ${MAX_NAME_CHARS} characters` };
+			// Kept only when set, so that a class without one stays as compact as before v6.
+			out.supercategory = patch.supercategory.trim() || undefined;
 		}
 		if (patch.shapeTypes?.some((t) => !isShapeType(t))) return { ok: false, reason: 'Unknown shape type' };
 		if (patch.maskMode !== undefined && patch.maskMode !== 'instance' && patch.maskMode !== 'semantic')
@@ -462,8 +500,11 @@ export class ProjectDoc {
 	addImages(inputs: Omit<ImageRecord, 'id' | 'status' | 'addedAt'>[]): Result<ImageRecord[]> {
 		const guard = this.writable();
 		if (guard) return guard;
-		for (const i of inputs)
+		for (const i of inputs) {
 			if (!(i.width > 0 && i.height > 0)) return { ok: false, reason: `${i.name}: the image has no pixels` };
+			const bad = importedProblem(i.imported);
+			if (bad) return { ok: false, reason: `${i.name}: ${bad}` };
+		}
 		const now = Date.now();
 		const records = inputs.map((i, n): ImageRecord => ({ ...i, id: newId(), status: 'new', addedAt: now + n * 1e-3 }));
 		this.ydoc.transact(() => {
@@ -598,6 +639,8 @@ export class ProjectDoc {
 			const checked = shapeKind(current.type).validate(structuredClone(patch.geometry), image);
 			if (!checked.ok) return checked;
 			next.geometry = checked.geometry;
+			// What a format derived from the imported geometry (COCO's area, bbox) no longer holds.
+			if (current.imported?.derived) next.imported = withoutDerived(current.imported);
 		}
 		if (current.type === 'skeleton' && (patch.geometry !== undefined || patch.classId !== undefined)) {
 			const misfit = skeletonMismatch(next.geometry as SkeletonGeometry, this.getClass(next.classId)?.skeleton);
@@ -818,6 +861,8 @@ export class ProjectDoc {
 			if (!fields.ok) return { ok: false, reason: `Class “${c.name}”: ${fields.reason}` };
 			const specs = validateAttributeSpecs(c.attributes);
 			if (!specs.ok) return { ok: false, reason: `Class “${c.name}”: ${specs.reason}` };
+			const bad = importedProblem(c.imported) ?? (c.supercategory !== undefined && !(typeof c.supercategory === 'string' && c.supercategory.length <= MAX_NAME_CHARS) ? 'its supercategory is too long' : null);
+			if (bad) return { ok: false, reason: `Class “${c.name}”: ${bad}` };
 			names.add(c.name.trim().toLowerCase());
 			classes.set(c.id, { ...c, name: c.name.trim(), attributes: specs.value });
 		}
@@ -825,7 +870,13 @@ export class ProjectDoc {
 		for (const i of plan.images) {
 			if (this.getImage(i.id) || images.has(i.id)) return { ok: false, reason: `${i.name}: its id is taken` };
 			if (!(i.width > 0 && i.height > 0)) return { ok: false, reason: `${i.name}: the image has no pixels` };
+			const bad = importedProblem(i.imported);
+			if (bad) return { ok: false, reason: `${i.name}: ${bad}` };
 			images.set(i.id, i);
+		}
+		for (const u of [...(plan.importedOnExisting?.images ?? []), ...(plan.importedOnExisting?.classes ?? [])]) {
+			const bad = importedProblem(u.imported) ?? ('supercategory' in u && u.supercategory !== undefined && !(typeof u.supercategory === 'string' && u.supercategory.length <= MAX_NAME_CHARS) ? 'its supercategory is too long' : null);
+			if (bad) return { ok: false, reason: `${this.getImage(u.id)?.name ?? this.getClass(u.id)?.name ?? u.id}: ${bad}` };
 		}
 		const now = Date.now();
 		const topZ = new Map<Id, number>();
@@ -849,6 +900,8 @@ export class ProjectDoc {
 			if (misfit) return fail(misfit);
 			const values = checkAttributeValues(cls, a.attributes);
 			if (!values.ok) return fail(values.reason);
+			const bad = importedProblem(a.imported);
+			if (bad) return fail(bad);
 			const z = (topZ.get(image.id) ?? (images.has(image.id) ? 0 : this.topZ(image.id))) + 1;
 			topZ.set(image.id, z);
 			// Built field by field, not by spreading the input (a third of this method's time at 100,000).
@@ -856,14 +909,27 @@ export class ProjectDoc {
 			for (const key of OPTIONAL_ANNOTATION_FIELDS) if (a[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = a[key];
 			records.push(r);
 		}
+		const settings = settingsAfterImport(this.settings, plan);
+		const settingsCheck = settings && checkSettings(settings);
+		if (settingsCheck && !settingsCheck.ok) return { ok: false, reason: `The dataset's own fields: ${settingsCheck.reason}` };
 		this.ydoc.transact(() => {
-			if (plan.tagMode) this.maps.meta.set('settings', { ...this.settings, tagMode: plan.tagMode });
+			if (settings) this.maps.meta.set('settings', settings);
 			for (const c of plan.classes) this.maps.classes.set(c.id, classes.get(c.id)!);
+			for (const u of plan.importedOnExisting?.classes ?? []) {
+				const c = this.getClass(u.id);
+				if (c) this.maps.classes.set(c.id, { ...c, ...(u.imported && { imported: u.imported }), ...(u.supercategory && { supercategory: u.supercategory }) });
+			}
+
 			for (const i of images.values()) this.maps.images.set(i.id, topZ.has(i.id) && i.status === 'new' ? { ...i, status: 'in_progress' } : i);
 			for (const r of records) this.maps.annotations.set(r.id, r);
-			for (const imageId of topZ.keys()) {
+			// Project images the input named: now in progress when they got annotations, and the file's id.
+			const importedOn = new Map((plan.importedOnExisting?.images ?? []).map((u) => [u.id, u.imported]));
+			for (const imageId of new Set([...topZ.keys(), ...importedOn.keys()])) {
 				const existing = images.has(imageId) ? undefined : this.getImage(imageId);
-				if (existing?.status === 'new') this.maps.images.set(imageId, { ...existing, status: 'in_progress' });
+				if (!existing) continue;
+				const started = topZ.has(imageId) && existing.status === 'new';
+				const imported = importedOn.get(imageId);
+				if (started || imported) this.maps.images.set(imageId, { ...existing, ...(started && { status: 'in_progress' as const }), ...(imported && { imported }) });
 			}
 		}, Origin.import);
 		return { ok: true, value: { classes: plan.classes.length, images: images.size, annotations: records.length } };

@@ -1,7 +1,7 @@
 import type { Size } from '$lib/geometry';
 import { isShapeType, shapeKind, type Geometry } from '$lib/shapes/registry';
 import { validateAttributeSpecs } from './attributes';
-import { MAX_ATTRIBUTES, MAX_ID_CHARS, MAX_IMAGE_SIDE, MAX_NAME_CHARS, MAX_OPTIONS, MAX_RECORD_BYTES, MAX_TEMPLATE_POINTS, MAX_TEXT_CHARS, approximateJsonBytes } from './limits';
+import { MAX_ATTRIBUTES, MAX_DATASET_FIELDS_BYTES, MAX_ID_CHARS, MAX_IMAGE_SIDE, MAX_IMPORTED_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS, MAX_OPTIONS, MAX_RECORD_BYTES, MAX_TEMPLATE_POINTS, MAX_TEXT_CHARS, approximateJsonBytes } from './limits';
 import {
 	IMAGE_STATUSES,
 	type AnnotationRecord,
@@ -52,9 +52,9 @@ function tooLarge(raw: unknown): string | null {
 
 /** The fields this version knows, per map: anything else came from a newer app (or a stranger). */
 export const KNOWN_FIELDS = {
-	classes: new Set(['id', 'name', 'color', 'hotkey', 'shapeTypes', 'description', 'order', 'attributes', 'text', 'instanceId', 'direction', 'skeleton', 'maskMode']),
-	images: new Set(['id', 'name', 'hash', 'width', 'height', 'mime', 'size', 'status', 'addedAt']),
-	annotations: new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'author', 'createdAt', 'updatedAt']),
+	classes: new Set(['id', 'name', 'color', 'hotkey', 'shapeTypes', 'description', 'order', 'attributes', 'text', 'instanceId', 'direction', 'skeleton', 'maskMode', 'supercategory', 'imported']),
+	images: new Set(['id', 'name', 'hash', 'width', 'height', 'mime', 'size', 'status', 'addedAt', 'imported']),
+	annotations: new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'author', 'createdAt', 'updatedAt', 'imported']),
 	versions: new Set(['id', 'name', 'createdAt', 'author', 'authorName', 'hash', 'counts'])
 } as const;
 
@@ -91,6 +91,30 @@ function checkSkeletonTemplate(raw: unknown): SkeletonTemplate | null | string {
 	return raw as unknown as SkeletonTemplate;
 }
 
+/** Whether `v` is plain JSON (finite numbers, no deeper than `depth`): what a file's kept fields may be. */
+function isJson(v: unknown, depth = MAX_JSON_DEPTH): boolean {
+	if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+	if (typeof v === 'number') return Number.isFinite(v);
+	if (depth <= 0 || typeof v !== 'object') return false;
+	if (Array.isArray(v)) return v.every((x) => isJson(x, depth - 1));
+	for (const key in v) if (!isJson((v as Raw)[key], depth - 1)) return false;
+	return true;
+}
+
+/** Why a record's `imported` (schema v6) cannot be read, or null when it can (or is absent). */
+export function importedProblem(raw: unknown): string | null {
+	if (raw === undefined) return null;
+	if (!isObject(raw) || !isString(raw.format, 64) || !raw.format) return 'what it keeps from its imported file is malformed';
+	if (raw.id !== undefined && !(Number.isSafeInteger(raw.id) || isString(raw.id, MAX_ID_CHARS))) return 'its id from the imported file is malformed';
+	for (const part of ['fields', 'derived'] as const) {
+		const v = raw[part];
+		if (v !== undefined && !(isObject(v) && isJson(v))) return 'the fields kept from its imported file are malformed';
+	}
+	if (approximateJsonBytes(raw, MAX_IMPORTED_BYTES) > MAX_IMPORTED_BYTES) return `the fields kept from its imported file are larger than ${MAX_IMPORTED_BYTES / 1024} KiB`;
+	for (const key in raw) if (!['format', 'id', 'fields', 'derived'].includes(key)) return 'what it keeps from its imported file is malformed';
+	return null;
+}
+
 export function checkClassRecord(key: string, raw: unknown): RecordCheck<ClassRecord> {
 	if (!isObject(raw)) return fail('the class is not a record');
 	const big = tooLarge(raw);
@@ -107,6 +131,9 @@ export function checkClassRecord(key: string, raw: unknown): RecordCheck<ClassRe
 	if (typeof attributes === 'string') return fail(attributes);
 	const skeleton = checkSkeletonTemplate(raw.skeleton);
 	if (typeof skeleton === 'string') return fail(skeleton);
+	if (raw.supercategory !== undefined && !isString(raw.supercategory, MAX_NAME_CHARS)) return fail('its supercategory is not a name');
+	const imported = importedProblem(raw.imported);
+	if (imported) return fail(imported);
 	return { ok: true, record: { ...(raw as unknown as ClassRecord), id: key, attributes, skeleton } };
 }
 
@@ -123,6 +150,8 @@ export function checkImageRecord(key: string, raw: unknown): RecordCheck<ImageRe
 	if (!Number.isSafeInteger(raw.size) || (raw.size as number) < 0) return fail('its file size is not a number of bytes');
 	if (!IMAGE_STATUSES.includes(raw.status as ImageRecord['status'])) return fail('its status is unknown');
 	if (!isTime(raw.addedAt)) return fail('its time is not a number');
+	const imported = importedProblem(raw.imported);
+	if (imported) return fail(imported);
 	return { ok: true, record: raw.id === key ? (raw as unknown as ImageRecord) : { ...(raw as unknown as ImageRecord), id: key } };
 }
 
@@ -163,6 +192,8 @@ export function checkAnnotationRecord(key: string, raw: unknown, image: Size | u
 	if (raw.direction !== undefined && !(isObject(raw.direction) && isTime(raw.direction.angle))) return fail('its direction is not an angle');
 	if (raw.locked !== undefined && typeof raw.locked !== 'boolean') return fail('its lock is not yes or no');
 	if (raw.proposal !== undefined && !isProposal(raw.proposal)) return fail('its proposal does not name a model and a score from 0 to 1');
+	const imported = importedProblem(raw.imported);
+	if (imported) return fail(imported);
 	const geometry = shapeKind(raw.type).validate(raw.geometry, image ?? UNBOUNDED);
 	if (!geometry.ok) return fail(geometry.reason);
 	// Almost every record is already clean: keep Yjs' own object rather than a copy (half the memory at 100,000).
@@ -205,5 +236,11 @@ export function checkSettings(raw: unknown): RecordCheck<ProjectSettings> {
 	if (!isString(raw.description, MAX_TEXT_CHARS)) return fail('the project description is not text');
 	if (!isTime(raw.createdAt)) return fail('the project’s creation time is not a number');
 	if (raw.tagMode !== undefined && raw.tagMode !== 'single' && raw.tagMode !== 'multi') return fail('the tag mode is unknown');
+	if (raw.imported !== undefined) {
+		const byFormat = raw.imported;
+		if (!isObject(byFormat) || !Object.values(byFormat).every((v) => isObject(v) && isJson(v))) return fail('the fields kept from imported datasets are malformed');
+		if (approximateJsonBytes(byFormat, MAX_DATASET_FIELDS_BYTES) > MAX_DATASET_FIELDS_BYTES)
+			return fail(`the fields kept from imported datasets are larger than ${MAX_DATASET_FIELDS_BYTES / 1024 / 1024} MiB`);
+	}
 	return { ok: true, record: raw as unknown as ProjectSettings };
 }

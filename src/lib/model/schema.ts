@@ -5,7 +5,7 @@ import { CLASS_DEFAULTS } from './records';
  * The document's schema version. Bump it with a migration below whenever the meaning or layout of a
  * stored record changes; docs/schema.md describes each version.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The version of a document that holds records but no version marker: the first layout. */
 export const FIRST_SCHEMA_VERSION = 1;
@@ -112,6 +112,17 @@ export const MIGRATIONS: readonly Migration[] = [
 		description: 'Annotations may carry `proposal: { model, score }`: made by a model, awaiting review; no record changes.',
 		migrate() {
 			// Nothing to rewrite. The bump keeps a v4 app, which would treat proposals as accepted work, read-only.
+			return 0;
+		}
+	},
+	{
+		from: 5,
+		to: 6,
+		description:
+			'Polygons may have several parts (`geometry.parts`), skeletons a box (`geometry.box`); records may keep what their imported file said (`imported`), classes a `supercategory`, settings the imported datasets\' own fields; no record changes.',
+		migrate() {
+			// Nothing to rewrite: every v5 record is a v6 record. The bump keeps a v5 app, which would drop a
+			// polygon's further parts and the imported ids when it rewrites a record, read-only.
 			return 0;
 		}
 	}

@@ -1,6 +1,8 @@
 import type { SkeletonTemplate } from '$lib/model/records';
 import { COCO_PERSON } from '$lib/shapes/skeleton/templates';
 import type { JsonReader } from './checks';
+import { extraFields, importedFrom } from '../ids';
+import type { ImportedFrom } from '../dataset';
 
 /** A COCO category as read: its class name and, for keypoint categories, the point names and edges. */
 export interface CocoCategory {
@@ -11,9 +13,15 @@ export interface CocoCategory {
 	rawSkeleton: number[][];
 	place: string;
 	semantic: boolean;
+	supercategory?: string;
+	/** The category's id as written and the fields this app has no place for (written back on export). */
+	imported?: ImportedFrom;
 }
 
-export function readCategory(r: JsonReader, raw: unknown, place: string): { id: string; category: CocoCategory } {
+/** Category fields this app reads into the class; the rest are kept as they are (ids.ts). */
+const CATEGORY_FIELDS = new Set(['id', 'name', 'supercategory', 'keypoints', 'skeleton', 'isthing']);
+
+export function readCategory(r: JsonReader, raw: unknown, place: string, warnings?: string[]): { id: string; category: CocoCategory } {
 	const c = r.object(raw, place);
 	const id = r.id(c.id, `${place}.id`);
 	const name = c.name === undefined || c.name === null || c.name === '' ? `category_${id}` : r.string(c.name, `${place}.name`);
@@ -27,7 +35,10 @@ export function readCategory(r: JsonReader, raw: unknown, place: string): { id: 
 	});
 	// Panoptic: isthing 0 marks a "stuff" class, one region per image.
 	const semantic = c.isthing === 0 || c.isthing === false;
-	return { id, category: { name, keypoints: keypoints && (keypoints.length || rawSkeleton.length) ? keypoints : null, rawSkeleton, place, semantic } };
+	const category: CocoCategory = { name, keypoints: keypoints && (keypoints.length || rawSkeleton.length) ? keypoints : null, rawSkeleton, place, semantic };
+	if (typeof c.supercategory === 'string' && c.supercategory.trim()) category.supercategory = c.supercategory.trim();
+	category.imported = importedFrom('coco', c.id, extraFields(c, CATEGORY_FIELDS), undefined, (p) => warnings?.push(`${r.file} (${place}): ${p}`));
+	return { id, category };
 }
 
 /** COCO skeletons are 1-based; a 0 anywhere means the writer used 0-based indices (Datumaro does). */

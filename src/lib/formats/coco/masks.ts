@@ -1,5 +1,6 @@
 import { blit, cropMask, maskArea, newBitmap, paintPolygon, type Bitmap, type PixelRect } from '$lib/shapes/mask/raster';
 import { maskBits, type MaskGeometry } from '$lib/shapes/mask/kind';
+import type { PolygonPart } from '$lib/shapes/polygon/kind';
 import { encodeMask, runsToString } from '$lib/shapes/mask/rle';
 
 /** A mask of ours (a crop) placed on an image-sized bitmap. */
@@ -201,16 +202,21 @@ export function paintPolygonAsCoco(m: Bitmap, xy: readonly number[], value: 0 | 
 	return maxX < 0 ? null : { minX, maxX: maxX + 1, minY: 0, maxY: h };
 }
 
-/** A polygon with holes as COCO's tools would rasterise it: the outer ring, less each hole. */
-export function rasterisePolygon(points: readonly number[], holes: readonly (readonly number[])[], width: number, height: number): Bitmap {
-	const m = newBitmap(width, height);
-	paintPolygonAsCoco(m, points, 1);
-	for (const hole of holes) paintPolygonAsCoco(m, hole, 0);
-	return m;
-}
+type PaintRing = (m: Bitmap, xy: readonly number[], value: 0 | 1) => PixelRect | null;
 
-/** The app's own rasterisation (pixel centres, even-odd), for panoptic PNGs. */
-export function paintRings(m: Bitmap, points: readonly number[], holes: readonly (readonly number[])[] | undefined): void {
-	paintPolygon(m, points, 1);
-	for (const hole of holes ?? []) paintPolygon(m, hole, 0);
+/**
+ * A polygon's pixels: each part less its own holes, the parts together. `paint` is COCO's rasteriser
+ * (what pycocotools draws, for RLE) or the app's (pixel centres, for label maps).
+ */
+export function rasteriseParts(parts: readonly PolygonPart[], width: number, height: number, paint: PaintRing = paintPolygonAsCoco): Bitmap {
+	const m = newBitmap(width, height);
+	// A hole of one part must not cut another part lying under it: such parts are painted apart, then added.
+	const apart = parts.length > 1 && parts.some((p) => p.holes?.length);
+	for (const part of parts) {
+		const target = apart ? newBitmap(width, height) : m;
+		paint(target, part.points, 1);
+		for (const hole of part.holes ?? []) paint(target, hole, 0);
+		if (apart) for (let i = 0; i < target.bits.length; i++) if (target.bits[i]) m.bits[i] = 1;
+	}
+	return m;
 }

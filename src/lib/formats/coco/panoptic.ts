@@ -9,9 +9,8 @@ import { FormatError } from '../errors';
 import { dirname, stem, utf8, type DatasetFile } from '../files';
 import { readCategory, type CocoCategory } from './categories';
 import { JsonReader } from './checks';
-import { paintRings } from './masks';
 import type { CocoReadState } from './read';
-import { header, numberImages } from './write';
+import { categoryIds, categoryRecord, header, numberImages } from './write';
 import { checkImageToRaster, checkMaskFitsImage, checkPixelSize, checkPngMask } from '../limits';
 
 export const PANOPTIC_JSON = 'annotations/panoptic.json';
@@ -22,7 +21,7 @@ const pngName = (image: DatasetImage) => `${image.name.replace(/\.[^./]+$/, '')}
 export function writePanoptic(d: Dataset, options: WriteOptions): WriteResult {
 	const skipped: Partial<Record<ShapeType, number>> = {};
 	const warnings: string[] = [];
-	const classIds = new Map(d.classes.map((c, i) => [c.name, i + 1]));
+	const classIds = categoryIds(d);
 	const semantic = new Set(d.classes.filter((c) => c.semantic).map((c) => c.name));
 	const { ids, record, imagePath } = numberImages(d.images);
 	const byImage = new Map<string, typeof d.annotations>();
@@ -33,7 +32,7 @@ export function writePanoptic(d: Dataset, options: WriteOptions): WriteResult {
 		const { width, height } = image;
 		checkImageToRaster(image);
 		const segmentOf = new Uint32Array(width * height);
-		const segments: { id: number; category_id: number; iscrowd: number }[] = [];
+		const segments: { id: number; category_id: number | string; iscrowd: number }[] = [];
 		const semanticSegment = new Map<string, (typeof segments)[number]>();
 		// Dataset order is drawing order: later annotations cover earlier ones.
 		for (const a of byImage.get(image.name) ?? []) {
@@ -83,8 +82,8 @@ export function writePanoptic(d: Dataset, options: WriteOptions): WriteResult {
 		files.push({ path: `annotations/panoptic/${file}`, bytes: encode({ width, height, data: rgb, channels: 3, depth: 8 }) });
 		annotations.push({ image_id: ids.get(image.name)!, file_name: file, segments_info: segmentsInfo });
 	}
-	const categories = d.classes.map((c, i) => ({ id: i + 1, name: c.name, supercategory: '', isthing: c.semantic ? 0 : 1 }));
-	files.unshift({ path: PANOPTIC_JSON, bytes: utf8(JSON.stringify({ ...header(), images: d.images.map(record), categories, annotations })) });
+	const categories = d.classes.map((c) => ({ ...categoryRecord(c, classIds.get(c.name)!), isthing: c.semantic ? 0 : 1 }));
+	files.unshift({ path: PANOPTIC_JSON, bytes: utf8(JSON.stringify({ ...header(d), images: d.images.map(record), categories, annotations })) });
 	if (options.includeImages) for (const im of d.images) if (im.bytes) files.push({ path: imagePath(im), bytes: im.bytes });
 	return { files, skipped, warnings };
 }

@@ -2,7 +2,11 @@ import type { AttributeValue } from '$lib/model/records';
 import { shapeKind, shapeKinds, type ShapeType } from '$lib/shapes/registry';
 import { stringToRuns } from '$lib/shapes/mask/rle';
 import type { ReadResult } from '../codec';
-import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from '../dataset';
+import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage, type JsonValue } from '../dataset';
+import { extraFields, importedFrom } from '../ids';
+import { approximateJsonBytes, MAX_DATASET_FIELDS_BYTES } from '$lib/model/limits';
+import { labeledPoints, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
+import { bboxOfFlat } from './shapes';
 import { FormatError } from '../errors';
 import { basename, extension, isImagePath, jsonOf, textOf, type DatasetFile } from '../files';
 import { groupBy } from '../by-image';
@@ -12,6 +16,13 @@ import { maskOfRuns } from './masks';
 import { readPanopticFile } from './panoptic';
 import { SINGLE_POINT_NAMES } from './write';
 import { checkMaskFitsImage, checkPixelSize, checkPointCount } from '../limits';
+
+/** Fields of an image and of an annotation this app reads; the rest are kept as they are (ids.ts). */
+const IMAGE_FIELDS = new Set(['id', 'image_id', 'file_name', 'width', 'height']);
+// iscrowd is read (crowd) and kept too: a project has no crowd flag, and an export must write it back.
+const ANNOTATION_FIELDS = new Set(['id', 'image_id', 'category_id', 'segmentation', 'area', 'bbox', 'keypoints', 'num_keypoints', 'attributes', 'score']);
+/** Top-level fields of a dataset JSON read into images, classes and annotations; the rest (info, licenses) are kept. */
+const DATASET_FIELDS = new Set(['images', 'annotations', 'categories']);
 
 /** Images whose file gives no size are checked against this (nothing is clamped). */
 const UNKNOWN_SIZE = 1e9;
@@ -41,12 +52,17 @@ export class CocoReadState {
 		return im;
 	}
 
-	addClass(name: string, semantic = false): DatasetClass {
+	/** Dataset-level fields of the files read (COCO's info, licenses), first file first. */
+	readonly datasetFields: Record<string, JsonValue> = {};
+
+	addClass(name: string, semantic = false, category?: CocoCategory): DatasetClass {
 		let c = this.classes.get(name);
 		if (!c) {
 			c = semantic ? { name, semantic: true } : { name };
 			this.classes.set(name, c);
 		}
+		if (category?.supercategory && !c.supercategory) c.supercategory = category.supercategory;
+		if (category?.imported && !c.imported) c.imported = category.imported;
 		return c;
 	}
 
@@ -81,7 +97,11 @@ export class CocoReadState {
 			else a.geometry = v.geometry;
 			return v.ok;
 		});
-		return { images: [...this.images.values()], classes: [...this.classes.values()], annotations };
+		const dataset: Dataset = { images: [...this.images.values()], classes: [...this.classes.values()], annotations };
+		if (approximateJsonBytes(this.datasetFields, MAX_DATASET_FIELDS_BYTES) > MAX_DATASET_FIELDS_BYTES)
+			this.warnings.push(`The dataset's own fields (${Object.keys(this.datasetFields).join(', ')}) are larger than ${MAX_DATASET_FIELDS_BYTES / 1024 / 1024} MiB: they are not kept`);
+		else if (Object.keys(this.datasetFields).length) dataset.imported = { coco: this.datasetFields };
+		return dataset;
 	}
 }
 
@@ -130,6 +150,10 @@ function readRle(r: JsonReader, raw: Record<string, unknown>, place: string): { 
 	return { runs, height, width };
 }
 
+function sameBox(a: readonly number[], b: readonly number[]): boolean {
+	return a.every((v, i) => Math.abs(v - b[i]) <= 1e-9 * Math.max(1, Math.abs(v)));
+}
+
 /** One COCO annotation (or result) → ours: a skeleton, polygons or a mask, or a box. */
 function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: DatasetImage): void {
 	const r: JsonReader = ctx.r;
@@ -150,8 +174,13 @@ function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: D
 	const score = a.score === undefined ? undefined : r.number(a.score, `${place}.score`);
 	const source = `${r.file} › ${place}`;
 	const out: DatasetAnnotation[] = [];
+	// area and bbox are COCO's own figures (from its masks): written back as read while the shape is unedited.
+	const derived: Record<string, JsonValue> = {};
+	if (typeof a.area === 'number' && Number.isFinite(a.area)) derived.area = a.area;
+	if (bbox) derived.bbox = bbox;
+	const imported = importedFrom('coco', a.id, extraFields(a, ANNOTATION_FIELDS), derived, (p) => state.warnings.push(`${source}: ${p}`));
 	const make = (type: ShapeType, geometry: unknown): DatasetAnnotation => {
-		const d = withGeometry({ image: image.name, className, source }, type, geometry);
+		const d = withGeometry({ image: image.name, className, source, imported }, type, geometry);
 		if (attributes) d.attributes = attributes;
 		if (crowd) d.crowd = true;
 		if (score !== undefined) d.score = score;
@@ -176,7 +205,12 @@ function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: D
 				if (single) out.push(make('keypoint', { x: kp[0], y: kp[1] }));
 				else {
 					k.poses.push(kp);
-					out.push(make('skeleton', { points: labeled.flatMap((l, i) => [kp[3 * i], kp[3 * i + 1]]), visibility: labeled.map((l, i) => (l ? Math.min(2, Math.round(kp[3 * i + 2])) : 0)) }));
+					const pose: Record<string, unknown> = { points: labeled.flatMap((l, i) => [kp[3 * i], kp[3 * i + 1]]), visibility: labeled.map((l, i) => (l ? Math.min(2, Math.round(kp[3 * i + 2])) : 0)) };
+					// COCO's bbox of a keypoint annotation is the person's box, not the points' bounds.
+					// A bbox that is only the labelled points' bounds says nothing more (this app writes one for a skeleton without a box).
+					if (bbox && bbox[2] > 0 && bbox[3] > 0 && !sameBox(bbox, bboxOfFlat(labeledPoints(pose as unknown as SkeletonGeometry))))
+						pose.box = { x: bbox[0], y: bbox[1], width: bbox[2], height: bbox[3] };
+					out.push(make('skeleton', pose));
 				}
 			}
 		}
@@ -184,12 +218,15 @@ function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: D
 
 	const seg = a.segmentation;
 	if (Array.isArray(seg) && seg.length) {
-		seg.forEach((ring, k) => {
-			if (Array.isArray(ring)) checkPointCount(ring.length, r.file, `${place}.segmentation[${k}]`);
+		// Several polygons are one object in parts (cut by an occluder): one annotation, one part each.
+		let numbers = 0;
+		const rings = seg.map((ring, k) => {
+			if (Array.isArray(ring)) checkPointCount((numbers += ring.length), r.file, `${place}.segmentation[${k}]`);
 			const points = r.numbers(ring, `${place}.segmentation[${k}]`);
 			if (points.length % 2) r.fail(`${place}.segmentation[${k}]`, `should be x, y pairs, but has ${points.length} numbers`);
-			out.push(make('polygon', { points }));
+			return points;
 		});
+		out.push(make('polygon', rings.length > 1 ? { points: rings[0], parts: rings.slice(1).map((points) => ({ points })) } : { points: rings[0] }));
 	} else if (seg && typeof seg === 'object' && !Array.isArray(seg)) {
 		const { runs, height, width } = readRle(r, seg as Record<string, unknown>, `${place}.segmentation`);
 		// Before the runs are expanded: an empty mask is skipped; one of another size than its image is refused, not clipped.
@@ -230,6 +267,7 @@ function readImage(r: JsonReader, raw: unknown, place: string, split: string | u
 	const image: DatasetImage = { name, width: size('width'), height: size('height') };
 	checkPixelSize(image.width, image.height, r.file, place);
 	if (split) image.split = split;
+	image.imported = importedFrom('coco', im.id ?? im.image_id, extraFields(im, IMAGE_FIELDS), undefined, (p) => state.warnings.push(`${r.file} (${place}): ${p}`));
 	return { id, image: state.addImage(image) };
 }
 
@@ -238,10 +276,12 @@ function readDatasetFile(file: DatasetFile, json: Record<string, unknown>, state
 	const r: JsonReader = new JsonReader(file.path);
 	const split = splitOfFile(file.path);
 	const ctx: FileContext = { r, state, images: new Map(), categories: new Map() };
+	const fields = extraFields(json, DATASET_FIELDS);
+	for (const [key, value] of Object.entries(fields ?? {})) if (!(key in state.datasetFields)) state.datasetFields[key] = value;
 	r.optionalList(json.categories, 'categories').forEach((c, i) => {
-		const { id, category } = readCategory(r, c, `categories[${i}]`);
+		const { id, category } = readCategory(r, c, `categories[${i}]`, state.warnings);
 		ctx.categories.set(id, category);
-		state.addClass(category.name, category.semantic);
+		state.addClass(category.name, category.semantic, category);
 		if (category.keypoints && !state.keypointClasses.has(category.name)) {
 			const single = category.keypoints.length === 1 && category.keypoints[0] === SINGLE_POINT_NAMES[0] && !category.rawSkeleton.length;
 			state.keypointClasses.set(category.name, { category, file: file.path, poses: [], single });

@@ -5,7 +5,10 @@ import type { ShapeType } from '$lib/shapes/registry';
 import type { WriteOptions, WriteResult } from '../codec';
 import type { Dataset, DatasetAnnotation, DatasetClass, DatasetImage } from '../dataset';
 import { utf8, type DatasetFile } from '../files';
-import { cocoRleOf, cocoRleOfMask, rasterisePolygon } from './masks';
+import { polygonParts } from '$lib/shapes/polygon/kind';
+import { cocoRleOf, cocoRleOfMask, rasteriseParts } from './masks';
+import { assignIds, ownDerived, ownFields, ownId } from '../ids';
+import type { JsonValue } from '../dataset';
 import { bboxOfFlat, ringArea, type CocoBox } from './shapes';
 import { checkImageToRaster } from '../limits';
 
@@ -13,22 +16,41 @@ import { checkImageToRaster } from '../limits';
 export const SINGLE_POINT_NAMES = ['point'];
 
 export interface CocoImageRecord {
-	id: number;
+	id: number | string;
 	file_name: string;
 	width: number;
 	height: number;
 }
 
-/** What every COCO JSON this app writes starts with. */
-export function header() {
-	return { info: { description: 'Exported from Peerlabel', version: '1.0', year: new Date().getUTCFullYear(), date_created: new Date().toISOString() }, licenses: [] as unknown[] };
+/**
+ * What every COCO JSON this app writes starts with: the imported dataset's own info, licenses and other
+ * top-level fields where it had them, else ours.
+ */
+export function header(d: Dataset): Record<string, JsonValue> {
+	const kept = d.imported?.coco ?? {};
+	const info = { description: 'Exported from Peerlabel', version: '1.0', year: new Date().getUTCFullYear(), date_created: new Date().toISOString() };
+	const out: Record<string, JsonValue> = { info, licenses: [] };
+	for (const [key, value] of Object.entries(kept)) if (!['images', 'annotations', 'categories'].includes(key)) out[key] = value;
+	return out;
 }
 
-/** Ids 1.. in dataset order, the image file's place in the export, and the split files. */
+/** Category ids: an imported class keeps its COCO id; the rest get the next free ones. */
+export function categoryIds(d: Dataset): Map<string, number | string> {
+	const ids = assignIds('coco', d.classes.map((c) => c.imported));
+	return new Map(d.classes.map((c, i) => [c.name, ids[i]]));
+}
+
+/** A category as COCO writes it: its own fields kept from import, then ours. */
+export function categoryRecord(c: DatasetClass, id: number | string): Record<string, unknown> {
+	return { ...ownFields('coco', c.imported), id, name: c.name, supercategory: c.supercategory ?? '' };
+}
+
+/** Image ids (an imported image keeps its own; the rest the next free), the image file's place in the export, and the split files. */
 export function numberImages(images: readonly DatasetImage[]) {
-	const ids = new Map<string, number>();
-	images.forEach((im, i) => ids.set(im.name, i + 1));
-	const record = (im: DatasetImage): CocoImageRecord => ({ id: ids.get(im.name)!, file_name: im.name, width: im.width, height: im.height });
+	const assigned = assignIds('coco', images.map((im) => im.imported));
+	const ids = new Map<string, number | string>();
+	images.forEach((im, i) => ids.set(im.name, assigned[i]));
+	const record = (im: DatasetImage): CocoImageRecord => ({ ...ownFields('coco', im.imported), id: ids.get(im.name)!, file_name: im.name, width: im.width, height: im.height });
 	const imagePath = (im: DatasetImage) => (im.split ? `images/${im.split}/${im.name}` : `images/${im.name}`);
 	return { ids, record, imagePath };
 }
@@ -37,9 +59,9 @@ function writeJson(path: string, value: unknown): DatasetFile {
 	return { path, bytes: utf8(JSON.stringify(value)) };
 }
 
-function categoriesOf(d: Dataset, pointClasses: Set<string>) {
-	return d.classes.map((c, i) => {
-		const cat: Record<string, unknown> = { id: i + 1, name: c.name, supercategory: '' };
+function categoriesOf(d: Dataset, ids: Map<string, number | string>, pointClasses: Set<string>) {
+	return d.classes.map((c) => {
+		const cat = categoryRecord(c, ids.get(c.name)!);
 		if (c.skeleton) {
 			cat.keypoints = c.skeleton.points.map((p) => p.name);
 			cat.skeleton = c.skeleton.edges.map(([a, b]) => [a + 1, b + 1]);
@@ -62,11 +84,16 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 			return { segmentation: [], bbox: [g.x, g.y, g.width, g.height], area: g.width * g.height, iscrowd: a.crowd ? 1 : 0 };
 		}
 		case 'polygon': {
-			const g = a.geometry;
-			if (!g.holes?.length) return polygon(g.points);
+			const parts = polygonParts(a.geometry);
+			if (parts.length === 1 && !parts[0].holes?.length) return polygon(parts[0].points);
+			if (!parts.some((p) => p.holes?.length)) {
+				// An object in parts: one annotation with one polygon per part, as COCO writes an occluded object.
+				const rings = parts.map((p) => p.points);
+				return { segmentation: rings, bbox: bboxOfFlat(rings.flat()), area: rings.reduce((sum, r) => sum + ringArea(r), 0), iscrowd: a.crowd ? 1 : 0 };
+			}
 			// COCO polygons cannot have holes: the pixels, as compressed RLE.
 			checkImageToRaster(image);
-			const m = cocoRleOf(rasterisePolygon(g.points, g.holes, image.width, image.height));
+			const m = cocoRleOf(rasteriseParts(parts, image.width, image.height));
 			return { segmentation: m.rle, bbox: m.bbox, area: m.area, iscrowd: a.crowd ? 1 : 0 };
 		}
 		case 'rotatedBox':
@@ -88,7 +115,8 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 					labeled.push(g.points[2 * i], g.points[2 * i + 1]);
 				} else keypoints.push(0, 0, 0);
 			});
-			const bbox = bboxOfFlat(labeled);
+			const box = (g as { box?: { x: number; y: number; width: number; height: number } }).box;
+			const bbox: CocoBox = box ? [box.x, box.y, box.width, box.height] : bboxOfFlat(labeled);
 			return { segmentation: [], bbox, area: bbox[2] * bbox[3], iscrowd: 0, keypoints, num_keypoints: labeled.length / 2 };
 		}
 		case 'keypoint': {
@@ -105,14 +133,55 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 	}
 }
 
+/** One annotation to write: its COCO fields, and the COCO id it was imported with (if any). */
+interface Pending {
+	a: DatasetAnnotation;
+	out: Annotation;
+	split: string;
+}
+
+/**
+ * Shapes read from one COCO annotation (a person's keypoints and its outline share the COCO id) are
+ * written back as that one annotation: the skeleton gives keypoints, the outline the segmentation.
+ */
+function mergeSameObject(list: Pending[]): Pending[] {
+	const byId = new Map<string, Pending>();
+	const kept: Pending[] = [];
+	for (const p of list) {
+		const id = ownId('coco', p.a.imported);
+		const key = id === undefined ? undefined : `${p.a.image}\u0000${typeof id}:${id}`;
+		const first = key === undefined ? undefined : byId.get(key);
+		const pose = (q: Pending) => q.out.keypoints !== undefined && !hasSegmentation(q.out);
+		if (first && pose(first) !== pose(p) && (pose(first) || hasSegmentation(first.out)) && (pose(p) || hasSegmentation(p.out))) {
+			const [keypoints, outline] = pose(first) ? [first, p] : [p, first];
+			first.out = { ...outline.out, keypoints: keypoints.out.keypoints, num_keypoints: keypoints.out.num_keypoints, bbox: keypoints.out.bbox };
+			continue;
+		}
+		if (key !== undefined && !first) byId.set(key, p);
+		kept.push(p);
+	}
+	return kept;
+}
+
+/** iscrowd as kept from a file (1, true, '1', 'true'…). */
+function isCrowd(v: JsonValue): boolean {
+	return v === 1 || v === true || (typeof v === 'string' && /^(1|true)$/i.test(v.trim()));
+}
+
+function hasSegmentation(out: Annotation): boolean {
+	const seg = out.segmentation;
+	return Array.isArray(seg) ? seg.length > 0 : !!seg;
+}
+
 export function writeInstances(d: Dataset, options: WriteOptions): WriteResult {
 	const skipped: Partial<Record<ShapeType, number>> = {};
 	const warnings: string[] = [];
-	const classes = new Map(d.classes.map((c, i) => [c.name, { cls: c, id: i + 1 }]));
+	const categoryIdOf = categoryIds(d);
+	const classes = new Map(d.classes.map((c) => [c.name, { cls: c, id: categoryIdOf.get(c.name)! }]));
 	const imagesByName = new Map(d.images.map((im) => [im.name, im]));
 	const { ids, record, imagePath } = numberImages(d.images);
 	const pointClasses = new Set(d.annotations.filter((a) => a.type === 'keypoint' && !classes.get(a.className)?.cls.skeleton).map((a) => a.className));
-	const categories = categoriesOf(d, pointClasses);
+	const categories = categoriesOf(d, categoryIdOf, pointClasses);
 
 	const splits = [...new Set(d.images.map((im) => im.split ?? ''))];
 	const split = splits.some((s) => s) ? (im: DatasetImage) => im.split || 'default' : () => 'default';
@@ -123,7 +192,7 @@ export function writeInstances(d: Dataset, options: WriteOptions): WriteResult {
 		bySplit.get(s)!.images.push(record(im));
 	}
 	const tags = new Map<string, string[]>();
-	let nextId = 1;
+	const pending: Pending[] = [];
 	for (const a of d.annotations) {
 		const image = imagesByName.get(a.image);
 		const c = classes.get(a.className);
@@ -141,15 +210,25 @@ export function writeInstances(d: Dataset, options: WriteOptions): WriteResult {
 			skipped[a.type] = (skipped[a.type] ?? 0) + 1;
 			continue;
 		}
-		const out: Annotation = { id: nextId++, image_id: ids.get(a.image)!, category_id: c.id, ...fields };
+		// COCO's own area and bbox, as imported, while the shape is as imported (the model drops them on an edit).
+		const derived = ownDerived('coco', a.imported);
+		const own = ownFields('coco', a.imported);
+		const out: Annotation = { ...own, image_id: ids.get(a.image)!, category_id: c.id, ...fields };
+		if (own.iscrowd !== undefined && fields.iscrowd === 0) out.iscrowd = isCrowd(own.iscrowd) ? 1 : 0;
+		if (typeof derived.area === 'number') out.area = derived.area;
+		if (Array.isArray(derived.bbox) && derived.bbox.length === 4) out.bbox = derived.bbox;
 		if (a.attributes && Object.keys(a.attributes).length) out.attributes = a.attributes;
 		if (a.score !== undefined) out.score = a.score;
-		bySplit.get(split(image))!.annotations.push(out);
+		pending.push({ a, out, split: split(image) });
 	}
+	const written = mergeSameObject(pending);
+	const annotationIds = assignIds('coco', written.map((p) => p.a.imported));
+	written.forEach((p, i) => bySplit.get(p.split)!.annotations.push({ id: annotationIds[i], ...p.out }));
 
 	const files: DatasetFile[] = [];
-	for (const [s, part] of bySplit) files.push(writeJson(`annotations/instances_${s}.json`, { ...header(), images: part.images, categories, annotations: part.annotations }));
-	if (!d.images.length) files.push(writeJson('annotations/instances_default.json', { ...header(), images: [], categories, annotations: [] }));
+	const top = header(d);
+	for (const [s, part] of bySplit) files.push(writeJson(`annotations/instances_${s}.json`, { ...top, images: part.images, categories, annotations: part.annotations }));
+	if (!d.images.length) files.push(writeJson('annotations/instances_default.json', { ...top, images: [], categories, annotations: [] }));
 	if (tags.size) {
 		const tagImages = d.images.filter((im) => tags.has(im.name)).map((im) => ({ image_id: ids.get(im.name)!, file_name: im.name, tags: tags.get(im.name)! }));
 		files.push(writeJson('annotations/image_tags.json', { categories: categories.map((c) => ({ id: c.id, name: c.name })), images: tagImages }));

@@ -1,6 +1,8 @@
 import { decode, encode } from 'fast-png';
 import { bitmapOfMask, maskFromBitmap, type MaskGeometry } from '$lib/shapes/mask/kind';
 import { newBitmap, paintPolygon, type Bitmap } from '$lib/shapes/mask/raster';
+import { polygonParts } from '$lib/shapes/polygon/kind';
+import { rasteriseParts } from '../coco/masks';
 import { unhandledShape } from '$lib/shapes/convert';
 import type { DatasetAnnotation } from '../dataset';
 import { FormatError } from '../errors';
@@ -31,12 +33,8 @@ export function pixelsOf(a: DatasetAnnotation, width: number, height: number): B
 	switch (a.type) {
 		case 'mask':
 			return bitmapOfMask(a.geometry, { width, height });
-		case 'polygon': {
-			const m = newBitmap(width, height);
-			paintPolygon(m, a.geometry.points, 1);
-			for (const hole of a.geometry.holes ?? []) paintPolygon(m, hole, 0);
-			return m;
-		}
+		case 'polygon':
+			return rasteriseParts(polygonParts(a.geometry), width, height, paintPolygon);
 		case 'box':
 		case 'rotatedBox':
 		case 'ellipse':
