@@ -155,6 +155,24 @@ describe('LabelMe / X-AnyLabeling: a rectangle and named points sharing a group_
 	});
 });
 
+describe('LabelMe: a skeleton its class cannot name', () => {
+	it('is skipped with a warning when its class has no template of its point count', () => {
+		const d: Dataset = {
+			images: [{ name: 'a.jpg', width: 100, height: 100 }],
+			classes: [{ name: 'person', skeleton: { points: [{ name: 'nose', x: 0.5, y: 0.5 }], edges: [] } }, { name: 'hand' }],
+			annotations: [
+				{ image: 'a.jpg', className: 'person', type: 'skeleton', geometry: { points: [1, 1, 2, 2], visibility: [2, 2] } },
+				{ image: 'a.jpg', className: 'hand', type: 'skeleton', geometry: { points: [1, 1], visibility: [2] } },
+				{ image: 'a.jpg', className: 'person', type: 'skeleton', geometry: { points: [5, 5], visibility: [2] } }
+			]
+		};
+		const out = labelMeCodec.write(d, { includeImages: false });
+		expect(out.skipped).toEqual({ skeleton: 2 });
+		expect(out.warnings).toContain("2 skeletons do not have the points of their class's template; skipped");
+		expect(decode(out.files[0].bytes).shapes.map((s: { label: string }) => s.label)).toEqual(['person', 'nose']);
+	});
+});
+
 describe('LabelMe: polygons sharing a label and a group_id are one multi-part polygon', () => {
 	const tri = (x: number): Pt[] => [
 		[x, 10],

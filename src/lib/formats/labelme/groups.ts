@@ -3,6 +3,7 @@ import { boundsOfFlat } from '$lib/geometry';
 import { NOT_LABELED, OCCLUDED, VISIBLE, type SkeletonBox, type SkeletonTemplate } from '$lib/shapes/skeleton/kind';
 import type { DatasetAnnotation, DatasetAnnotationFields } from '../dataset';
 import type { DatasetBuilder } from '../dataset-builder';
+import { groupBy } from '../by-image';
 
 /** One LabelMe shape as read: its label, type, points and the annotation fields it carries. */
 export interface LabelMeShape {
@@ -49,8 +50,7 @@ function isPose(members: readonly LabelMeShape[]): boolean {
 
 /** The file's shapes grouped, in file order (a group where its first shape is). */
 export function groupShapes(shapes: readonly LabelMeShape[]): ShapeGroup[] {
-	const byGroup = new Map<number, LabelMeShape[]>();
-	for (const s of shapes) if (s.groupId !== undefined) byGroup.set(s.groupId, [...(byGroup.get(s.groupId) ?? []), s]);
+	const byGroup = groupBy(shapes.filter((s) => s.groupId !== undefined), (s) => String(s.groupId));
 	const groupOf = new Map<LabelMeShape, ShapeGroup>();
 	for (const members of byGroup.values()) {
 		if (isPose(members)) {
@@ -58,8 +58,7 @@ export function groupShapes(shapes: readonly LabelMeShape[]): ShapeGroup[] {
 			for (const s of members) groupOf.set(s, group);
 			continue;
 		}
-		const polygonsByLabel = new Map<string, LabelMeShape[]>();
-		for (const s of members) if (s.type === 'polygon') polygonsByLabel.set(s.label, [...(polygonsByLabel.get(s.label) ?? []), s]);
+		const polygonsByLabel = groupBy(members.filter((s) => s.type === 'polygon'), (s) => s.label);
 		for (const polygons of polygonsByLabel.values()) {
 			if (polygons.length < 2) continue;
 			const group: ShapeGroup = { kind: 'parts', shapes: polygons };
