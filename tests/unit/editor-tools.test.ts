@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '$lib/geometry';
-import type { AnnotationRecord } from '$lib/model';
-import type { Geometry, ShapeType } from '$lib/shapes/registry';
 import { createBoxTool } from '$lib/shapes/box/view';
 import { createPolygonTool } from '$lib/shapes/polygon/view';
 import { createSelectTool } from '$lib/editor/tools/select-tool';
-import { at, fakeContext } from './support/fake-tool-context';
+import { at, fakeContext, shapeRecord } from './support/fake-tool-context';
 
 describe('box tool', () => {
 	it('draws by press-drag-release', () => {
@@ -97,18 +95,7 @@ describe('polygon tool', () => {
 });
 
 describe('select tool', () => {
-	const record = (id: string, type: ShapeType, geometry: Geometry): AnnotationRecord => ({
-		id,
-		imageId: 'i',
-		classId: 'c',
-		type,
-		geometry,
-		attributes: {},
-		z: 1,
-		author: 'a',
-		createdAt: 0,
-		updatedAt: 0
-	});
+	const record = shapeRecord;
 
 	/** The select tool over one 100x50 box at (10,10) that every point hits. */
 	function selectToolOverBox() {

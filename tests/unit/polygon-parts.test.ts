@@ -1,8 +1,22 @@
 // A polygon of several parts (an object cut in two by an occluder) is one shape: checked, measured,
 // hit, moved and edited as one, with the handles of every part.
 import { describe, expect, it } from 'vitest';
-import { insertedVertexHandle, parseRingHandle, polygonFromParts, polygonKind, polygonParts } from '$lib/shapes/polygon/kind';
+import { editorActions } from '$lib/editor/editor-actions';
+import { createSelectTool } from '$lib/editor/tools/select-tool';
+import type { Tool } from '$lib/editor/tools/tool';
 import { MAX_SHAPE_VERTICES } from '$lib/shapes/limits';
+import {
+	insertedVertexHandle,
+	parseRingHandle,
+	partAt,
+	polygonFromParts,
+	polygonKind,
+	polygonParts,
+	withoutPart,
+	type PolygonGeometry
+} from '$lib/shapes/polygon/kind';
+import { createPolygonTool } from '$lib/shapes/polygon/view';
+import { at, fakeContext, shapeRecord } from './support/fake-tool-context';
 
 const image = { width: 200, height: 100 };
 const square = [10, 10, 50, 10, 50, 50, 10, 50];
@@ -128,5 +142,81 @@ describe('polygonFromParts', () => {
 	it('is the inverse of polygonParts', () => {
 		expect(polygonFromParts(polygonParts(twoParts))).toEqual(twoParts);
 		expect(polygonFromParts([{ points: square, holes: [] }])).toEqual({ points: square });
+	});
+});
+
+describe('picking and removing a part', () => {
+	it('finds the part under a point, near its outline or inside it, never in its hole', () => {
+		expect(partAt(twoParts, { x: 40, y: 40 }, 0)).toBe(0);
+		expect(partAt(twoParts, { x: 130, y: 40 }, 0)).toBe(1);
+		expect(partAt(twoParts, { x: 98, y: 30 }, 3)).toBe(1);
+		expect(partAt(twoParts, { x: 115, y: 25 }, 0)).toBe(-1);
+		expect(partAt(twoParts, { x: 75, y: 30 }, 3)).toBe(-1);
+	});
+
+	it('removes any part but the last one', () => {
+		expect(withoutPart(twoParts, 0)).toEqual({ points: right, holes: [rightHole] });
+		expect(withoutPart(twoParts, 1)).toEqual({ points: square, holes: [hole] });
+		expect(withoutPart(twoParts, 2)).toBeNull();
+		expect(withoutPart({ points: square }, 0)).toBeNull();
+	});
+});
+
+const record = (id: string, geometry: PolygonGeometry) => shapeRecord(id, 'polygon', geometry);
+
+function clickRing(tool: Tool, ring: number[]) {
+	for (let i = 0; i < ring.length; i += 2) {
+		tool.down(at(ring[i], ring[i + 1]));
+		tool.up(at(ring[i], ring[i + 1]));
+	}
+	tool.key('enter');
+}
+
+describe('the polygon tool in part mode', () => {
+	it('adds the next ring to the polygon as a new part, once, then draws polygons again', () => {
+		const { ctx, created, updated, hints } = fakeContext([record('p', { points: square, holes: [hole] })]);
+		const tool = createPolygonTool(ctx, { id: 'p', as: 'part' });
+		clickRing(tool, right);
+		expect(created).toHaveLength(0);
+		expect(hints).toEqual(['Part added: the polygon has 2 parts']);
+		expect(updated).toEqual([{ id: 'p', geometry: { points: square, holes: [hole], parts: [{ points: right }] } }]);
+		clickRing(tool, [300, 300, 400, 300, 400, 400]);
+		expect(created).toEqual([{ type: 'polygon', geometry: { points: [300, 300, 400, 300, 400, 400] } }]);
+	});
+
+	it('snaps onto the polygon’s own vertices (a part may share them) and leaves on Escape with a hint', () => {
+		const asked: (string | undefined)[] = [];
+		const { ctx, created, updated, hints } = fakeContext([record('p', { points: square })], undefined, { snap: (p, except) => (asked.push(except), p) });
+		const tool = createPolygonTool(ctx, { id: 'p', as: 'part' });
+		tool.down(at(100, 10));
+		expect(asked).toEqual([undefined]);
+		expect(tool.key('escape')).toBe(true); // drops the vertex
+		tool.key('escape');
+		expect(hints).toContain('Adding a part cancelled');
+		clickRing(tool, right);
+		expect(updated).toHaveLength(0);
+		expect(created).toHaveLength(1);
+	});
+});
+
+describe('the select tool on a multi-part polygon', () => {
+	it('inserts a vertex in the part whose midpoint is dragged', () => {
+		const { ctx, updated } = fakeContext([record('p', twoParts)]);
+		ctx.select('p');
+		const tool = createSelectTool(ctx);
+		tool.down(at(120, 10)); // midpoint of part 2's first edge
+		tool.move(at(120, 0), true);
+		tool.up(at(120, 0));
+		const g = updated[0].geometry as PolygonGeometry;
+		expect(g.parts![0].points).toEqual([100, 10, 120, 0, 140, 10, 140, 50, 100, 50]);
+		expect(g.points).toEqual(square);
+	});
+});
+
+describe('part commands', () => {
+	it('have keys no other action uses', () => {
+		const actions = editorActions();
+		for (const id of ['polygon.addPart', 'polygon.removePart'])
+			for (const key of actions.keysOf(id)) expect(actions.forKey(key)?.id, key).toBe(id);
 	});
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Point } from '$lib/geometry';
-import { ProjectDoc, type AnnotationRecord, type ClassRecord } from '$lib/model';
+import { ProjectDoc, type ClassRecord } from '$lib/model';
 import { CLASS_DEFAULTS } from '$lib/model';
-import type { Geometry, ShapeType } from '$lib/shapes/registry';
 import { polygonKind, type PolygonGeometry } from '$lib/shapes/polygon/kind';
 import { createPolygonTool } from '$lib/shapes/polygon/view';
 import { polylineKind } from '$lib/shapes/polyline/kind';
@@ -33,7 +32,7 @@ import { createSelectTool } from '$lib/editor/tools/select-tool';
 import { ShapeStore } from '$lib/editor/shape-store';
 import type { Tool } from '$lib/editor/tools/tool';
 import type { Overlay } from '$lib/editor/overlay';
-import { at, fakeContext } from './support/fake-tool-context';
+import { at, fakeContext, shapeRecord } from './support/fake-tool-context';
 
 const image = { width: 640, height: 480 };
 const square = [100, 100, 300, 100, 300, 300, 100, 300];
@@ -44,18 +43,7 @@ function valid<G>(r: { ok: true; geometry: G } | { ok: false; reason: string }):
 	return r.geometry;
 }
 
-const record = (id: string, type: ShapeType, geometry: Geometry, classId = 'c'): AnnotationRecord => ({
-	id,
-	imageId: 'i',
-	classId,
-	type,
-	geometry,
-	attributes: {},
-	z: 1,
-	author: 'a',
-	createdAt: 0,
-	updatedAt: 0
-});
+const record = shapeRecord;
 
 const klass = (name: string, skeleton: ClassRecord['skeleton'] = null): ClassRecord => ({
 	...CLASS_DEFAULTS,
@@ -150,7 +138,7 @@ describe('polygon holes', () => {
 	it('cuts a hole with the polygon tool in hole mode, once, then draws polygons again', () => {
 		const poly = record('p', 'polygon', { points: square });
 		const { ctx, created, updated } = fakeContext([poly]);
-		const tool = createPolygonTool(ctx, 'p');
+		const tool = createPolygonTool(ctx, { id: 'p', as: 'hole' });
 		clickAll(tool, [
 			{ x: 150, y: 150 },
 			{ x: 250, y: 150 },
@@ -171,7 +159,7 @@ describe('polygon holes', () => {
 	it('leaves hole mode on Escape with a hint', () => {
 		const poly = record('p', 'polygon', { points: square });
 		const { ctx, created, updated, hints } = fakeContext([poly]);
-		const tool = createPolygonTool(ctx, 'p');
+		const tool = createPolygonTool(ctx, { id: 'p', as: 'hole' });
 		expect(tool.key('escape')).toBe(true);
 		expect(hints).toEqual(['Hole cancelled']);
 		clickAll(tool, [
@@ -455,7 +443,7 @@ describe('vertex snapping', () => {
 		const poly = record('p', 'polygon', { points: square });
 		const asked: (string | undefined)[] = [];
 		const { ctx } = fakeContext([poly], undefined, { snap: (p, except) => (asked.push(except), p) });
-		const tool = createPolygonTool(ctx, 'p');
+		const tool = createPolygonTool(ctx, { id: 'p', as: 'hole' });
 		tool.down(at(150, 150));
 		expect(asked).toEqual(['p']);
 	});

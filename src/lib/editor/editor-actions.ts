@@ -20,6 +20,8 @@ export function editorActions(): ActionRegistry<Editor> {
 		{ id: 'redo', label: 'Redo', keys: ['mod+shift+z', 'mod+y'], run: (e) => e.redo() },
 		{ id: 'delete', label: 'Delete shape', keys: ['delete', 'backspace'], run: (e) => e.deleteSelected() },
 		{ id: 'polygon.hole', label: 'Cut a hole in the selected polygon', keys: ['h'], run: (e) => e.cutHole() },
+		{ id: 'polygon.addPart', label: 'Add a part to the selected polygon (draw it next)', keys: ['shift+p'], run: (e) => e.addPart() },
+		{ id: 'polygon.removePart', label: 'Remove the pointed part of the selected polygon', keys: ['shift+delete', 'shift+backspace'], run: (e) => e.removePart() },
 		{ id: 'copy', label: 'Copy shape', keys: ['mod+c'], run: (e) => e.copySelected() },
 		{ id: 'paste', label: 'Paste shape', keys: ['mod+v'], run: (e) => e.paste() },
 		{ id: 'duplicate', label: 'Duplicate shape', keys: ['mod+d'], run: (e) => e.duplicateSelected() },

@@ -2,10 +2,11 @@ import type { Point } from '$lib/geometry';
 import type { AnnotationPatch, AnnotationRecord, ClassRecord, DocChange, ProjectDoc } from '$lib/model';
 import { isShapeType, shapeKind, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
-import { createPolygonTool } from '$lib/shapes/polygon/view';
+import { createPolygonTool, type RingTarget } from '$lib/shapes/polygon/view';
+import { partAt, withoutPart, type PolygonGeometry } from '$lib/shapes/polygon/kind';
 import { onPageHide } from '$lib/storage/page-hide';
 import { LOCKED_REASON } from '$lib/model/project-doc';
-import { keyCombo, type ActionRegistry } from './actions';
+import { formatCombo, keyCombo, type ActionRegistry } from './actions';
 import { directionArrow, overlayDirectionArrow } from './direction-arrow';
 import { clipShape, copyToClipboard, placeShapes, readClipboard, type ClipShape } from './clipboard';
 import { applyOverrides, loadOverrides, rebind, resetAllBindings, resetBinding, saveOverrides, type HotkeyOverrides } from './hotkeys';
@@ -31,6 +32,8 @@ const TILE_BUDGET_MS = 5;
 const IDLE_TILE_BUDGET_MS = 11;
 const IDLE_AFTER_MS = 150;
 const HIT_TOLERANCE_PX = 4;
+/** A part is picked within this many screen px of its outline (the select tool's handle reach). */
+const HANDLE_TOLERANCE_PX = 7;
 const SNAP_PX = 8;
 const FALLBACK_COLOR = '#9aa4b2';
 const NUDGE_KEYS: Record<string, [number, number]> = {
@@ -83,6 +86,8 @@ export class Editor {
 	private ready: boolean | null = null;
 	private lastViewChange = 0;
 	private overlayEmpty = false;
+	private pointerAt: Point | null = null;
+	private pressedAt: Point | null = null;
 
 	constructor(
 		readonly container: HTMLElement,
@@ -203,11 +208,52 @@ export class Editor {
 
 	/** The polygon tool, drawing a ring that becomes a hole of the selected polygon. */
 	cutHole(): void {
-		const sel = this.state.selectedId ? this.store.get(this.state.selectedId) : undefined;
+		const sel = this.selectedShape();
 		if (sel?.type !== 'polygon') return this.hint('Select a polygon first, then press H to cut a hole in it');
-		this.setTool('polygon');
-		this.tool = createPolygonTool(this.toolContext, sel.id);
+		this.armRing({ id: sel.id, as: 'hole' });
 		this.hint('Click the corners of the hole inside the polygon and close it on the first point; Escape cancels', 6000);
+	}
+
+	/** The polygon tool, drawing a ring that becomes a further part of the selected polygon (one object). */
+	addPart(): void {
+		const sel = this.selectedShape();
+		if (sel?.type !== 'polygon') return this.hint(`Select a polygon first, then press ${this.keyOf('polygon.addPart')} to add a part to it`);
+		if (sel.locked) return void this.refuse(LOCKED_REASON);
+		this.armRing({ id: sel.id, as: 'part' });
+		this.hint('Click the corners of the new part and close it on the first point: it joins the selected polygon; Escape cancels', 6000);
+	}
+
+	/**
+	 * Removes one part of the selected polygon: the part under the pointer, or else the part last
+	 * clicked (the toolbar's button is off the canvas); refused for its last part.
+	 */
+	removePart(): void {
+		const sel = this.selectedShape();
+		if (sel?.type !== 'polygon') return this.hint('Select a polygon of several parts first');
+		const g = sel.geometry as PolygonGeometry;
+		if (!g.parts?.length) return void this.refuse('This polygon has one part: delete the shape to remove it');
+		if (sel.locked) return void this.refuse(LOCKED_REASON);
+		const p = this.pointerAt ?? this.pressedAt;
+		const part = p ? partAt(g, p, HANDLE_TOLERANCE_PX / this.viewport.scale) : -1;
+		if (part < 0) return this.hint('Point at the part to remove (or click it first), then remove it');
+		const next = withoutPart(g, part);
+		if (next && this.updateGeometry(sel.id, next)) this.hint(`Part ${part + 1} removed (${shapeKind('polygon').describe(next)})`);
+	}
+
+	/** Where the pointer is over the canvas (null when it is off it), and where it was last pressed. */
+	notePointer(p: Point | null, pressed: boolean): void {
+		this.pointerAt = p;
+		if (pressed && p) this.pressedAt = p;
+	}
+
+	private armRing(target: RingTarget): void {
+		this.setTool('polygon');
+		this.tool = createPolygonTool(this.toolContext, target);
+	}
+
+	private keyOf(actionId: string): string {
+		const k = this.actions.keysOf(actionId)[0];
+		return k ? formatCombo(k) : 'its key';
 	}
 
 	select(id: string | null): void {

@@ -55,7 +55,9 @@ export function attachInput(editor: Editor): () => void {
 		if (e.button !== 0 && !(e.button === 2 && editor.activeTool.rightClick)) return;
 		toolPointer = e.pointerId;
 		el.setPointerCapture(e.pointerId);
-		editor.activeTool.down(pointer(e));
+		const p = pointer(e);
+		editor.notePointer(p.image, true);
+		editor.activeTool.down(p);
 	}
 
 	function onPointerMove(e: PointerEvent) {
@@ -65,7 +67,9 @@ export function attachInput(editor: Editor): () => void {
 			pan.y = e.clientY;
 			return;
 		}
-		editor.activeTool.move(pointer(e), toolPointer === e.pointerId && (e.buttons & 1) === 1);
+		const p = pointer(e);
+		editor.notePointer(p.image, false);
+		editor.activeTool.move(p, toolPointer === e.pointerId && (e.buttons & 1) === 1);
 	}
 
 	function onPointerUp(e: PointerEvent) {
@@ -126,6 +130,7 @@ export function attachInput(editor: Editor): () => void {
 	el.addEventListener('pointermove', onPointerMove, { signal });
 	el.addEventListener('pointerup', onPointerUp, { signal });
 	el.addEventListener('pointercancel', onPointerCancel, { signal });
+	el.addEventListener('pointerleave', () => editor.notePointer(null, false), { signal });
 	el.addEventListener('wheel', onWheel, { passive: false, signal });
 	el.addEventListener('dblclick', onDoubleClick, { signal });
 	el.addEventListener('contextmenu', preventMenu, { signal });

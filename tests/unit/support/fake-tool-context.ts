@@ -52,3 +52,17 @@ export const at = (x: number, y: number, extra: Partial<ToolPointer> = {}): Tool
 	...extra
 });
 
+
+/** A stored shape with placeholder ids and times, for tools that only read its type and geometry. */
+export const shapeRecord = (id: string, type: ShapeType, geometry: Geometry, classId = 'c'): AnnotationRecord => ({
+	id,
+	imageId: 'i',
+	classId,
+	type,
+	geometry,
+	attributes: {},
+	z: 1,
+	author: 'a',
+	createdAt: 0,
+	updatedAt: 0
+});

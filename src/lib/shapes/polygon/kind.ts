@@ -1,12 +1,11 @@
 import {
 	boundsOfFlat,
 	clampedPath,
-	clamp,
-	isFiniteNumber,
 	nearestRingEdge,
 	pointInRing,
 	rectContainsPoint,
 	signedArea,
+	type Point,
 	type Size,
 	unionRect
 } from '$lib/geometry';
@@ -166,6 +165,26 @@ function ringOf(g: PolygonGeometry, h: RingHandle): number[] | undefined {
 	return h.hole < 0 ? part?.points : part?.holes?.[h.hole];
 }
 
+/**
+ * The part at p (0: the first): the first whose area (less its holes) holds p or whose rings pass within
+ * `tolerance` of it; -1 when none does.
+ */
+export function partAt(g: PolygonGeometry, p: Point, tolerance: number): number {
+	return polygonParts(g).findIndex((part) => {
+		if (!rectContainsPoint(boundsOfFlat(part.points), p, tolerance)) return false;
+		const holes = part.holes ?? [];
+		if ([part.points, ...holes].some((r) => nearestRingEdge(r, p, tolerance) >= 0)) return true;
+		return pointInRing(part.points, p) && !holes.some((h) => pointInRing(h, p));
+	});
+}
+
+/** The polygon without part n, or null when that would leave none (or there is no part n). */
+export function withoutPart(g: PolygonGeometry, n: number): PolygonGeometry | null {
+	const parts = polygonParts(g);
+	if (parts.length < 2 || !(n >= 0 && n < parts.length)) return null;
+	return polygonFromParts(parts.filter((_, i) => i !== n));
+}
+
 function plural(n: number, word: string): string {
 	return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -200,12 +219,7 @@ export const polygonKind: ShapeKind<PolygonGeometry> = {
 	},
 
 	hitTest(g, p, tolerance) {
-		return polygonParts(g).some((part) => {
-			if (!rectContainsPoint(boundsOfFlat(part.points), p, tolerance)) return false;
-			const holes = part.holes ?? [];
-			if ([part.points, ...holes].some((r) => nearestRingEdge(r, p, tolerance) >= 0)) return true;
-			return pointInRing(part.points, p) && !holes.some((h) => pointInRing(h, p));
-		});
+		return partAt(g, p, tolerance) >= 0;
 	},
 
 	translate(g, dx, dy) {

@@ -2,44 +2,58 @@ import type paper from 'paper';
 import type { ShapeView } from '$lib/editor/shape-view';
 import type { Tool, ToolContext } from '$lib/editor/tools/tool';
 import { createVertexPathTool } from '$lib/editor/tools/vertex-path';
-import type { PolygonGeometry } from './kind';
+import { polygonFromParts, polygonParts, type PolygonGeometry, type PolygonPart } from './kind';
+
+/** Where the next ring drawn goes: a hole cut in polygon `id`, or a further part of it. */
+export interface RingTarget {
+	id: string;
+	as: 'hole' | 'part';
+}
+
+/** The polygon with `ring` added as a hole of its first part or as a new part. */
+function withRing(g: PolygonGeometry, as: RingTarget['as'], ring: number[]): PolygonGeometry {
+	return as === 'hole' ? { ...g, holes: [...(g.holes ?? []), ring] } : polygonFromParts([...polygonParts(g), { points: ring }]);
+}
 
 /**
  * Polygon tool: each click adds a vertex; clicking the first vertex, Enter or a double-click closes it;
  * Backspace drops the last vertex; Escape cancels. Clicks near another shape's vertex snap onto it (Alt
- * places freely). Given `holeOf`, the next ring closed becomes a hole of that polygon instead of a new
- * shape (once).
+ * places freely). Given a `target`, the next ring closed becomes a hole or a further part of that
+ * polygon instead of a new shape (once).
  */
-export function createPolygonTool(ctx: ToolContext, holeOf: string | null = null): Tool {
-	let holeIn = holeOf;
+export function createPolygonTool(ctx: ToolContext, target: RingTarget | null = null): Tool {
+	let pending = target;
 
-	function cutHole(id: string, ring: number[]) {
-		const target = ctx.shape(id);
-		if (target?.type !== 'polygon') {
-			holeIn = null;
-			return ctx.hint('The polygon to cut a hole in is gone');
+	function addRing(to: RingTarget, ring: number[]) {
+		const shape = ctx.shape(to.id);
+		if (shape?.type !== 'polygon') {
+			pending = null;
+			return ctx.hint(to.as === 'part' ? 'The polygon to add a part to is gone' : 'The polygon to cut a hole in is gone');
 		}
-		const g = target.geometry as PolygonGeometry;
-		// A refused ring (outside the polygon, no area) leaves hole mode on to draw it again.
-		if (ctx.update(id, { ...g, holes: [...(g.holes ?? []), ring] })) holeIn = null;
+		// A refused ring (a hole outside the polygon, no area) leaves the mode on to draw it again.
+		const next = withRing(shape.geometry as PolygonGeometry, to.as, ring);
+		if (!ctx.update(to.id, next)) return;
+		pending = null;
+		if (to.as === 'part') ctx.hint(`Part added: the polygon has ${polygonParts(next).length} parts`);
 	}
 
 	return createVertexPathTool(ctx, {
 		id: 'polygon',
 		closed: true,
 		finish(ring) {
-			if (holeIn) cutHole(holeIn, ring);
+			if (pending) addRing(pending, ring);
 			else ctx.create('polygon', { points: ring });
 		},
-		snapExcept: () => holeIn ?? undefined,
+		// A new part may share the polygon's own vertices; a hole is drawn inside them.
+		snapExcept: () => (pending?.as === 'hole' ? pending.id : undefined),
 		escape() {
-			if (!holeIn) return false;
-			holeIn = null;
-			ctx.hint('Hole cancelled');
+			if (!pending) return false;
+			ctx.hint(pending.as === 'part' ? 'Adding a part cancelled' : 'Hole cancelled');
+			pending = null;
 			return true;
 		},
-		cancelled: () => (holeIn = null),
-		dashed: () => !!holeIn
+		cancelled: () => (pending = null),
+		dashed: () => !!pending
 	});
 }
 
@@ -47,6 +61,10 @@ function tracePath(p: Path2D, ring: readonly number[]) {
 	p.moveTo(ring[0], ring[1]);
 	for (let i = 2; i < ring.length; i += 2) p.lineTo(ring[i], ring[i + 1]);
 	p.closePath();
+}
+
+function ringsOf(part: PolygonPart): number[][] {
+	return [part.points, ...(part.holes ?? [])];
 }
 
 function segmentsOf(ring: readonly number[]): [number, number][] {
@@ -62,17 +80,16 @@ export const polygonView: ShapeView<PolygonGeometry> = {
 	toolIcon: 'M12 3l9 6-3 11H6L3 9z',
 	path2d(g) {
 		const p = new Path2D();
-		tracePath(p, g.points);
-		for (const h of g.holes ?? []) tracePath(p, h);
+		for (const part of polygonParts(g)) for (const ring of ringsOf(part)) tracePath(p, ring);
 		return p;
 	},
 	// Holes are see-through whichever way their rings wind.
 	fillRule: 'evenodd',
+	/** Every part and hole in one compound path: one outline to select, move and style. */
 	paperPath(scope: paper.PaperScope, g) {
-		const outer = new scope.Path({ segments: segmentsOf(g.points), closed: true });
-		if (!g.holes?.length) return outer;
-		const holes = g.holes.map((h) => new scope.Path({ segments: segmentsOf(h), closed: true }));
-		const compound = new scope.CompoundPath({ children: [outer, ...holes] });
+		const rings = polygonParts(g).flatMap(ringsOf);
+		if (rings.length === 1) return new scope.Path({ segments: segmentsOf(rings[0]), closed: true });
+		const compound = new scope.CompoundPath({ children: rings.map((r) => new scope.Path({ segments: segmentsOf(r), closed: true })) });
 		compound.fillRule = 'evenodd';
 		return compound;
 	},
