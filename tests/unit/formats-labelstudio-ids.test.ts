@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '$lib/formats/dataset';
 import { utf8 } from '$lib/formats/files';
 import { labelStudioCodec } from '$lib/formats/labelstudio';
+import { MAX_IMPORTED_BYTES } from '$lib/model/limits';
 import { expectGeometryClose, FIXTURES, filesUnder, haveFixtures } from './support/dataset-files';
 import { exportWithIds, region } from './support/labelstudio-export';
 
@@ -38,6 +39,17 @@ describe('Label Studio ids and fields survive read → write', () => {
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids.slice(0, 2)).toEqual(['Xq1_box', 'r1-3']);
 		expect(tasks[3].data).toEqual({ image: 'd.jpg' });
+	});
+
+	it('a task whose fields pass the 64 KiB a record keeps leaves its largest (predictions) behind and says so; the rest is kept', () => {
+		const input = exportWithIds();
+		const big = { id: 1, model_version: 'v1', result: Array.from({ length: 400 }, (_, k) => region(`p${k}`, 'rectanglelabels', { x: 1, y: 1, width: 5, height: 5, rotation: 0, rectanglelabels: ['car'] })) };
+		const tasks = input.map((t, i) => (i === 0 ? { ...t, predictions: [big] } : t));
+		const { dataset, warnings } = read(tasks);
+		expect(warnings).toEqual([`project-8.json ([0]): task predictions not kept: the fields kept from a file are at most ${MAX_IMPORTED_BYTES / 1024} KiB per record`]);
+		const back = json(write(dataset).files[0].bytes);
+		expect(back[0]).toEqual(input[0]);
+		expect(back[1]).toEqual(input[1]);
 	});
 
 	it('a kept from_name is the control name in label_config.xml', () => {

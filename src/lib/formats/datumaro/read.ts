@@ -102,7 +102,7 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 		checkPixelSize(imageSize.width, imageSize.height, path, `${place}.image.size`);
 		const imagePath = typeof image.path === 'string' ? image.path : '';
 		const bytes = imagePath ? (imageBytesFor(files, `images/${s.name}/${imagePath}`) ?? imageBytesFor(files, imagePath)) : undefined;
-		const imported = importedFrom('datumaro', item.id, extraFields(item, KNOWN_ITEM));
+		const imported = importedFrom('datumaro', item.id, extraFields(item, KNOWN_ITEM), undefined, (problem) => b.warnings.push(`${path} (${place}): ${problem}`));
 		b.image({ name, ...imageSize, ...(bytes ? { bytes } : {}), ...(s.name !== 'default' ? { split: s.name } : {}), imported });
 		const anns = Array.isArray(item.annotations) ? item.annotations : [];
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
@@ -123,7 +123,7 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 			if (isRecord(raw.attributes))
 				for (const [key, v] of Object.entries(raw.attributes)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[key] = v;
 			const group = Number(raw.group);
-			const ref = importedFrom('datumaro', raw.id, annotationFields(raw, attributes));
+			const ref = importedFrom('datumaro', raw.id, annotationFields(raw, attributes), undefined, (problem) => b.warnings.push(`${path} (${where}): ${problem}`));
 			const common = {
 				image: name,
 				className: label.name,

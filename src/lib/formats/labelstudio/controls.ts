@@ -33,3 +33,12 @@ export function imageKeyOf(data: Record<string, unknown>, isImage: (url: string)
 	if (typeof data.image === 'string') return 'image';
 	return Object.keys(data).find((k) => typeof data[k] === 'string' && isImage(data[k] as string));
 }
+
+/** data.image as an image name: a URL's path, without Label Studio's upload prefix. */
+export function imageNameOf(url: string): string {
+	let p = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+	const localFiles = /[?&]d=([^&]+)/.exec(p);
+	if (localFiles) p = decodeURIComponent(localFiles[1]);
+	p = p.replace(/[?#].*$/, '').replace(/^\/?data\/upload\/\d+\//, '');
+	return p.replace(/^\/+/, '');
+}

@@ -1,9 +1,9 @@
-import type { DatasetAnnotation } from '../dataset';
+import { approximateJsonBytes, MAX_IMPORTED_BYTES } from '$lib/model/limits';
+import type { DatasetAnnotation, ImportedFrom, JsonValue } from '../dataset';
 import { isRecord } from '../dataset-builder';
 import { isImagePath } from '../files';
-import { ownId } from '../ids';
-import { CONTROLS, imageKeyOf, type ResultType } from './controls';
-import { imageNameOf } from './read';
+import { importedFrom, ownId } from '../ids';
+import { CONTROLS, imageKeyOf, imageNameOf, type ResultType } from './controls';
 
 /**
  * Region ids: each imported region keeps its own (the first copy in dataset order), every other region
@@ -53,4 +53,23 @@ export function dataOf(name: string, kept: unknown): { data: Record<string, unkn
 	const imageKey = imageKeyOf(data, (url) => isImagePath(imageNameOf(url))) ?? 'image';
 	if (typeof data[imageKey] !== 'string' || imageNameOf(data[imageKey] as string) !== name) data[imageKey] = name;
 	return { data, imageKey };
+}
+
+/**
+ * The ImportedFrom of a task or region, less its largest fields until the document keeps it (a task's
+ * `predictions` or `drafts` can be megabytes): the rest is still kept, and `warn` names what is not.
+ */
+export function keptWithin(id: unknown, fields: Record<string, JsonValue> | undefined, warn: (problem: string) => void): ImportedFrom {
+	const rest = { ...fields };
+	const left: string[] = [];
+	for (;;) {
+		const ref = importedFrom('labelstudio', id, rest);
+		if (ref.fields || !Object.keys(rest).length) {
+			if (left.length) warn(`${left.join(', ')} not kept: the fields kept from a file are at most ${MAX_IMPORTED_BYTES / 1024} KiB per record`);
+			return ref;
+		}
+		const largest = Object.keys(rest).reduce((a, b) => (approximateJsonBytes(rest[b]) > approximateJsonBytes(rest[a]) ? b : a));
+		left.push(largest);
+		delete rest[largest];
+	}
 }

@@ -1,15 +1,15 @@
 import { fromLocal, normalizeAngle } from '$lib/geometry/rotation';
 import type { ReadResult } from '../codec';
-import type { DatasetAnnotation } from '../dataset';
+import type { DatasetAnnotation, JsonValue } from '../dataset';
 import { DatasetBuilder, imageBytesFor, isRecord } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { extension, isImagePath, jsonOf, type DatasetFile } from '../files';
 import { encodeMask } from '$lib/shapes/mask/rle';
 import { decodeBrush } from './brush';
 import { checkPixelSize, checkPointCount } from '../limits';
-import { extraFields, importedFrom } from '../ids';
-import type { JsonValue } from '../dataset';
-import { CONTROLS, GEOMETRY_KEYS, imageKeyOf, REGION_DEFAULTS, type ResultType } from './controls';
+import { extraFields } from '../ids';
+import { keptWithin } from './kept';
+import { CONTROLS, GEOMETRY_KEYS, imageKeyOf, imageNameOf, REGION_DEFAULTS, type ResultType } from './controls';
 
 const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
 
@@ -19,14 +19,7 @@ function pct(v: unknown, file: string, place: string): number {
 	return v;
 }
 
-/** data.image as an image name: a URL's path, without Label Studio's upload prefix. */
-export function imageNameOf(url: string): string {
-	let p = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
-	const localFiles = /[?&]d=([^&]+)/.exec(p);
-	if (localFiles) p = decodeURIComponent(localFiles[1]);
-	p = p.replace(/[?#].*$/, '').replace(/^\/?data\/upload\/\d+\//, '');
-	return p.replace(/^\/+/, '');
-}
+export { imageNameOf } from './controls';
 
 export function readLabelStudio(files: readonly DatasetFile[]): ReadResult {
 	const jsons = files.filter((f) => extension(f.path) === 'json');
@@ -142,7 +135,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 	const bytes = imageBytesFor(files, name);
 	if (sized) checkPixelSize(width, height, path, `${sized.where}.original_width`);
 	// JSON-MIN flattens the task: only its id is kept there.
-	const imported = importedFrom('labelstudio', task.id, min ? undefined : taskFields(task, data, imageKey, name, entry));
+	const imported = keptWithin(task.id, min ? undefined : taskFields(task, data, imageKey, name, entry), (problem) => b.warnings.push(`${path} (${place}): task ${problem}`));
 	b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(imported.id !== undefined || imported.fields ? { imported } : {}) });
 
 	const { partsOf, isPart } = polygonParts(results);
@@ -172,7 +165,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 		const id = typeof r.id === 'string' ? r.id : '';
 		const instance = groups.get(id) ?? (typeof r.parentID === 'string' ? groups.get(r.parentID) : undefined);
 		const kind = labelKey === 'labels' || !labelKey ? String(r.type ?? '') : labelKey;
-		const ref = importedFrom('labelstudio', r.id, min ? undefined : regionFields(r, v, kind));
+		const ref = keptWithin(r.id, min ? undefined : regionFields(r, v, kind), (problem) => b.warnings.push(`${path} (${where}): region ${problem}`));
 		const common = (className: string): Omit<DatasetAnnotation, 'type' | 'geometry'> => ({
 			image: name,
 			className,
