@@ -4,8 +4,8 @@ import { clickOnImage, dragOnImage, editorCanvas, shapeGeometry, shapeIds, shape
 /**
  * A polygon of several parts (an object cut in two by an occluder) as an annotator builds it: drawn,
  * a part added (Shift+P), moved as one, a vertex of the second part dragged, a part removed (pointed
- * at with Shift+Delete, or the part last clicked with the inspector's button), undone; always one
- * annotation. One seeded project (one 1600x1000 image).
+ * at with Shift+Delete, or the part last clicked with the inspector's button), undone, a hole cut in
+ * the second part; always one annotation. One seeded project (one 1600x1000 image).
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -139,10 +139,15 @@ test("the inspector's Remove part takes the part last clicked; the last part can
 	await expect(shapeRows(page)).toHaveCount(1);
 });
 
-test('after an undo, a reload shows the polygon with both parts', async () => {
+test('H cuts a hole in the part it is drawn in; a reload shows both parts and the hole', async () => {
 	await page.keyboard.press('Control+z'); // the inspector's removal undone: two parts again
 	await expect.poll(async () => (await geometry()).parts?.length ?? 0).toBe(1);
+	await page.keyboard.press('h');
+	await drawRing([1000, 350, 1200, 350, 1200, 550, 1000, 550]); // inside the second part
+	await expect.poll(async () => (await geometry()).parts![0].holes?.length ?? 0).toBe(1);
 	const before = await geometry();
+	expect(before.holes).toBeUndefined();
+	expectNear(before.parts![0].holes![0], [1000, 350, 1200, 350, 1200, 550, 1000, 550]);
 	await page.reload();
 	await waitForEditor(page);
 	await expect(shapeRows(page)).toHaveCount(1);

@@ -12,6 +12,7 @@ import {
 	polygonFromParts,
 	polygonKind,
 	polygonParts,
+	withHole,
 	withoutPart,
 	type PolygonGeometry
 } from '$lib/shapes/polygon/kind';
@@ -152,6 +153,14 @@ describe('picking and removing a part', () => {
 		expect(partAt(twoParts, { x: 98, y: 30 }, 3)).toBe(1);
 		expect(partAt(twoParts, { x: 115, y: 25 }, 0)).toBe(-1);
 		expect(partAt(twoParts, { x: 75, y: 30 }, 3)).toBe(-1);
+	});
+
+	it('cuts a hole in the part it is drawn in', () => {
+		const plain = { points: square, parts: [{ points: right }] };
+		expect(withHole(plain, rightHole)).toEqual({ points: square, parts: [{ points: right, holes: [rightHole] }] });
+		expect(withHole(plain, hole)).toEqual({ points: square, holes: [hole], parts: [{ points: right }] });
+		// Outside every part: given to the first, whose validation refuses it.
+		expect(polygonKind.validate(withHole(plain, [160, 60, 170, 60, 170, 70]), image).ok).toBe(false);
 	});
 
 	it('removes any part but the last one', () => {

@@ -178,6 +178,16 @@ export function partAt(g: PolygonGeometry, p: Point, tolerance: number): number 
 	});
 }
 
+/**
+ * The polygon with `ring` cut as a hole of the part it lies in (judged by its first vertex; the first
+ * part when none holds it, which validation then refuses).
+ */
+export function withHole(g: PolygonGeometry, ring: number[]): PolygonGeometry {
+	const parts = polygonParts(g);
+	const n = Math.max(0, parts.findIndex((p) => pointInRing(p.points, { x: ring[0], y: ring[1] })));
+	return polygonFromParts(parts.map((p, i) => (i === n ? { points: p.points, holes: [...(p.holes ?? []), ring] } : p)));
+}
+
 /** The polygon without part n, or null when that would leave none (or there is no part n). */
 export function withoutPart(g: PolygonGeometry, n: number): PolygonGeometry | null {
 	const parts = polygonParts(g);

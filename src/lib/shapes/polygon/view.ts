@@ -2,7 +2,7 @@ import type paper from 'paper';
 import type { ShapeView } from '$lib/editor/shape-view';
 import type { Tool, ToolContext } from '$lib/editor/tools/tool';
 import { createVertexPathTool } from '$lib/editor/tools/vertex-path';
-import { polygonFromParts, polygonParts, type PolygonGeometry, type PolygonPart } from './kind';
+import { polygonFromParts, polygonParts, withHole, type PolygonGeometry, type PolygonPart } from './kind';
 
 /** Where the next ring drawn goes: a hole cut in polygon `id`, or a further part of it. */
 export interface RingTarget {
@@ -10,9 +10,9 @@ export interface RingTarget {
 	as: 'hole' | 'part';
 }
 
-/** The polygon with `ring` added as a hole of its first part or as a new part. */
+/** The polygon with `ring` added as a hole of the part it lies in or as a new part. */
 function withRing(g: PolygonGeometry, as: RingTarget['as'], ring: number[]): PolygonGeometry {
-	return as === 'hole' ? { ...g, holes: [...(g.holes ?? []), ring] } : polygonFromParts([...polygonParts(g), { points: ring }]);
+	return as === 'hole' ? withHole(g, ring) : polygonFromParts([...polygonParts(g), { points: ring }]);
 }
 
 /**
