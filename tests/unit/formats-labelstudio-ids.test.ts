@@ -52,6 +52,15 @@ describe('Label Studio ids and fields survive read → write', () => {
 		expect(back[1]).toEqual(input[1]);
 	});
 
+	it('a renamed image is written under its new name; the task keeps its other data', () => {
+		const d = read(exportWithIds()).dataset;
+		d.images[0] = { ...d.images[0], name: 'renamed.jpg' };
+		for (const a of d.annotations) if (a.image === 'a.jpg') a.image = 'renamed.jpg';
+		const task = json(write(d).files[0].bytes)[0];
+		expect(task.data).toEqual({ image: 'renamed.jpg', caption: 'caption of a.jpg' });
+		expect(task.annotations[0].result.map((r: { id: string }) => r.id)).toEqual(['Xq1_box', 'r1-3']);
+	});
+
 	it('a kept from_name is the control name in label_config.xml', () => {
 		const out = write(read(exportWithIds()).dataset);
 		const config = new TextDecoder().decode(out.files[1].bytes);
