@@ -73,6 +73,7 @@ test('creates a class with a required select, a ranged number and free text', as
 	await addClass('vehicle');
 	await editClass('vehicle');
 	await dialog().getByTestId('class-dialog-description').fill('Anything with wheels');
+	await dialog().getByTestId('class-dialog-supercategory').fill('transport');
 	await dialog().getByTestId('attr-add').click();
 	await attrRows().nth(0).getByTestId('attr-name').fill('colour');
 	await attrRows().nth(0).getByTestId('attr-kind').selectOption('select');
@@ -97,6 +98,12 @@ test('creates a class with a required select, a ranged number and free text', as
 	await expect(attrRows().nth(0).getByTestId('attr-required')).toBeChecked();
 	await expect(attrRows().nth(1).getByTestId('attr-max')).toHaveValue('200');
 	await expect(dialog().getByTestId('class-dialog-direction')).toBeChecked();
+	await expect(dialog().getByTestId('class-dialog-supercategory')).toHaveValue('transport');
+	if (process.env.PEERLABEL_SHOTS)
+		for (const [width, height] of [[1440, 900], [1280, 720]]) {
+			await page.setViewportSize({ width, height });
+			await page.screenshot({ path: `${process.env.PEERLABEL_SHOTS}/class-dialog-${width}.png` });
+		}
 	await dialog().getByTestId('class-dialog-cancel').click();
 });
 
