@@ -70,11 +70,13 @@ export class DatasetBuilder {
 	}
 }
 
-/** The coordinates a shape holds (points and holes), counted before the shape's own validation. */
-function pointNumbers(geometry: unknown): number {
+/** The coordinates a shape holds (points and holes, of every part), counted before the shape's own validation. */
+function pointNumbers(geometry: unknown, depth = 0): number {
 	if (!isRecord(geometry)) return 0;
 	let n = Array.isArray(geometry.points) ? geometry.points.length : 0;
 	if (Array.isArray(geometry.holes)) for (const hole of geometry.holes) n += Array.isArray(hole) ? hole.length : 0;
+	// A part has its own points and holes (one level: parts have no parts).
+	if (depth === 0 && Array.isArray(geometry.parts)) for (const part of geometry.parts) n += pointNumbers(part, 1);
 	return n;
 }
 
