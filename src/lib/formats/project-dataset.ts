@@ -3,6 +3,7 @@ import { checkAttributeValue } from '$lib/model/attributes';
 import type { AttributeSpec, AttributeValue, ClassRecord, ImageRecord, ImageStatus, SkeletonTemplate } from '$lib/model/records';
 import type { DatasetImportWrite } from '$lib/model/project-doc';
 import { isShapeType, shapeKind } from '$lib/shapes/registry';
+import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from './dataset';
 import { basename, extension } from './files';
 
@@ -313,6 +314,12 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 		const checked = shapeKind(a.type).validate(geometry, image);
 		if (!checked.ok) {
 			errors.push(`${where}: ${checked.reason}`);
+			continue;
+		}
+		// Said now, before anything is written (the import itself would refuse it).
+		const misfit = a.type === 'skeleton' && cls.skeleton && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
+		if (misfit) {
+			errors.push(`${where}: ${misfit}`);
 			continue;
 		}
 		const attributes: Record<string, AttributeValue> = {};
