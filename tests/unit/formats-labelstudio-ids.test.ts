@@ -34,7 +34,9 @@ describe('Label Studio ids and fields survive read → write', () => {
 		);
 		const tasks = json(write(d).files[0].bytes);
 		expect(tasks.map((t: { id: number }) => t.id)).toEqual([512, 513, 9000, 9001]);
-		expect(tasks.map((t: { annotations: { id: number }[] }) => t.annotations[0].id)).toEqual([5120, 5130, 90000, 90001]);
+		// The entry Peerlabel writes is each task's first not cancelled; b.jpg's others (5129, 5131) keep theirs.
+		expect(tasks.map((t: { annotations: { id: number; was_cancelled: boolean }[] }) => t.annotations.find((e) => !e.was_cancelled)!.id)).toEqual([5120, 5130, 90000, 90001]);
+		expect(tasks[1].annotations.map((e: { id: number }) => e.id)).toEqual([5129, 5130, 5131]);
 		const ids = tasks.flatMap((t: { annotations: { result: { id: string }[] }[] }) => t.annotations[0].result.map((r) => r.id));
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids.slice(0, 2)).toEqual(['Xq1_box', 'r1-3']);
@@ -46,10 +48,21 @@ describe('Label Studio ids and fields survive read → write', () => {
 		const big = { id: 1, model_version: 'v1', result: Array.from({ length: 400 }, (_, k) => region(`p${k}`, 'rectanglelabels', { x: 1, y: 1, width: 5, height: 5, rotation: 0, rectanglelabels: ['car'] })) };
 		const tasks = input.map((t, i) => (i === 0 ? { ...t, predictions: [big] } : t));
 		const { dataset, warnings } = read(tasks);
-		expect(warnings).toEqual([`project-8.json ([0]): task predictions not kept: the fields kept from a file are at most ${MAX_IMPORTED_BYTES / 1024} KiB per record`]);
+		expect(warnings).toContain(`project-8.json ([0]): task predictions not kept: the fields kept from a file are at most ${MAX_IMPORTED_BYTES / 1024} KiB per record`);
 		const back = json(write(dataset).files[0].bytes);
 		expect(back[0]).toEqual(input[0]);
 		expect(back[1]).toEqual(input[1]);
+	});
+
+	it('another annotator’s entry past the cap goes, not the entry read', () => {
+		const input = exportWithIds();
+		const huge = input[1].annotations[2] as { result: unknown[] };
+		huge.result = Array.from({ length: 400 }, (_, k) => region(`h${k}`, 'keypointlabels', { x: 1, y: 1, width: 1, keypointlabels: ['eye'] }));
+		const { dataset, warnings } = read(input);
+		expect(warnings).toContain(`project-8.json ([1]): task annotation 5131 not kept: the fields kept from a file are at most ${MAX_IMPORTED_BYTES / 1024} KiB per record`);
+		const back = json(write(dataset).files[0].bytes);
+		expect(back[1].annotations).toEqual(input[1].annotations.slice(0, 2));
+		expect(back[1].file_upload).toBe(input[1].file_upload);
 	});
 
 	it('a renamed image is written under its new name; the task keeps its other data', () => {
@@ -128,6 +141,18 @@ describe.skipIf(!haveFixtures)('Label Studio fixture (skipped: ../shared/fixture
 		const relations = (tasks: { annotations: { result: { type: string }[] }[] }[]) => tasks[0].annotations[0].result.filter((r) => r.type === 'relation');
 		expect(relations(back)).toEqual(relations(input));
 		expect(relations(input)).toHaveLength(5);
+	});
+
+	it('rectangles: each task’s second annotation (not read) is written back as it was, beside the one read', () => {
+		const files = filesUnder(join(FIXTURES, 'label_studio/rectangles'));
+		const input = json(files.find((f) => f.path.endsWith('.json'))!.bytes);
+		const back = json(write(labelStudioCodec.read(files).dataset).files[0].bytes);
+		expect(back.map((t: { id: number }) => t.id)).toEqual(input.map((t: { id: number }) => t.id));
+		expect(input[0].annotations).toHaveLength(2);
+		back.forEach((t: { annotations: unknown[] }, i: number) => {
+			expect(t.annotations).toHaveLength(input[i].annotations.length);
+			expect(t.annotations.slice(1)).toEqual(input[i].annotations.slice(1));
+		});
 	});
 
 	it('keypoints_with_relations: a relation whose region is gone is not written, and the summary says so', () => {

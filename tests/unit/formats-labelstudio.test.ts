@@ -130,7 +130,7 @@ describe.skipIf(!haveFixtures)('Label Studio fixtures (skipped: ../shared/fixtur
 	});
 
 	it('a task with several annotations reads the first and says so', () => {
-		expect(read('rectangles').warnings).toEqual(['data.json ([0]): only the first of 2 annotations of this task is read']);
+		expect(read('rectangles').warnings).toEqual(['data.json ([0]): only the first of 2 annotations of this task is read (the others are kept for a Label Studio export)']);
 	});
 });
 

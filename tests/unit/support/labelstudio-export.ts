@@ -29,7 +29,7 @@ export function exportWithIds() {
 		file_upload: `abc-${file}`,
 		...more
 	});
-	return [
+	const tasks = [
 		task(512, 'a.jpg', [
 			region('Xq1_box', 'rectanglelabels', { x: 10, y: 20, width: 25, height: 40, rotation: 0, rectanglelabels: ['car'] }, { score: 0.75, origin: 'prediction-changed' }),
 			region('r1-3', 'polygonlabels', { points: [[10, 10], [50, 10], [50, 60]], closed: true, polygonlabels: ['road'] })
@@ -37,4 +37,9 @@ export function exportWithIds() {
 		task(513, 'b.jpg', [region('kp-7', 'keypointlabels', { x: 50, y: 50, width: 1.25, keypointlabels: ['eye'] }, { from_name: 'points', readonly: true })]),
 		task(9000, 'c.jpg', [], { comment_count: 2 })
 	];
+	// b.jpg: a cancelled entry before the one Peerlabel reads, another annotator's after it.
+	const other = (id: number, was_cancelled: boolean) => ({ id, completed_by: 4, was_cancelled, result: [region(`o${id}`, 'keypointlabels', { x: 10, y: 10, width: 1, keypointlabels: ['eye'] })] });
+	tasks[1].annotations = [other(5129, true), ...tasks[1].annotations, other(5131, false)] as typeof tasks[1]['annotations'];
+	tasks[1].total_annotations = 2;
+	return tasks;
 }

@@ -55,9 +55,15 @@ export function dataOf(name: string, kept: unknown): { data: Record<string, unkn
 	return { data, imageKey };
 }
 
+/** The annotation entry of a task that Peerlabel reads (and writes back in its place): the first not cancelled. */
+export function readEntryIndex(entries: readonly unknown[]): number {
+	return entries.findIndex((e) => isRecord(e) && e.was_cancelled !== true);
+}
+
 /**
  * The ImportedFrom of a task or region, less its largest fields until the document keeps it (a task's
- * `predictions` or `drafts` can be megabytes): the rest is still kept, and `warn` names what is not.
+ * `predictions`, `drafts` or other annotators' entries can be megabytes): the rest is still kept, and
+ * `warn` names what is not. Of the entries, the one read stays while any other can go instead.
  */
 export function keptWithin(id: unknown, fields: Record<string, JsonValue> | undefined, warn: (problem: string) => void): ImportedFrom {
 	const rest = { ...fields };
@@ -69,7 +75,15 @@ export function keptWithin(id: unknown, fields: Record<string, JsonValue> | unde
 			return ref;
 		}
 		const largest = Object.keys(rest).reduce((a, b) => (approximateJsonBytes(rest[b]) > approximateJsonBytes(rest[a]) ? b : a));
-		left.push(largest);
-		delete rest[largest];
+		const entries = rest[largest];
+		const own = Array.isArray(entries) && largest === 'annotations' ? readEntryIndex(entries) : -1;
+		if (Array.isArray(entries) && own >= 0 && entries.length > 1) {
+			const drop = entries.reduce<number>((a, e, k) => (k !== own && (a < 0 || approximateJsonBytes(e) > approximateJsonBytes(entries[a])) ? k : a), -1);
+			left.push(`annotation ${JSON.stringify(isRecord(entries[drop]) ? (entries[drop].id ?? drop) : drop)}`);
+			rest.annotations = entries.filter((_, k) => k !== drop);
+		} else {
+			left.push(largest);
+			delete rest[largest];
+		}
 	}
 }

@@ -8,7 +8,7 @@ import { encodeMask } from '$lib/shapes/mask/rle';
 import { decodeBrush } from './brush';
 import { checkPixelSize, checkPointCount } from '../limits';
 import { extraFields } from '../ids';
-import { keptWithin } from './kept';
+import { keptWithin, readEntryIndex } from './kept';
 import { CONTROLS, GEOMETRY_KEYS, imageKeyOf, imageNameOf, REGION_DEFAULTS, type ResultType } from './controls';
 
 const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
@@ -40,14 +40,19 @@ const KNOWN_REGION = new Set(['id', 'type', 'value', 'original_width', 'original
 /** The kind of region (its geometry keys) and the result type the writer writes for it. */
 const KINDS: [string, ResultType][] = [['rectangle', 'rectanglelabels'], ['polygon', 'polygonlabels'], ['keypoint', 'keypointlabels'], ['ellipse', 'ellipselabels'], ['brush', 'brushlabels'], ['choices', 'choices']];
 
-/** The task's own fields: everything but its regions, with `data` and the entry's fields when they say more than the image. */
-function taskFields(task: Record<string, unknown>, data: Record<string, unknown>, imageKey: string, name: string, entry: Record<string, unknown> | undefined): Record<string, JsonValue> | undefined {
+/**
+ * The task's own fields: everything but its regions, `data` when it says more than the image, and its
+ * annotation entries: the one read (`index`) less its regions, the others (cancelled, other annotators')
+ * as read, for a Label Studio export to write back in their places.
+ */
+function taskFields(task: Record<string, unknown>, data: Record<string, unknown>, imageKey: string, name: string, entries: unknown[], index: number): Record<string, JsonValue> {
 	const fields = extraFields(task, KNOWN_TASK) ?? {};
 	if (imageKey !== 'image' || data[imageKey] !== name || Object.keys(data).length > 1) fields.data = data as JsonValue;
+	const entry = entries[index] as Record<string, unknown> | undefined;
 	// Relations (links between regions) have no place in Peerlabel: they wait in the entry for a Label Studio export.
 	const relations = entry && Array.isArray(entry.result) ? entry.result.filter((r) => isRecord(r) && r.type === 'relation') : [];
-	const entryFields = entry && { ...extraFields(entry, KNOWN_ENTRY), ...(relations.length ? { result: relations as JsonValue[] } : {}) };
-	if (entryFields && Object.keys(entryFields).length) fields.annotations = [entryFields];
+	const own = entry && { ...extraFields(entry, KNOWN_ENTRY), ...(relations.length ? { result: relations as JsonValue[] } : {}) };
+	if (entries.length > 1 || (own && Object.keys(own).length)) fields.annotations = entries.map((e, k) => (k === index ? own! : e) as JsonValue);
 	return fields;
 }
 
@@ -112,21 +117,22 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 	if (!imageKey) throw new FormatError(path, `${place}${min ? '' : '.data'}`, 'a task needs an image (data.image)');
 	const name = imageNameOf(data[imageKey] as string);
 	let results: Result[] = [];
-	let entry: Record<string, unknown> | undefined;
+	let entries: unknown[] = [],
+		index = -1;
 	if (min) {
 		for (const [k, v] of Object.entries(task))
 			if (Array.isArray(v)) v.forEach((r, j) => isRecord(r) && LABEL_KEYS.some((key) => key in r) && results.push({ r: { value: r, from_name: k, original_width: r.original_width, original_height: r.original_height }, where: `${place}.${k}[${j}]` }));
 	} else {
-		const annotations = Array.isArray(task.annotations) ? task.annotations : [];
-		const index = annotations.findIndex((a) => isRecord(a) && a.was_cancelled !== true);
+		const annotations = (entries = Array.isArray(task.annotations) ? task.annotations : []);
+		index = readEntryIndex(annotations);
 		if (index >= 0) {
-			const a = (entry = annotations[index] as Record<string, unknown>);
+			const a = annotations[index] as Record<string, unknown>;
 			if (!Array.isArray(a.result)) throw new FormatError(path, `${place}.annotations[${index}].result`, 'is not a list');
 			results = a.result.map((r, j) => {
 				if (!isRecord(r)) throw new FormatError(path, `${place}.annotations[${index}].result[${j}]`, 'is not an object');
 				return { r, where: `${place}.annotations[${index}].result[${j}]` };
 			});
-			if (annotations.length - index > 1) b.warnings.push(`${path} (${place}): only the first of ${annotations.length} annotations of this task is read`);
+			if (annotations.length - index > 1) b.warnings.push(`${path} (${place}): only the first of ${annotations.length} annotations of this task is read (the others are kept for a Label Studio export)`);
 		}
 	}
 	const sized = results.find(({ r }) => typeof r.original_width === 'number');
@@ -135,7 +141,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 	const bytes = imageBytesFor(files, name);
 	if (sized) checkPixelSize(width, height, path, `${sized.where}.original_width`);
 	// JSON-MIN flattens the task: only its id is kept there.
-	const imported = keptWithin(task.id, min ? undefined : taskFields(task, data, imageKey, name, entry), (problem) => b.warnings.push(`${path} (${place}): task ${problem}`));
+	const imported = keptWithin(task.id, min ? undefined : taskFields(task, data, imageKey, name, entries, index), (problem) => b.warnings.push(`${path} (${place}): task ${problem}`));
 	b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(imported.id !== undefined || imported.fields ? { imported } : {}) });
 
 	const { partsOf, isPart } = polygonParts(results);

@@ -10,7 +10,7 @@ import { checkImageToRaster } from '../limits';
 import { assignIds, ownFields } from '../ids';
 import { polygonParts } from '$lib/shapes/polygon/kind';
 import { CONTROLS, DEFAULT_TO_NAME, type ResultType } from './controls';
-import { controlNamer, dataOf, RegionIds } from './kept';
+import { controlNamer, dataOf, readEntryIndex, RegionIds } from './kept';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -83,11 +83,18 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		imageKey: string | undefined;
 	const kept = (img: Dataset['images'][number]) => ownFields('labelstudio', img.imported);
 	const taskIds = assignIds('labelstudio', d.images.map((img) => img.imported));
-	const entryOf = (img: Dataset['images'][number]) => {
+	// The entries kept with a task: the one Peerlabel read is the first not cancelled (ids.ts reserves the others' ids).
+	const entriesOf = (img: Dataset['images'][number]) => {
 		const entries = kept(img).annotations;
-		return Array.isArray(entries) && isRecord(entries[0]) ? entries[0] : {};
+		return Array.isArray(entries) ? entries : [];
 	};
-	const entryIds = assignIds('labelstudio', d.images.map((img) => ({ format: 'labelstudio', id: entryOf(img).id as number | string | undefined })));
+	const entryOf = (img: Dataset['images'][number]): Record<string, unknown> => {
+		const entries = entriesOf(img);
+		return (entries[readEntryIndex(entries)] as Record<string, unknown> | undefined) ?? {};
+	};
+	const entryRef = (e: unknown) => ({ format: 'labelstudio', id: isRecord(e) ? (e.id as number | string | undefined) : undefined });
+	const others = d.images.flatMap((img) => entriesOf(img).filter((_, k, all) => k !== readEntryIndex(all)).map(entryRef));
+	const entryIds = assignIds('labelstudio', [...d.images.map((img) => entryRef(entryOf(img))), ...others]);
 	const regionIds = new RegionIds();
 	const keptIds = new Map(d.annotations.map((a) => [a, regionIds.keep(a.imported)]));
 	const tasks = d.images.map((img, i) => {
@@ -150,7 +157,10 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		const linking = relations.filter((r) => written.has((r as Record<string, unknown>).from_id) && written.has((r as Record<string, unknown>).to_id));
 		relationsDropped += relations.length - linking.length;
 		const entry = Object.assign({ id: entryIds[i], result: [], was_cancelled: false }, entryOf(img), { id: entryIds[i], result: [...result, ...linking] });
-		return Object.assign({ id: taskIds[i] }, { predictions: [] }, taskRest, { id: taskIds[i], data, annotations: [entry] });
+		const entries = entriesOf(img);
+		const at = readEntryIndex(entries);
+		const annotations = at >= 0 ? entries.map((e, k) => (k === at ? entry : e)) : [entry, ...entries];
+		return Object.assign({ id: taskIds[i] }, { predictions: [] }, taskRest, { id: taskIds[i], data, annotations });
 	});
 	if (attributesDropped) warnings.push(`attributes of ${attributesDropped} annotations are not written (Label Studio keeps them in per-region controls of its own config)`);
 	if (relationsDropped) warnings.push(`${relationsDropped} relation${relationsDropped > 1 ? 's are' : ' is'} not written: a region it links is gone`);
