@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cvatCodec } from '$lib/formats/cvat';
 import { darwinCodec } from '$lib/formats/darwin';
+import { vocCodec } from '$lib/formats/voc';
 import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetAnnotationFields } from '$lib/formats/dataset';
 import { utf8, type DatasetFile } from '$lib/formats/files';
+import { parseXml } from '$lib/formats/xml';
+import { maskBits } from '$lib/shapes/mask/kind';
 import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
 
 const IMAGE = { name: 'street.jpg', width: 200, height: 100 };
@@ -119,5 +122,21 @@ describe('Darwin: a multi-part polygon is one annotation whose polygon.paths hol
 		const back = darwinCodec.read([{ path: 'street.json', bytes: utf8(JSON.stringify(doc, null, 1)) }]).dataset;
 		expect(back.annotations).toHaveLength(1);
 		expect(back.annotations[0].geometry).toEqual({ points: square(120, 10, 50), parts: [{ points: square(10, 10, 80), holes: [square(30, 30, 20)] }] });
+	});
+});
+
+describe('Pascal VOC: a multi-part polygon is one <object> with one bndbox over every part', () => {
+	it('writes one object whose box covers every part and one instance in SegmentationObject, read back as one annotation', () => {
+		const out = vocCodec.write(dataset(polygon('car', TWO_PARTS)), { includeImages: false });
+		const xml = out.files.find((f) => f.path === 'Annotations/street.xml')!;
+		const root = parseXml(text(xml), 'street.xml', { lists: new Set(['object']), attributes: false }).annotation as { object: { bndbox: Record<string, string> }[] };
+		expect(root.object).toHaveLength(1);
+		expect(root.object[0].bndbox).toEqual({ xmin: '11', ymin: '12', xmax: '180', ymax: '90' });
+		const back = vocCodec.read(out.files).dataset;
+		expect(back.annotations).toHaveLength(1);
+		const mask = back.annotations[0];
+		if (mask.type !== 'mask') throw new Error(`read back as ${mask.type}`);
+		const at = (x: number, y: number) => maskBits(mask.geometry)[(y - mask.geometry.y) * mask.geometry.width + x - mask.geometry.x] === 1;
+		expect([at(15, 50), at(150, 50), at(50, 50), at(40, 40), at(100, 50)]).toEqual([true, true, true, false, false]); // left, right, island; hole, between
 	});
 });

@@ -88,7 +88,8 @@ export function writeVoc(dataset: Dataset, options: WriteOptions): WriteResult {
 
 /**
  * What VOC makes of a type: an object's box, its box and its pixels in the segmentation PNGs, or
- * nothing (what has no extent). A skeleton's box is its labeled points'.
+ * nothing (what has no extent). A skeleton's box is its labeled points'; a multi-part polygon is one
+ * object whose box and pixels cover every part.
  */
 function writtenAs(a: DatasetAnnotation): 'box' | 'box and pixels' | null {
 	switch (a.type) {
