@@ -123,6 +123,16 @@ describe('Darwin: a multi-part polygon is one annotation whose polygon.paths hol
 		expect(back.annotations).toHaveLength(1);
 		expect(back.annotations[0].geometry).toEqual({ points: square(120, 10, 50), parts: [{ points: square(10, 10, 80), holes: [square(30, 30, 20)] }] });
 	});
+	it("reads Darwin 1.0's complex_polygon the same way: disjoint paths are the parts of one annotation", () => {
+		const xy = (p: number[]) => Array.from({ length: p.length / 2 }, (_, i) => ({ x: p[i * 2], y: p[i * 2 + 1] }));
+		const doc = {
+			version: '2.0',
+			item: { name: 'street.jpg', path: '/', slots: [{ type: 'image', slot_name: '0', width: 200, height: 100 }] },
+			annotations: [{ name: 'car', complex_polygon: { path: [xy(square(10, 10, 30)), xy(square(100, 10, 30)), xy(square(20, 20, 10))] } }]
+		};
+		const back = darwinCodec.read([{ path: 'street.json', bytes: utf8(JSON.stringify(doc)) }]).dataset;
+		expect(back.annotations.map((a) => a.geometry)).toEqual([{ points: square(10, 10, 30), holes: [square(20, 20, 10)], parts: [{ points: square(100, 10, 30) }] }]);
+	});
 });
 
 describe('Pascal VOC: a multi-part polygon is one <object> with one bndbox over every part', () => {
