@@ -126,6 +126,16 @@ describe('multi-part polygons in Label Studio', () => {
 		result.push(region('p3', 'polygonlabels', { points: [[60, 70], [90, 70], [90, 90]], polygonlabels: ['grass'] }, { parentID: 'r1-3' }));
 		expect(read(tasks).dataset.annotations.filter((a) => a.type === 'polygon')).toHaveLength(3);
 	});
+
+	it('a chain of nested polygons is one object with every part; polygons nested in a cycle each stand alone', () => {
+		const tri = (x: number) => ({ points: [[x, 10], [x + 8, 10], [x + 8, 30]], polygonlabels: ['road'] });
+		const tasks = exportWithIds();
+		const result = tasks[0].annotations[0].result;
+		result.push(region('c1', 'polygonlabels', tri(60), { parentID: 'r1-3' }), region('c2', 'polygonlabels', tri(70), { parentID: 'c1' }));
+		result.push(region('y1', 'polygonlabels', tri(80), { parentID: 'y2' }), region('y2', 'polygonlabels', tri(90), { parentID: 'y1' }));
+		const polygons = read(tasks).dataset.annotations.filter((a) => a.type === 'polygon');
+		expect(polygons.map((a) => [a.imported?.id, 'parts' in a.geometry ? a.geometry.parts?.length : 0])).toEqual([['r1-3', 2], ['y1', 0], ['y2', 0]]);
+	});
 });
 
 describe.skipIf(!haveFixtures)('Label Studio fixture (skipped: ../shared/fixtures is missing)', () => {

@@ -83,27 +83,51 @@ function labelsOf(r: Record<string, unknown>): string[] {
 /**
  * Label Studio has no multi-part polygon: Peerlabel writes further parts as polygons nested under the
  * first by `parentID` (the region tree shows them as one). A polygon whose parentID names a polygon with
- * the same labels is read as a part of that one's root; the map gives each root its parts, in file order.
+ * the same labels is read as a part of the root of that chain; the map gives each root its parts, in
+ * file order. Polygons in a parentID cycle have no root: each stands alone.
  */
 function polygonParts(results: readonly Result[]): { partsOf: Map<string, Result[]>; isPart: Set<Record<string, unknown>> } {
-	const polygons = new Map<string, Record<string, unknown>>();
-	const isPolygon = (r: Record<string, unknown>) => typeof r.type === 'string' && r.type.startsWith('polygon') && typeof r.id === 'string';
+	type Region = Record<string, unknown>;
+	const polygons = new Map<string, Region>();
+	const isPolygon = (r: Region) => typeof r.type === 'string' && r.type.startsWith('polygon') && typeof r.id === 'string';
 	for (const { r } of results) if (isPolygon(r) && !polygons.has(r.id as string)) polygons.set(r.id as string, r);
-	const partsOf = new Map<string, Result[]>();
-	const isPart = new Set<Record<string, unknown>>();
-	for (const part of results) {
-		const { r } = part;
-		if (!isPolygon(r) || typeof r.parentID !== 'string') continue;
-		const labels = JSON.stringify(labelsOf(r));
-		let root: Record<string, unknown> | undefined;
-		const seen = new Set<Record<string, unknown>>([r]);
-		for (let p = polygons.get(r.parentID); p && !seen.has(p) && JSON.stringify(labelsOf(p)) === labels; p = typeof p.parentID === 'string' ? polygons.get(p.parentID) : undefined) {
-			root = p;
-			seen.add(p);
+	const parentOf = (r: Region) => {
+		const p = typeof r.parentID === 'string' ? polygons.get(r.parentID) : undefined;
+		return p && JSON.stringify(labelsOf(p)) === JSON.stringify(labelsOf(r)) ? p : undefined;
+	};
+	// Each chain is walked once (memoised), so a long chain costs linear time.
+	const rootOf = new Map<Region, Region | null>();
+	const root = (r: Region): Region | null => {
+		const path = new Set<Region>();
+		let p: Region | undefined = r,
+			found: Region | null = null;
+		for (;;) {
+			if (rootOf.has(p)) found = rootOf.get(p)!;
+			else if (path.has(p)) found = null;
+			else {
+				path.add(p);
+				const up = parentOf(p);
+				if (up) {
+					p = up;
+					continue;
+				}
+				found = p;
+			}
+			break;
 		}
-		if (!root) continue;
-		isPart.add(r);
-		partsOf.set(root.id as string, [...(partsOf.get(root.id as string) ?? []), part]);
+		for (const q of path) rootOf.set(q, found);
+		return found;
+	};
+	const partsOf = new Map<string, Result[]>();
+	const isPart = new Set<Region>();
+	for (const part of results) {
+		if (!isPolygon(part.r)) continue;
+		const top = root(part.r);
+		if (!top || top === part.r) continue;
+		isPart.add(part.r);
+		const parts = partsOf.get(top.id as string) ?? [];
+		partsOf.set(top.id as string, parts);
+		parts.push(part);
 	}
 	return { partsOf, isPart };
 }
