@@ -103,7 +103,7 @@ function readSubset(s: Subset, files: readonly DatasetFile[], b: DatasetBuilder,
 		const imagePath = typeof image.path === 'string' ? image.path : '';
 		const bytes = imagePath ? (imageBytesFor(files, `images/${s.name}/${imagePath}`) ?? imageBytesFor(files, imagePath)) : undefined;
 		const imported = importedFrom('datumaro', item.id, extraFields(item, KNOWN_ITEM), undefined, (problem) => b.warnings.push(`${path} (${place}): ${problem}`));
-		b.image({ name, ...imageSize, ...(bytes ? { bytes } : {}), ...(s.name !== 'default' ? { split: s.name } : {}), imported });
+		b.image({ name, ...imageSize, ...(bytes ? { bytes } : {}), ...(s.name !== 'default' ? { split: s.name } : {}), ...(imported.id !== undefined || imported.fields ? { imported } : {}) });
 		const anns = Array.isArray(item.annotations) ? item.annotations : [];
 		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
 		// Polygons of one label sharing a group are one object in parts (Datumaro's COCO import writes a
