@@ -6,6 +6,7 @@ import {
 	checkImageRecord,
 	checkSettings,
 	checkVersionRecord,
+	hasUnknownAnnotationFields,
 	hasUnknownFields,
 	type RecordCheck
 } from './record-check';
@@ -149,7 +150,7 @@ export class CheckedRecords {
 
 	private noteUnknown(map: Exclude<RecordMap, 'meta'>, key: string, raw: unknown): void {
 		const id = `${map}/${key}`;
-		if (raw !== undefined && hasUnknownFields(raw, KNOWN_FIELDS[map])) this.unknown.set(id, map);
+		if (raw !== undefined && (map === 'annotations' ? hasUnknownAnnotationFields(raw) : hasUnknownFields(raw, KNOWN_FIELDS[map]))) this.unknown.set(id, map);
 		else this.unknown.delete(id);
 	}
 

@@ -1,5 +1,5 @@
 import type { Size } from '$lib/geometry';
-import { isShapeType, shapeKind, type Geometry } from '$lib/shapes/registry';
+import { isShapeType, shapeKind, type Geometry, type GeometryByType, type ShapeType } from '$lib/shapes/registry';
 import { validateAttributeSpecs } from './attributes';
 import { MAX_ATTRIBUTES, MAX_DATASET_FIELDS_BYTES, MAX_ID_CHARS, MAX_IMAGE_SIDE, MAX_IMPORTED_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS, MAX_OPTIONS, MAX_RECORD_BYTES, MAX_TEMPLATE_POINTS, MAX_TEXT_CHARS, approximateJsonBytes } from './limits';
 import {
@@ -57,6 +57,31 @@ export const KNOWN_FIELDS = {
 	annotations: new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'author', 'createdAt', 'updatedAt', 'imported']),
 	versions: new Set(['id', 'name', 'createdAt', 'author', 'authorName', 'hash', 'counts'])
 } as const;
+
+/**
+ * Geometry fields this version knows, per shape type. A newer app's extra geometry (v6 added a polygon's
+ * `parts` and a skeleton's `box`) would be dropped by this version's `validate` and lost at the next edit:
+ * such a record counts as unknown, so the newer-schema lock holds while it is there.
+ */
+const KNOWN_GEOMETRY_FIELDS: { [T in ShapeType]: ReadonlySet<keyof GeometryByType[T] & string> } = {
+	box: new Set(['x', 'y', 'width', 'height']),
+	rotatedBox: new Set(['cx', 'cy', 'width', 'height', 'angle']),
+	polygon: new Set(['points', 'holes', 'parts']),
+	polyline: new Set(['points']),
+	ellipse: new Set(['cx', 'cy', 'rx', 'ry', 'angle']),
+	keypoint: new Set(['x', 'y']),
+	skeleton: new Set(['points', 'visibility', 'box']),
+	cuboid: new Set(['points']),
+	mask: new Set(['x', 'y', 'width', 'height', 'rle']),
+	tag: new Set()
+};
+
+/** Whether an annotation carries a field, or a geometry field, this version does not know. */
+export function hasUnknownAnnotationFields(raw: unknown): boolean {
+	if (hasUnknownFields(raw, KNOWN_FIELDS.annotations)) return true;
+	if (!isObject(raw) || !isShapeType(raw.type)) return false;
+	return hasUnknownFields(raw.geometry, KNOWN_GEOMETRY_FIELDS[raw.type] as ReadonlySet<string>);
+}
 
 export function hasUnknownFields(raw: unknown, known: ReadonlySet<string>): boolean {
 	if (!isObject(raw)) return false;
