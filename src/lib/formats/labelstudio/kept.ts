@@ -1,8 +1,8 @@
 import { approximateJsonBytes, MAX_IMPORTED_BYTES } from '$lib/model/limits';
-import type { DatasetAnnotation, ImportedFrom, JsonValue } from '../dataset';
+import type { ImportedFrom, JsonValue } from '../dataset';
 import { isRecord } from '../dataset-builder';
 import { isImagePath } from '../files';
-import { importedFrom, ownId } from '../ids';
+import { importedFrom } from '../ids';
 import { CONTROLS, imageKeyOf, imageNameOf, type ResultType } from './controls';
 
 /**
@@ -12,9 +12,9 @@ import { CONTROLS, imageKeyOf, imageNameOf, type ResultType } from './controls';
 export class RegionIds {
 	private readonly used = new Set<string>();
 
-	keep(ref: DatasetAnnotation['imported']): string | undefined {
-		const id = ownId('labelstudio', ref);
-		if (id === undefined || this.used.has(String(id))) return undefined;
+	/** Reserves an imported id (a string or a number), unless it is taken; what to write, or undefined. */
+	keep(id: unknown): string | undefined {
+		if (!((typeof id === 'string' && id !== '') || typeof id === 'number') || this.used.has(String(id))) return undefined;
 		this.used.add(String(id));
 		return String(id);
 	}

@@ -57,8 +57,10 @@ function taskFields(task: Record<string, unknown>, data: Record<string, unknown>
 }
 
 /** A region's fields the writer does not compute: those differing from its defaults, and `value`'s non-geometry keys. */
-function regionFields(r: Record<string, unknown>, v: Record<string, unknown>, kind: string): Record<string, JsonValue> | undefined {
+function regionFields(r: Record<string, unknown>, v: Record<string, unknown>, kind: string, parts: readonly Result[]): Record<string, JsonValue> | undefined {
 	const fields = extraFields(r, KNOWN_REGION) ?? {};
+	// The ids of a multi-part polygon's further regions, for the writer to give them again.
+	if (parts.length) fields.partIds = parts.map((p) => p.r.id as string);
 	for (const [key, usual] of Object.entries(REGION_DEFAULTS)) if (fields[key] === usual) delete fields[key];
 	const written = KINDS.find(([k]) => kind.startsWith(k));
 	if (written && fields.from_name === CONTROLS[written[1]].name) delete fields.from_name;
@@ -195,7 +197,7 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 		const id = typeof r.id === 'string' ? r.id : '';
 		const instance = groups.get(id) ?? (typeof r.parentID === 'string' ? groups.get(r.parentID) : undefined);
 		const kind = labelKey === 'labels' || !labelKey ? String(r.type ?? '') : labelKey;
-		const ref = keptWithin(r.id, min ? undefined : regionFields(r, v, kind), (problem) => b.warnings.push(`${path} (${where}): region ${problem}`));
+		const ref = keptWithin(r.id, min ? undefined : regionFields(r, v, kind, partsOf.get(id) ?? []), (problem) => b.warnings.push(`${path} (${where}): region ${problem}`));
 		const common = (className: string): Omit<DatasetAnnotation, 'type' | 'geometry'> => ({
 			image: name,
 			className,

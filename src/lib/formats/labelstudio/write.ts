@@ -7,7 +7,7 @@ import { utf8 } from '../files';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import { encodeBrush } from './brush';
 import { checkImageToRaster } from '../limits';
-import { assignIds, ownFields } from '../ids';
+import { assignIds, ownFields, ownId } from '../ids';
 import { polygonParts } from '$lib/shapes/polygon/kind';
 import { CONTROLS, DEFAULT_TO_NAME, type ResultType } from './controls';
 import { controlNamer, dataOf, readEntryIndex, RegionIds } from './kept';
@@ -96,7 +96,11 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 	const others = d.images.flatMap((img) => entriesOf(img).filter((_, k, all) => k !== readEntryIndex(all)).map(entryRef));
 	const entryIds = assignIds('labelstudio', [...d.images.map((img) => entryRef(entryOf(img))), ...others]);
 	const regionIds = new RegionIds();
-	const keptIds = new Map(d.annotations.map((a) => [a, regionIds.keep(a.imported)]));
+	const keptIds = new Map(d.annotations.map((a) => [a, regionIds.keep(ownId('labelstudio', a.imported))]));
+	const keptPartIds = new Map(d.annotations.map((a) => {
+		const ids = ownFields('labelstudio', a.imported).partIds;
+		return [a, Array.isArray(ids) ? ids.map((id) => regionIds.keep(id)) : []];
+	}));
 	const tasks = d.images.map((img, i) => {
 		const result: Record<string, unknown>[] = [];
 		const anns = byImage.get(img.name) ?? [];
@@ -117,7 +121,7 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 			const v = valueOf(a, img.width, img.height, X, Y);
 			if (!v) return void countSkip(skipped, a.type);
 			const [type, ...values] = v;
-			const { value: keptValue, from_name, to_name, ...keptRest } = ownFields('labelstudio', a.imported);
+			const { value: keptValue, from_name, to_name, partIds: _partIds, ...keptRest } = ownFields('labelstudio', a.imported);
 			const toName = typeof to_name === 'string' ? to_name : DEFAULT_TO_NAME;
 			const fromName = controlName(type, typeof from_name === 'string' ? from_name : undefined);
 			const control = controls.get(fromName) ?? { type, toName, labels: new Set<string>() };
@@ -140,7 +144,7 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 			values.forEach((geometry, k) => {
 				const value = { ...VALUE_DEFAULTS[type], ...(isRecord(keptValue) ? keptValue : {}), ...geometry, [type]: [a.className] };
 				// Further parts of a polygon: nested under the first by parentID, as Label Studio's region tree shows one object.
-				result.push(k === 0 ? region(id, fromName, type, value, links) : region(regionIds.fresh(`${id}_${k + 1}`), fromName, type, value, { ...links, parentID: id }));
+				result.push(k === 0 ? region(id, fromName, type, value, links) : region(keptPartIds.get(a)?.[k - 1] ?? regionIds.fresh(`${id}_${k + 1}`), fromName, type, value, { ...links, parentID: id }));
 			});
 			if (a.type === 'polygon') holesDropped += polygonParts(a.geometry).reduce((sum, p) => sum + (p.holes?.length ?? 0), 0);
 			if (a.text !== undefined) result.push(region(id, controlName('textarea', 'text'), 'textarea', { text: [a.text] }));
