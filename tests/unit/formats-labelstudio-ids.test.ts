@@ -4,7 +4,7 @@ import type { Dataset } from '$lib/formats/dataset';
 import { utf8 } from '$lib/formats/files';
 import { labelStudioCodec } from '$lib/formats/labelstudio';
 import { MAX_IMPORTED_BYTES } from '$lib/model/limits';
-import { expectGeometryClose, FIXTURES, filesUnder, haveFixtures } from './support/dataset-files';
+import { everyTypeDataset, expectGeometryClose, FIXTURES, filesUnder, haveFixtures } from './support/dataset-files';
 import { exportWithIds, region } from './support/labelstudio-export';
 
 const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes));
@@ -88,6 +88,16 @@ describe('Label Studio ids and fields survive read → write', () => {
 		const ids = back[0].annotations[0].result.map((r: { id: string }) => r.id);
 		expect(ids[0]).toBe('Xq1_box');
 		expect(new Set(ids).size).toBe(3);
+	});
+});
+
+describe('what Peerlabel writes, read back, keeps only ids (records stay compact)', () => {
+	it('no fields but ids where a task, entry or region holds only what the writer writes by default', () => {
+		const back = read(json(write(everyTypeDataset()).files[0].bytes)).dataset;
+		// A task keeps its id and its annotation entry's id, nothing else.
+		for (const i of back.images) expect(i.imported, i.name).toEqual({ format: 'labelstudio', id: expect.any(Number), fields: { annotations: [{ id: expect.any(Number) }] } });
+		expect(back.annotations.length).toBeGreaterThan(5);
+		for (const a of back.annotations) expect(Object.keys(a.imported ?? {}), a.type).toEqual(['format', 'id']);
 	});
 });
 

@@ -18,6 +18,19 @@ export const DEFAULT_TO_NAME = 'image';
  */
 export const REGION_DEFAULTS: Readonly<Record<string, unknown>> = { to_name: DEFAULT_TO_NAME, image_rotation: 0, origin: 'manual' };
 
+/** What the writer puts in a value besides the geometry, unless the import kept its own (a read value keeps only what differs). */
+export const VALUE_DEFAULTS: Partial<Record<ResultType, Readonly<Record<string, unknown>>>> = { polygonlabels: { closed: true }, keypointlabels: { width: 0.5 } };
+
+/** A task's and an annotation entry's fields the writer writes when the import kept none (a read one keeps only what differs). */
+export const TASK_DEFAULTS: Readonly<Record<string, unknown>> = { predictions: [] };
+export const ENTRY_DEFAULTS: Readonly<Record<string, unknown>> = { was_cancelled: false };
+
+/** The fields of `fields` that are not `defaults` (compared as JSON), in place. */
+export function withoutDefaults<T extends Record<string, unknown>>(fields: T, defaults: Readonly<Record<string, unknown>> | undefined): T {
+	for (const [key, usual] of Object.entries(defaults ?? {})) if (key in fields && JSON.stringify(fields[key]) === JSON.stringify(usual)) delete fields[key];
+	return fields;
+}
+
 /** The value keys that hold the geometry, per kind of result: the rest of `value` is kept as read. */
 export const GEOMETRY_KEYS: Readonly<Record<string, readonly string[]>> = {
 	rectangle: ['x', 'y', 'width', 'height', 'rotation'],

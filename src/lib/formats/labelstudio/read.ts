@@ -9,7 +9,7 @@ import { decodeBrush } from './brush';
 import { checkPixelSize, checkPointCount } from '../limits';
 import { extraFields } from '../ids';
 import { keptWithin, readEntryIndex } from './kept';
-import { CONTROLS, GEOMETRY_KEYS, imageKeyOf, imageNameOf, REGION_DEFAULTS, type ResultType } from './controls';
+import { CONTROLS, ENTRY_DEFAULTS, GEOMETRY_KEYS, imageKeyOf, imageNameOf, REGION_DEFAULTS, TASK_DEFAULTS, VALUE_DEFAULTS, withoutDefaults, type ResultType } from './controls';
 
 const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
 
@@ -46,12 +46,12 @@ const KINDS: [string, ResultType][] = [['rectangle', 'rectanglelabels'], ['polyg
  * as read, for a Label Studio export to write back in their places.
  */
 function taskFields(task: Record<string, unknown>, data: Record<string, unknown>, imageKey: string, name: string, entries: unknown[], index: number): Record<string, JsonValue> {
-	const fields = extraFields(task, KNOWN_TASK) ?? {};
+	const fields = withoutDefaults(extraFields(task, KNOWN_TASK) ?? {}, TASK_DEFAULTS);
 	if (imageKey !== 'image' || data[imageKey] !== name || Object.keys(data).length > 1) fields.data = data as JsonValue;
 	const entry = entries[index] as Record<string, unknown> | undefined;
 	// Relations (links between regions) have no place in Peerlabel: they wait in the entry for a Label Studio export.
 	const relations = entry && Array.isArray(entry.result) ? entry.result.filter((r) => isRecord(r) && r.type === 'relation') : [];
-	const own = entry && { ...extraFields(entry, KNOWN_ENTRY), ...(relations.length ? { result: relations as JsonValue[] } : {}) };
+	const own = entry && { ...withoutDefaults(extraFields(entry, KNOWN_ENTRY) ?? {}, ENTRY_DEFAULTS), ...(relations.length ? { result: relations as JsonValue[] } : {}) };
 	if (entries.length > 1 || (own && Object.keys(own).length)) fields.annotations = entries.map((e, k) => (k === index ? own! : e) as JsonValue);
 	return fields;
 }
@@ -61,11 +61,11 @@ function regionFields(r: Record<string, unknown>, v: Record<string, unknown>, ki
 	const fields = extraFields(r, KNOWN_REGION) ?? {};
 	// The ids of a multi-part polygon's further regions, for the writer to give them again.
 	if (parts.length) fields.partIds = parts.map((p) => p.r.id as string);
-	for (const [key, usual] of Object.entries(REGION_DEFAULTS)) if (fields[key] === usual) delete fields[key];
+	withoutDefaults(fields, REGION_DEFAULTS);
 	const written = KINDS.find(([k]) => kind.startsWith(k));
 	if (written && fields.from_name === CONTROLS[written[1]].name) delete fields.from_name;
-	const value = extraFields(v, new Set([...(written ? GEOMETRY_KEYS[written[0]] : []), ...LABEL_KEYS]));
-	if (value) fields.value = value;
+	const value = withoutDefaults(extraFields(v, new Set([...(written ? GEOMETRY_KEYS[written[0]] : []), ...LABEL_KEYS])) ?? {}, written && VALUE_DEFAULTS[written[1]]);
+	if (Object.keys(value).length) fields.value = value;
 	return Object.keys(fields).length ? fields : undefined;
 }
 

@@ -9,7 +9,7 @@ import { encodeBrush } from './brush';
 import { checkImageToRaster } from '../limits';
 import { assignIds, ownFields, ownId } from '../ids';
 import { polygonParts } from '$lib/shapes/polygon/kind';
-import { CONTROLS, DEFAULT_TO_NAME, type ResultType } from './controls';
+import { CONTROLS, DEFAULT_TO_NAME, ENTRY_DEFAULTS, TASK_DEFAULTS, VALUE_DEFAULTS, type ResultType } from './controls';
 import { controlNamer, dataOf, readEntryIndex, RegionIds } from './kept';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -23,9 +23,6 @@ function percentOf(side: number): (v: number) => number {
 	const factor = (100 * scale) / side;
 	return (v) => Math.round(v * factor) / scale;
 }
-
-/** What the writer puts in a value besides the geometry, unless the import kept its own. */
-const VALUE_DEFAULTS: Partial<Record<ResultType, Record<string, unknown>>> = { polygonlabels: { closed: true }, keypointlabels: { width: 0.5 } };
 
 /** The result type and the geometry's value keys: one value per part (only polygons have several). */
 function valueOf(a: DatasetAnnotation, W: number, H: number, X: (v: number) => number, Y: (v: number) => number): [ResultType, ...Record<string, unknown>[]] | null {
@@ -160,11 +157,11 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		const relations = (Array.isArray(keptResult) ? keptResult : []).filter((r) => isRecord(r) && r.type === 'relation');
 		const linking = relations.filter((r) => written.has((r as Record<string, unknown>).from_id) && written.has((r as Record<string, unknown>).to_id));
 		relationsDropped += relations.length - linking.length;
-		const entry = Object.assign({ id: entryIds[i], result: [], was_cancelled: false }, entryOf(img), { id: entryIds[i], result: [...result, ...linking] });
+		const entry = Object.assign({ id: entryIds[i], result: [], ...ENTRY_DEFAULTS }, entryOf(img), { id: entryIds[i], result: [...result, ...linking] });
 		const entries = entriesOf(img);
 		const at = readEntryIndex(entries);
 		const annotations = at >= 0 ? entries.map((e, k) => (k === at ? entry : e)) : [entry, ...entries];
-		return Object.assign({ id: taskIds[i] }, { predictions: [] }, taskRest, { id: taskIds[i], data, annotations });
+		return Object.assign({ id: taskIds[i] }, TASK_DEFAULTS, taskRest, { id: taskIds[i], data, annotations });
 	});
 	if (attributesDropped) warnings.push(`attributes of ${attributesDropped} annotations are not written (Label Studio keeps them in per-region controls of its own config)`);
 	if (relationsDropped) warnings.push(`${relationsDropped} relation${relationsDropped > 1 ? 's are' : ' is'} not written: a region it links is gone`);
