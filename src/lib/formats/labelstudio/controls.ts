@@ -19,27 +19,45 @@ export const DEFAULT_TO_NAME = 'image';
 export const REGION_DEFAULTS: Readonly<Record<string, unknown>> = { to_name: DEFAULT_TO_NAME, image_rotation: 0, origin: 'manual' };
 
 /** What the writer puts in a value besides the geometry, unless the import kept its own (a read value keeps only what differs). */
-export const VALUE_DEFAULTS: Partial<Record<ResultType, Readonly<Record<string, unknown>>>> = { polygonlabels: { closed: true }, keypointlabels: { width: 0.5 } };
+export const POLYGON_CLOSED = true;
+export const KEYPOINT_WIDTH = 0.5;
+export const VALUE_DEFAULTS: Partial<Record<ResultType, Readonly<Record<string, unknown>>>> = { polygonlabels: { closed: POLYGON_CLOSED }, keypointlabels: { width: KEYPOINT_WIDTH } };
 
 /** A task's and an annotation entry's fields the writer writes when the import kept none (a read one keeps only what differs). */
 export const TASK_DEFAULTS: Readonly<Record<string, unknown>> = { predictions: [] };
 export const ENTRY_DEFAULTS: Readonly<Record<string, unknown>> = { was_cancelled: false };
 
-/** The fields of `fields` that are not `defaults` (compared as JSON), in place. */
+/** Whether a kept value is the writer's default: primitives compared directly, lists and objects as JSON. */
+export function isDefault(value: unknown, usual: unknown): boolean {
+	return typeof usual === 'object' && usual !== null ? JSON.stringify(value) === JSON.stringify(usual) : value === usual;
+}
+
+/** The fields of `fields` that are not `defaults`, in place. */
 export function withoutDefaults<T extends Record<string, unknown>>(fields: T, defaults: Readonly<Record<string, unknown>> | undefined): T {
-	for (const [key, usual] of Object.entries(defaults ?? {})) if (key in fields && JSON.stringify(fields[key]) === JSON.stringify(usual)) delete fields[key];
+	if (defaults) for (const key in defaults) if (key in fields && isDefault(fields[key], defaults[key])) delete fields[key];
 	return fields;
 }
 
-/** The value keys that hold the geometry, per kind of result: the rest of `value` is kept as read. */
-export const GEOMETRY_KEYS: Readonly<Record<string, readonly string[]>> = {
-	rectangle: ['x', 'y', 'width', 'height', 'rotation'],
-	polygon: ['points'],
-	keypoint: ['x', 'y'],
-	ellipse: ['x', 'y', 'radiusX', 'radiusY', 'rotation'],
-	brush: ['rle', 'format'],
+/** The keys of a region's value that name its labels, by control (Label Studio's `<type>labels`, or `labels`). */
+export const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
+
+/** The kind of a region (the prefix of its type) and the result type the writer writes for it. */
+export const KINDS: readonly [string, ResultType][] = [['rectangle', 'rectanglelabels'], ['polygon', 'polygonlabels'], ['keypoint', 'keypointlabels'], ['ellipse', 'ellipselabels'], ['brush', 'brushlabels'], ['choices', 'choices']];
+
+/** The value keys that hold the geometry, per result type: the rest of `value` is kept as read. */
+const GEOMETRY_KEYS: Readonly<Record<ResultType, readonly string[]>> = {
+	rectanglelabels: ['x', 'y', 'width', 'height', 'rotation'],
+	polygonlabels: ['points'],
+	keypointlabels: ['x', 'y'],
+	ellipselabels: ['x', 'y', 'radiusX', 'radiusY', 'rotation'],
+	brushlabels: ['rle', 'format'],
 	choices: []
 };
+
+/** Per result type, the value keys the reader and writer compute (geometry and labels): never kept, never taken from what was kept. */
+export const COMPUTED_VALUE_KEYS = Object.fromEntries(Object.entries(GEOMETRY_KEYS).map(([type, keys]) => [type, new Set([...keys, ...LABEL_KEYS])])) as unknown as Readonly<Record<ResultType, ReadonlySet<string>>>;
+/** For a region of no known kind: only its labels. */
+export const LABEL_KEY_SET: ReadonlySet<string> = new Set(LABEL_KEYS);
 
 /** The key of `data` that holds the image: `image`, else the first whose value names an image file. */
 export function imageKeyOf(data: Record<string, unknown>, isImage: (url: string) => boolean): string | undefined {

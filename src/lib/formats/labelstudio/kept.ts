@@ -20,6 +20,8 @@ export class RegionIds {
 	}
 
 	fresh(base: string): string {
+		// Without kept ids the bases are unique by construction ('r<task>-<n>', then '_<part>'): nothing to look up.
+		if (!this.used.size) return base;
 		let id = base;
 		for (let k = 2; this.used.has(id); k++) id = `${base}~${k}`;
 		this.used.add(id);
@@ -66,6 +68,7 @@ export function readEntryIndex(entries: readonly unknown[]): number {
  * `warn` names what is not. Of the entries, the one read stays while any other can go instead.
  */
 export function keptWithin(id: unknown, fields: Record<string, JsonValue> | undefined, warn: (problem: string) => void): ImportedFrom {
+	if (!fields) return importedFrom('labelstudio', id);
 	const rest = { ...fields };
 	const left: string[] = [];
 	for (;;) {
@@ -86,4 +89,11 @@ export function keptWithin(id: unknown, fields: Record<string, JsonValue> | unde
 			delete rest[largest];
 		}
 	}
+}
+
+/** A written region's start: its kept fields with the writer's defaults under them (the writer then sets what it computes). */
+export function keptRegion(fields: Record<string, JsonValue>): Record<string, unknown> {
+	const out: Record<string, unknown> = { image_rotation: 0, origin: 'manual' };
+	for (const key in fields) if (key !== 'value' && key !== 'partIds') out[key] = fields[key];
+	return out;
 }

@@ -9,9 +9,8 @@ import { decodeBrush } from './brush';
 import { checkPixelSize, checkPointCount } from '../limits';
 import { extraFields } from '../ids';
 import { keptWithin, readEntryIndex } from './kept';
-import { CONTROLS, ENTRY_DEFAULTS, GEOMETRY_KEYS, imageKeyOf, imageNameOf, REGION_DEFAULTS, TASK_DEFAULTS, VALUE_DEFAULTS, withoutDefaults, type ResultType } from './controls';
+import { COMPUTED_VALUE_KEYS, CONTROLS, ENTRY_DEFAULTS, imageKeyOf, imageNameOf, isDefault, KINDS, LABEL_KEY_SET, LABEL_KEYS, REGION_DEFAULTS, TASK_DEFAULTS, VALUE_DEFAULTS, withoutDefaults } from './controls';
 
-const LABEL_KEYS = ['rectanglelabels', 'polygonlabels', 'keypointlabels', 'ellipselabels', 'brushlabels', 'choices', 'labels', 'rectangle', 'polygon', 'keypoint', 'ellipse'];
 
 /** A finite number, or a FormatError: Label Studio writes numbers, so a string or NaN is a broken file. */
 function pct(v: unknown, file: string, place: string): number {
@@ -37,8 +36,6 @@ export function readLabelStudio(files: readonly DatasetFile[]): ReadResult {
 const KNOWN_TASK = new Set(['id', 'data', 'annotations']);
 const KNOWN_ENTRY = new Set(['result']);
 const KNOWN_REGION = new Set(['id', 'type', 'value', 'original_width', 'original_height', 'parentID']);
-/** The kind of region (its geometry keys) and the result type the writer writes for it. */
-const KINDS: [string, ResultType][] = [['rectangle', 'rectanglelabels'], ['polygon', 'polygonlabels'], ['keypoint', 'keypointlabels'], ['ellipse', 'ellipselabels'], ['brush', 'brushlabels'], ['choices', 'choices']];
 
 /**
  * The task's own fields: everything but its regions, `data` when it says more than the image, and its
@@ -56,17 +53,31 @@ function taskFields(task: Record<string, unknown>, data: Record<string, unknown>
 	return fields;
 }
 
-/** A region's fields the writer does not compute: those differing from its defaults, and `value`'s non-geometry keys. */
+/**
+ * A region's fields the writer does not compute: those differing from its defaults, and `value`'s keys
+ * other than geometry and labels. One pass over each object, no copies (a file may hold 100,000 regions).
+ */
 function regionFields(r: Record<string, unknown>, v: Record<string, unknown>, kind: string, parts: readonly Result[]): Record<string, JsonValue> | undefined {
-	const fields = extraFields(r, KNOWN_REGION) ?? {};
+	const written = KINDS.find(([k]) => kind.startsWith(k))?.[1];
+	let fields: Record<string, JsonValue> | undefined;
+	for (const key in r) {
+		const x = r[key];
+		if (KNOWN_REGION.has(key) || x === undefined) continue;
+		if (key in REGION_DEFAULTS ? isDefault(x, REGION_DEFAULTS[key]) : key === 'from_name' && written && x === CONTROLS[written].name) continue;
+		(fields ??= {})[key] = x as JsonValue;
+	}
+	const computed = written ? COMPUTED_VALUE_KEYS[written] : LABEL_KEY_SET;
+	const defaults = written && VALUE_DEFAULTS[written];
+	let value: Record<string, JsonValue> | undefined;
+	for (const key in v) {
+		const x = v[key];
+		if (computed.has(key) || x === undefined || (defaults && key in defaults && isDefault(x, defaults[key]))) continue;
+		(value ??= {})[key] = x as JsonValue;
+	}
+	if (value) (fields ??= {}).value = value;
 	// The ids of a multi-part polygon's further regions, for the writer to give them again.
-	if (parts.length) fields.partIds = parts.map((p) => p.r.id as string);
-	withoutDefaults(fields, REGION_DEFAULTS);
-	const written = KINDS.find(([k]) => kind.startsWith(k));
-	if (written && fields.from_name === CONTROLS[written[1]].name) delete fields.from_name;
-	const value = withoutDefaults(extraFields(v, new Set([...(written ? GEOMETRY_KEYS[written[0]] : []), ...LABEL_KEYS])) ?? {}, written && VALUE_DEFAULTS[written[1]]);
-	if (Object.keys(value).length) fields.value = value;
-	return Object.keys(fields).length ? fields : undefined;
+	if (parts.length) (fields ??= {}).partIds = parts.map((p) => p.r.id as string);
+	return fields;
 }
 
 /** A region as read, and its place in the file for messages. */
@@ -90,8 +101,12 @@ function labelsOf(r: Record<string, unknown>): string[] {
  */
 function polygonParts(results: readonly Result[]): { partsOf: Map<string, Result[]>; isPart: Set<Record<string, unknown>> } {
 	type Region = Record<string, unknown>;
-	const polygons = new Map<string, Region>();
+	const partsOf = new Map<string, Result[]>();
+	const isPart = new Set<Region>();
 	const isPolygon = (r: Region) => typeof r.type === 'string' && r.type.startsWith('polygon') && typeof r.id === 'string';
+	// Most tasks nest nothing: no polygon with a parentID, nothing to look up.
+	if (!results.some(({ r }) => typeof r.parentID === 'string' && isPolygon(r))) return { partsOf, isPart };
+	const polygons = new Map<string, Region>();
 	for (const { r } of results) if (isPolygon(r) && !polygons.has(r.id as string)) polygons.set(r.id as string, r);
 	const parentOf = (r: Region) => {
 		const p = typeof r.parentID === 'string' ? polygons.get(r.parentID) : undefined;
@@ -120,10 +135,8 @@ function polygonParts(results: readonly Result[]): { partsOf: Map<string, Result
 		for (const q of path) rootOf.set(q, found);
 		return found;
 	};
-	const partsOf = new Map<string, Result[]>();
-	const isPart = new Set<Region>();
 	for (const part of results) {
-		if (!isPolygon(part.r)) continue;
+		if (!isPolygon(part.r) || typeof part.r.parentID !== 'string') continue;
 		const top = root(part.r);
 		if (!top || top === part.r) continue;
 		isPart.add(part.r);

@@ -7,10 +7,10 @@ import { utf8 } from '../files';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import { encodeBrush } from './brush';
 import { checkImageToRaster } from '../limits';
-import { assignIds, ownFields, ownId } from '../ids';
+import { assignIds, ownFields } from '../ids';
 import { polygonParts } from '$lib/shapes/polygon/kind';
-import { CONTROLS, DEFAULT_TO_NAME, ENTRY_DEFAULTS, TASK_DEFAULTS, VALUE_DEFAULTS, type ResultType } from './controls';
-import { controlNamer, dataOf, readEntryIndex, RegionIds } from './kept';
+import { COMPUTED_VALUE_KEYS, CONTROLS, DEFAULT_TO_NAME, ENTRY_DEFAULTS, KEYPOINT_WIDTH, POLYGON_CLOSED, TASK_DEFAULTS, type ResultType } from './controls';
+import { controlNamer, dataOf, keptRegion, readEntryIndex, RegionIds } from './kept';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -37,12 +37,14 @@ function valueOf(a: DatasetAnnotation, W: number, H: number, X: (v: number) => n
 			const [x, y] = rotatedBoxCorners(g);
 			return ['rectanglelabels', { x: X(x), y: Y(y), width: X(g.width), height: Y(g.height), rotation: g.angle < 0 ? g.angle + 360 : g.angle }];
 		}
-		case 'polygon':
+		case 'polygon': {
 			// Holes have no place in Label Studio (the writer counts them); each part is a polygon of its own.
-			return ['polygonlabels', ...polygonParts(a.geometry).map(({ points: p }) => ({ points: Array.from({ length: p.length / 2 }, (_, i) => [X(p[i * 2]), Y(p[i * 2 + 1])]) }))];
+			const ring = (p: number[]) => ({ points: Array.from({ length: p.length / 2 }, (_, i) => [X(p[i * 2]), Y(p[i * 2 + 1])]), closed: POLYGON_CLOSED });
+			return a.geometry.parts?.length ? ['polygonlabels', ...polygonParts(a.geometry).map((part) => ring(part.points))] : ['polygonlabels', ring(a.geometry.points)];
+		}
 		case 'keypoint': {
 			const g = a.geometry;
-			return ['keypointlabels', { x: X(g.x), y: Y(g.y) }];
+			return ['keypointlabels', { x: X(g.x), y: Y(g.y), width: KEYPOINT_WIDTH }];
 		}
 		case 'ellipse': {
 			const g = a.geometry;
@@ -74,6 +76,7 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 	const controls = new Map<string, { type: ResultType; toName: string; labels: Set<string> }>();
 	const controlName = controlNamer();
 	const toNames = new Set<string>();
+	const usualNames: Partial<Record<ResultType, string>> = {};
 	let attributesDropped = 0,
 		holesDropped = 0,
 		relationsDropped = 0,
@@ -93,11 +96,15 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 	const others = d.images.flatMap((img) => entriesOf(img).filter((_, k, all) => k !== readEntryIndex(all)).map(entryRef));
 	const entryIds = assignIds('labelstudio', [...d.images.map((img) => entryRef(entryOf(img))), ...others]);
 	const regionIds = new RegionIds();
-	const keptIds = new Map(d.annotations.map((a) => [a, regionIds.keep(ownId('labelstudio', a.imported))]));
-	const keptPartIds = new Map(d.annotations.map((a) => {
-		const ids = ownFields('labelstudio', a.imported).partIds;
-		return [a, Array.isArray(ids) ? ids.map((id) => regionIds.keep(id)) : []];
-	}));
+	// Kept ids are reserved first, so that no new one takes them whatever the order.
+	const keptIds = new Map<DatasetAnnotation, string | undefined>();
+	const keptPartIds = new Map<DatasetAnnotation, (string | undefined)[]>();
+	for (const a of d.annotations) {
+		if (a.imported?.format !== 'labelstudio') continue;
+		keptIds.set(a, regionIds.keep(a.imported.id));
+		const parts = a.imported.fields?.partIds;
+		if (Array.isArray(parts)) keptPartIds.set(a, parts.map((id) => regionIds.keep(id)));
+	}
 	const tasks = d.images.map((img, i) => {
 		const result: Record<string, unknown>[] = [];
 		const anns = byImage.get(img.name) ?? [];
@@ -112,38 +119,44 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		const ids = anns.map((a, n) => keptIds.get(a) ?? regionIds.fresh(`r${i + 1}-${n + 1}`));
 		// An instance's regions hang under its (first) rectangle by parentID, as Label Studio ties keypoints to a person box.
 		const boxOf = new Map<number, string>();
-		anns.forEach((a, n) => (a.type === 'box' || a.type === 'rotatedBox') && a.instanceId !== undefined && !boxOf.has(a.instanceId) && boxOf.set(a.instanceId, ids[n]));
+		for (let n = 0; n < anns.length; n++) {
+			const a = anns[n];
+			if ((a.type === 'box' || a.type === 'rotatedBox') && a.instanceId !== undefined && !boxOf.has(a.instanceId)) boxOf.set(a.instanceId, ids[n]);
+		}
 		anns.forEach((a, n) => {
 			if (a.type !== 'tag' && !(img.width > 0 && img.height > 0)) return;
 			const v = valueOf(a, img.width, img.height, X, Y);
 			if (!v) return void countSkip(skipped, a.type);
 			const [type, ...values] = v;
-			const { value: keptValue, from_name, to_name, partIds: _partIds, ...keptRest } = ownFields('labelstudio', a.imported);
-			const toName = typeof to_name === 'string' ? to_name : DEFAULT_TO_NAME;
-			const fromName = controlName(type, typeof from_name === 'string' ? from_name : undefined);
+			const keptFields = a.imported?.format === 'labelstudio' ? a.imported.fields : undefined;
+			const toName = typeof keptFields?.to_name === 'string' ? keptFields.to_name : DEFAULT_TO_NAME;
+			const fromName = typeof keptFields?.from_name === 'string' ? controlName(type, keptFields.from_name) : (usualNames[type] ??= controlName(type, undefined));
 			const control = controls.get(fromName) ?? { type, toName, labels: new Set<string>() };
 			controls.set(fromName, control.labels.add(a.className) && control);
 			toNames.add(toName);
 			const id = ids[n];
 			const parent = a.instanceId !== undefined ? boxOf.get(a.instanceId) : undefined;
-			const region = (rid: string, from: string, rtype: string, value: Record<string, unknown>, more: Record<string, unknown> = {}) =>
-				Object.assign({ id: rid, from_name: from, to_name: toName, original_width: img.width, original_height: img.height, image_rotation: 0, origin: 'manual' }, keptRest, {
-					id: rid,
-					from_name: from,
-					to_name: toName,
-					original_width: img.width,
-					original_height: img.height,
-					...more,
-					type: rtype,
-					value
-				});
-			const links = { ...(parent !== undefined && parent !== id ? { parentID: parent } : {}), ...(a.score !== undefined ? { score: a.score } : {}) };
-			values.forEach((geometry, k) => {
-				const value = { ...VALUE_DEFAULTS[type], ...(isRecord(keptValue) ? keptValue : {}), ...geometry, [type]: [a.className] };
+			// One object literal where nothing was kept (100,000 regions in a large export).
+			const region = (rid: string, from: string, rtype: string, value: Record<string, unknown>, parentID?: string): Record<string, unknown> => {
+				const out: Record<string, unknown> = keptFields
+					? Object.assign(keptRegion(keptFields), { id: rid, from_name: from, to_name: toName, original_width: img.width, original_height: img.height, type: rtype, value })
+					: { id: rid, from_name: from, to_name: toName, original_width: img.width, original_height: img.height, image_rotation: 0, origin: 'manual', type: rtype, value };
+				if (parentID !== undefined) out.parentID = parentID;
+				if (a.score !== undefined) out.score = a.score;
+				return out;
+			};
+			for (let k = 0; k < values.length; k++) {
+				const value = values[k];
+				if (keptFields && isRecord(keptFields.value)) for (const key in keptFields.value) if (!COMPUTED_VALUE_KEYS[type].has(key)) value[key] = keptFields.value[key];
+				value[type] = [a.className];
 				// Further parts of a polygon: nested under the first by parentID, as Label Studio's region tree shows one object.
-				result.push(k === 0 ? region(id, fromName, type, value, links) : region(keptPartIds.get(a)?.[k - 1] ?? regionIds.fresh(`${id}_${k + 1}`), fromName, type, value, { ...links, parentID: id }));
-			});
-			if (a.type === 'polygon') holesDropped += polygonParts(a.geometry).reduce((sum, p) => sum + (p.holes?.length ?? 0), 0);
+				if (k === 0) result.push(region(id, fromName, type, value, parent !== id ? parent : undefined));
+				else result.push(region(keptPartIds.get(a)?.[k - 1] ?? regionIds.fresh(`${id}_${k + 1}`), fromName, type, value, id));
+			}
+			if (a.type === 'polygon') {
+				holesDropped += a.geometry.holes?.length ?? 0;
+				for (const part of a.geometry.parts ?? []) holesDropped += part.holes?.length ?? 0;
+			}
 			if (a.text !== undefined) result.push(region(id, controlName('textarea', 'text'), 'textarea', { text: [a.text] }));
 			if (a.attributes && Object.keys(a.attributes).length) attributesDropped++;
 		});
@@ -152,9 +165,9 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		const { data, imageKey: key } = dataOf(img.name, own.data);
 		imageKey ??= key;
 		// Kept relations go back while both regions they link are written.
-		const written = new Set(result.map((r) => r.id));
 		const keptResult = entryOf(img).result;
 		const relations = (Array.isArray(keptResult) ? keptResult : []).filter((r) => isRecord(r) && r.type === 'relation');
+		const written = new Set(relations.length ? result.map((r) => r.id) : []);
 		const linking = relations.filter((r) => written.has((r as Record<string, unknown>).from_id) && written.has((r as Record<string, unknown>).to_id));
 		relationsDropped += relations.length - linking.length;
 		const entry = Object.assign({ id: entryIds[i], result: [], ...ENTRY_DEFAULTS }, entryOf(img), { id: entryIds[i], result: [...result, ...linking] });
