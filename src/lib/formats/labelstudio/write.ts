@@ -7,12 +7,11 @@ import { utf8 } from '../files';
 import { decodeMask } from '$lib/shapes/mask/rle';
 import { encodeBrush } from './brush';
 import { checkImageToRaster } from '../limits';
-import { assignIds, ownFields } from '../ids';
+import { assignIds } from '../ids';
 import { polygonParts } from '$lib/shapes/polygon/kind';
-import { COMPUTED_VALUE_KEYS, CONTROLS, DEFAULT_TO_NAME, ENTRY_DEFAULTS, KEYPOINT_WIDTH, POLYGON_CLOSED, TASK_DEFAULTS, type ResultType } from './controls';
-import { controlNamer, dataOf, keptRegion, readEntryIndex, RegionIds } from './kept';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+import { COMPUTED_VALUE_KEYS, DEFAULT_TO_NAME, KEYPOINT_WIDTH, POLYGON_CLOSED, type ResultType } from './controls';
+import { controlNamer, keptRegion, RegionIds } from './kept';
+import { entryIdsOf, labelConfig, taskOf, type Controls } from './task';
 
 /**
  * Percentages of `side` with 4 + k decimals for sides up to 10^k px: the pixel value comes back within
@@ -73,7 +72,7 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 	const warnings: string[] = [];
 	const skipped: WriteResult['skipped'] = {};
 	const byImage = annotationsByImage(d);
-	const controls = new Map<string, { type: ResultType; toName: string; labels: Set<string> }>();
+	const controls: Controls = new Map();
 	const controlName = controlNamer();
 	const toNames = new Set<string>();
 	const usualNames: Partial<Record<ResultType, string>> = {};
@@ -81,20 +80,8 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 		holesDropped = 0,
 		relationsDropped = 0,
 		imageKey: string | undefined;
-	const kept = (img: Dataset['images'][number]) => ownFields('labelstudio', img.imported);
 	const taskIds = assignIds('labelstudio', d.images.map((img) => img.imported));
-	// The entries kept with a task: the one Peerlabel read is the first not cancelled (ids.ts reserves the others' ids).
-	const entriesOf = (img: Dataset['images'][number]) => {
-		const entries = kept(img).annotations;
-		return Array.isArray(entries) ? entries : [];
-	};
-	const entryOf = (img: Dataset['images'][number]): Record<string, unknown> => {
-		const entries = entriesOf(img);
-		return (entries[readEntryIndex(entries)] as Record<string, unknown> | undefined) ?? {};
-	};
-	const entryRef = (e: unknown) => ({ format: 'labelstudio', id: isRecord(e) ? (e.id as number | string | undefined) : undefined });
-	const others = d.images.flatMap((img) => entriesOf(img).filter((_, k, all) => k !== readEntryIndex(all)).map(entryRef));
-	const entryIds = assignIds('labelstudio', [...d.images.map((img) => entryRef(entryOf(img))), ...others]);
+	const entryIds = entryIdsOf(d.images);
 	const regionIds = new RegionIds();
 	// Kept ids are reserved first, so that no new one takes them whatever the order.
 	const keptIds = new Map<DatasetAnnotation, string | undefined>();
@@ -160,36 +147,15 @@ export function writeLabelStudio(d: Dataset, options: WriteOptions): WriteResult
 			if (a.text !== undefined) result.push(region(id, controlName('textarea', 'text'), 'textarea', { text: [a.text] }));
 			if (a.attributes && Object.keys(a.attributes).length) attributesDropped++;
 		});
-		const own = kept(img);
-		const { data: _data, annotations: _entries, ...taskRest } = own;
-		const { data, imageKey: key } = dataOf(img.name, own.data);
+		const { task, relationsLeft, imageKey: key } = taskOf(img, taskIds[i], entryIds[i], result);
 		imageKey ??= key;
-		// Kept relations go back while both regions they link are written.
-		const keptResult = entryOf(img).result;
-		const relations = (Array.isArray(keptResult) ? keptResult : []).filter((r) => isRecord(r) && r.type === 'relation');
-		const written = new Set(relations.length ? result.map((r) => r.id) : []);
-		const linking = relations.filter((r) => written.has((r as Record<string, unknown>).from_id) && written.has((r as Record<string, unknown>).to_id));
-		relationsDropped += relations.length - linking.length;
-		const entry = Object.assign({ id: entryIds[i], result: [], ...ENTRY_DEFAULTS }, entryOf(img), { id: entryIds[i], result: [...result, ...linking] });
-		const entries = entriesOf(img);
-		const at = readEntryIndex(entries);
-		const annotations = at >= 0 ? entries.map((e, k) => (k === at ? entry : e)) : [entry, ...entries];
-		return Object.assign({ id: taskIds[i] }, TASK_DEFAULTS, taskRest, { id: taskIds[i], data, annotations });
+		relationsDropped += relationsLeft;
+		return task;
 	});
 	if (attributesDropped) warnings.push(`attributes of ${attributesDropped} annotations are not written (Label Studio keeps them in per-region controls of its own config)`);
 	if (relationsDropped) warnings.push(`${relationsDropped} relation${relationsDropped > 1 ? 's are' : ' is'} not written: a region it links is gone`);
 	if (holesDropped) warnings.push(`${holesDropped} polygon hole${holesDropped > 1 ? 's are' : ' is'} not written (Label Studio polygons have no holes)`);
-	const controlTags = [...controls].map(([name, { type, toName, labels }]) => {
-		const c = CONTROLS[type];
-		const inner = [...labels].map((n) => {
-			const color = d.classes.find((k) => k.name === n)?.color;
-			return type === 'choices' ? `    <Choice value="${esc(n)}"/>` : `    <Label value="${esc(n)}"${color ? ` background="${color}"` : ''}/>`;
-		});
-		return `  <${c.tag} name="${esc(name)}" toName="${esc(toName)}"${type === 'choices' ? ` choice="${d.tagMode === 'single' ? 'single' : 'multiple'}"` : ''}>\n${inner.join('\n')}\n  </${c.tag}>`;
-	});
-	const images = [...(toNames.size ? toNames : [DEFAULT_TO_NAME])].map((n) => `  <Image name="${esc(n)}" value="$${esc(imageKey ?? 'image')}"/>`);
-	const textTo = [...toNames][0] ?? DEFAULT_TO_NAME;
-	const config = `<View>\n${images.join('\n')}\n${controlTags.join('\n')}\n  <TextArea name="text" toName="${esc(textTo)}" perRegion="true"/>\n</View>\n`;
+	const config = labelConfig(controls, toNames, imageKey ?? 'image', d);
 	const files = [
 		{ path: 'label_studio.json', bytes: utf8(JSON.stringify(tasks)) },
 		{ path: 'label_config.xml', bytes: utf8(config) }
