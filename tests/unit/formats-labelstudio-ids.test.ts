@@ -74,11 +74,17 @@ describe('Label Studio ids and fields survive read → write', () => {
 		expect(task.annotations[0].result.map((r: { id: string }) => r.id)).toEqual(['Xq1_box', 'r1-3']);
 	});
 
-	it('a kept from_name is the control name in label_config.xml', () => {
+	it('a kept from_name is the control name in label_config.xml, a kept to_name its Image', () => {
 		const out = write(read(exportWithIds()).dataset);
 		const config = new TextDecoder().decode(out.files[1].bytes);
 		expect(config).toContain('<KeyPointLabels name="points" toName="image">');
 		expect(config).toContain('<RectangleLabels name="label" toName="image">');
+		const tasks = exportWithIds();
+		for (const t of tasks) for (const r of t.annotations.flatMap((e) => e.result) as { to_name: string }[]) r.to_name = 'photo';
+		const photo = new TextDecoder().decode(write(read(tasks).dataset).files[1].bytes);
+		expect(photo).toContain('<Image name="photo" value="$image"/>');
+		expect(photo).toContain('<RectangleLabels name="label" toName="photo">');
+		expect(photo).not.toContain('<Image name="image"');
 	});
 
 	it('a region with two labels becomes two annotations; written back, the second gets an id of its own', () => {
