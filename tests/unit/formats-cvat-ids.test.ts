@@ -46,12 +46,16 @@ const TASK = `<?xml version="1.0" encoding="utf-8"?>
   <image id="204" name="b.jpg" width="64" height="48" task_id="5">
     <points label="car" source="manual" occluded="1" points="3,4" z_order="0" outside_note="kept">
     </points>
+    <box label="car" source="manual" occluded="0" xtl="1" ytl="2" xbr="30" ybr="40" z_order="1">
+    </box>
   </image>
   <image id="9001" name="c.jpg" width="32" height="32" task_id="6">
   </image>
 </annotations>
 `;
 
+/** The same annotations as drawn here: nothing kept from a file. */
+const everyTypeOf = (d: Dataset): Dataset => ({ ...d, annotations: d.annotations.map((a) => ({ ...a, imported: undefined })) });
 const parse = (bytes: Uint8Array) => child(parseCvatXml(new TextDecoder().decode(bytes), 'annotations.xml'), 'annotations')!;
 const SHAPES = ['box', 'polygon', 'points', 'tag'] as const;
 /** Each shape element's attributes, by image id and tag, in file order. */
@@ -80,6 +84,15 @@ describe('CVAT keeps its own ids and the attributes this app has no place for', 
 		const box = dataset.annotations.find((a) => a.type === 'box')!;
 		expect(box.imported).toEqual({ format: 'cvat', fields: { source: 'auto', occluded: '1', z_order: '3' } });
 		expect(box.instanceId).toBe(8);
+		// What the writer writes anyway is not kept: CVAT's defaults (source manual, occluded 0), and a
+		// z_order of 0 for the first shape of an image or one above the shape before it.
+		expect(dataset.annotations.map((a) => [a.type, a.imported?.fields])).toEqual([
+			['box', { source: 'auto', occluded: '1', z_order: '3' }],
+			['polygon', { source: 'semi-auto', z_order: '5' }],
+			['tag', { source: 'file' }],
+			['keypoint', { occluded: '1', outside_note: 'kept' }],
+			['box', undefined]
+		]);
 	});
 
 	it('writes every image, label and shape back with the same ids and attributes', () => {
@@ -126,6 +139,27 @@ describe('CVAT keeps its own ids and the attributes this app has no place for', 
 			['polygon', '0'],
 			['tag', undefined]
 		]);
+	});
+
+	it('z_orders as CVAT writes them (ties, negative, out of order) come back on every shape; a file of ours keeps none', () => {
+		const xml = TASK.replace(/<image id="17"[\s\S]*?<\/image>/, `<image id="17" name="a.jpg" width="100" height="80">
+    <box label="car" source="manual" occluded="0" xtl="1" ytl="2" xbr="30" ybr="40" z_order="7"></box>
+    <box label="car" source="manual" occluded="0" xtl="2" ytl="2" xbr="30" ybr="40" z_order="-2"></box>
+    <polygon label="road" source="manual" occluded="0" points="10,10;60,10;60,50" z_order="0"></polygon>
+    <polygon label="road" source="manual" occluded="0" points="11,10;60,10;60,50" z_order="0"></polygon>
+    <polygon label="road" source="manual" occluded="0" points="12,10;60,10;60,50" z_order="-1"></polygon>
+  </image>`);
+		const read = (bytes: Uint8Array) => cvatCodec.read([{ path: 'annotations.xml', bytes }]).dataset;
+		const written = cvatCodec.write(read(utf8(xml)), { includeImages: false }).files[0].bytes;
+		const zs = (root: XmlNode) => shapesOf(list(root.image)[0]).map(([tag, a]) => `${tag} ${(a as Record<string, string>).points ?? (a as Record<string, string>).xtl} z ${(a as Record<string, string>).z_order}`).sort();
+		expect(zs(parse(written))).toEqual(zs(parse(utf8(xml))));
+		const ours = read(cvatCodec.write(read(written), { includeImages: false }).files[0].bytes);
+		// -1 and the first 0 are one above the shape before them: what the writer writes anyway.
+		const kept = (d: Dataset) => d.annotations.filter((a) => a.image === 'a.jpg').map((a) => a.imported?.fields?.z_order);
+		expect(kept(read(written))).toEqual(['-2', undefined, undefined, '0', '7']);
+		expect(kept(ours)).toEqual(['-2', undefined, undefined, '0', '7']);
+		const fresh = read(cvatCodec.write(everyTypeOf(read(written)), { includeImages: false }).files[0].bytes);
+		expect(fresh.annotations.some((a) => a.imported?.fields?.z_order !== undefined)).toBe(false);
 	});
 
 	it('kept fields never repeat or replace what the writer sets, nor break the XML', () => {

@@ -13,6 +13,7 @@ const CUBOID = ['1', '2'].flatMap((s) => ['xtl', 'ytl', 'xtr', 'ytr', 'xbr', 'yb
 export const SHAPE_KNOWN: ReadonlySet<string> = new Set([
 	'label',
 	'group_id',
+	'z_order', // kept apart: see keptZ
 	'points',
 	'xtl',
 	'ytl',
@@ -41,15 +42,36 @@ export function xmlAttributes(el: XmlNode): Record<string, string> {
 	return out;
 }
 
-/** The element's XML attributes other than `known` (ids.ts extraFields over its attributes, in one pass); undefined when none. */
-export function extraAttributes(el: XmlNode, known: ReadonlySet<string>): Record<string, string> | undefined {
+/**
+ * CVAT's values for what a shape does not say otherwise: the writer writes them where nothing was kept,
+ * so the reader need not keep them (records stay small). Tags and skeletons carry no `occluded`.
+ */
+export const SHAPE_DEFAULTS: Readonly<Record<string, string>> = { source: 'manual', occluded: '0' };
+export const TAG_DEFAULTS: Readonly<Record<string, string>> = { source: 'manual' };
+export const defaultsFor = (tag: string) => (tag === 'tag' || tag === 'skeleton' ? TAG_DEFAULTS : SHAPE_DEFAULTS);
+
+/**
+ * The element's XML attributes other than `known` and other than `defaults` at their default value (ids.ts
+ * extraFields over its attributes, in one pass); undefined when none.
+ */
+export function extraAttributes(el: XmlNode, known: ReadonlySet<string>, defaults: Readonly<Record<string, string>> = {}): Record<string, string> | undefined {
+	const knownKeys = parserKeys(known);
 	let out: Record<string, string> | undefined;
 	for (const k in el) {
-		if (k.charCodeAt(0) !== 64 || k.charCodeAt(1) !== 95) continue; // '@_'
+		if (k.charCodeAt(0) !== 64 || k.charCodeAt(1) !== 95 || knownKeys.has(k)) continue; // attributes are '@_name'
 		const name = k.slice(2);
-		if (!known.has(name)) (out ??= {})[name] = String(el[k]);
+		const value = String(el[k]);
+		if (defaults[name] !== value) (out ??= {})[name] = value;
 	}
 	return out;
+}
+
+/** The parser's keys ('@_name') of a set of attribute names, made once per set: most attributes are known, and are skipped without a new string. */
+const keysOf = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+function parserKeys(names: ReadonlySet<string>): ReadonlySet<string> {
+	let keys = keysOf.get(names);
+	if (!keys) keysOf.set(names, (keys = new Set([...names].map((n) => `@_${n}`))));
+	return keys;
 }
 
 /** A CVAT id as read: a whole number stays a number (so the next free id can be counted), anything else text. */
@@ -73,4 +95,25 @@ export function keptAttributes(fields: Record<string, JsonValue>, known: Readonl
 		out += ` ${name}="${esc(String(v))}"`;
 	}
 	return out;
+}
+
+/**
+ * The z_order the writer gives a shape that kept none: 0 for the first, then one above the shape before
+ * it. The reader keeps a file's z_order only where it differs from this, so the writer writes the same
+ * numbers and a file this app wrote keeps none.
+ */
+export const nextZ = (previous: number | undefined): number => (previous === undefined ? 0 : previous + 1);
+
+/**
+ * Which of an image's z_orders (as read, in the order they are written back) to keep: those nextZ does
+ * not give again. A shape without one counts as nextZ, as the writer will write it; tags have none.
+ */
+export function keptZ(shapes: readonly { type: string; z?: string }[]): boolean[] {
+	let previous: number | undefined;
+	return shapes.map(({ type, z }) => {
+		if (type === 'tag') return false;
+		const keep = z !== undefined && z !== String(nextZ(previous));
+		previous = z === undefined ? nextZ(previous) : Number(z);
+		return keep;
+	});
 }

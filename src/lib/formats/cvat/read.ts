@@ -5,7 +5,7 @@ import type { PolygonGeometry } from '$lib/shapes/polygon/kind';
 import type { ReadResult } from '../codec';
 import { withGeometry, type DatasetAnnotation, type ImportedFrom } from '../dataset';
 import { extraFields, importedFrom } from '../ids';
-import { cvatId, extraAttributes, IMAGE_KNOWN, LABEL_KNOWN, SHAPE_KNOWN } from './kept';
+import { cvatId, defaultsFor, extraAttributes, IMAGE_KNOWN, keptZ, LABEL_KNOWN, SHAPE_KNOWN } from './kept';
 import { DatasetBuilder, imageBytesFor, newSpec, numberAt } from '../dataset-builder';
 import { FormatError } from '../errors';
 import { dirname, extension, textOf, type DatasetFile } from '../files';
@@ -143,7 +143,7 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 		checkPixelSize(width, height, path, place);
 		const imported = importedFrom('cvat', cvatId(img['@_id']), extraAttributes(img, IMAGE_KNOWN));
 		b.image({ name, width, height, ...(bytes ? { bytes } : {}), ...(subset ? { split: subset } : {}), ...(Object.keys(imported).length > 1 ? { imported } : {}) });
-		const found: { z: number; n: number; a: DatasetAnnotation }[] = [];
+		const found: { z: number; n: number; a: DatasetAnnotation; fields?: Record<string, string>; zText?: string }[] = [];
 		const push = (el: XmlNode, a: Omit<DatasetAnnotation, 'image' | 'className'>, tag: string, k: number) => {
 			const label = String(el['@_label'] ?? '');
 			const where = `${place} <${tag}> ${k + 1}`;
@@ -151,12 +151,14 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 			const known = labels.get(label);
 			const attributes = attributesOf(el, known?.specs ?? []);
 			const group = Number(el['@_group_id']);
-			const fields = extraAttributes(el, SHAPE_KNOWN);
+			const fields = extraAttributes(el, SHAPE_KNOWN, defaultsFor(tag));
 			found.push({
 				// Tags have no z_order: they come after the shapes.
 				z: tag === 'tag' ? Infinity : Number(el['@_z_order'] ?? 0) || 0,
 				n: found.length,
-				a: withGeometry({ image: name, className: label, ...a, ...(attributes ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}), ...(fields ? { imported: importedFrom('cvat', undefined, fields) } : {}), source: `${path} › ${where}` }, a.type, a.geometry)
+				a: withGeometry({ image: name, className: label, ...a, ...(attributes ? { attributes } : {}), ...(group > 0 ? { instanceId: group } : {}), source: `${path} › ${where}` }, a.type, a.geometry),
+				fields,
+				zText: el['@_z_order'] === undefined ? undefined : String(el['@_z_order'])
 			});
 		};
 		list(img.box).forEach((el, k) => {
@@ -237,7 +239,12 @@ function readOne(file: DatasetFile, files: readonly DatasetFile[], b: DatasetBui
 		});
 		list(img.tag).forEach((el, k) => push(el, { type: 'tag', geometry: {} }, 'tag', k));
 		found.sort((p, q) => p.z - q.z || p.n - q.n);
-		for (const { a } of found) b.add(a);
+		const keepZ = keptZ(found.map((f) => ({ type: f.a.type, z: f.zText })));
+		found.forEach((f, i) => {
+			const fields = keepZ[i] ? { ...f.fields, z_order: f.zText! } : f.fields;
+			if (fields) f.a.imported = importedFrom('cvat', undefined, fields);
+			b.add(f.a);
+		});
 	});
 }
 

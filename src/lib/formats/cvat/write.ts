@@ -7,7 +7,7 @@ import type { Dataset, DatasetAnnotation, DatasetClass } from '../dataset';
 import { annotationsByImage, attributeText, imageFilesOf } from '../dataset-builder';
 import { utf8 } from '../files';
 import { assignIds, ownFields, ownId } from '../ids';
-import { IMAGE_KNOWN, keptAttributes, SHAPE_KNOWN } from './kept';
+import { IMAGE_KNOWN, keptAttributes, nextZ, SHAPE_DEFAULTS, SHAPE_KNOWN, TAG_DEFAULTS } from './kept';
 import { svgOfTemplate } from './skeleton-svg';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -69,18 +69,25 @@ export function bitsToCvatRle(bits: Uint8Array): string {
 	return runs.join(', ');
 }
 
-/** What the writer sets on a shape itself; kept fields under these names are not written. */
-const SHAPE_SET = new Set([...SHAPE_KNOWN, 'z_order']);
+/** CVAT's own values for a shape that kept none, as fields and as the attribute text they make. */
+interface ShapeDefaults {
+	fields: Readonly<Record<string, string>>;
+	text: string;
+}
+const shapeDefaults = (fields: Readonly<Record<string, string>>): ShapeDefaults => ({ fields, text: keptAttributes(fields, new Set(), esc) });
+const FOR_SHAPES = shapeDefaults(SHAPE_DEFAULTS);
+const FOR_TAGS = shapeDefaults(TAG_DEFAULTS);
 
 /** The shape's attributes besides its geometry: label, kept fields (CVAT's defaults where none), z_order, group_id. */
-function commonAttributes(a: DatasetAnnotation, z: number | undefined, group: number | undefined, defaults: Record<string, string>): string {
+function commonAttributes(a: DatasetAnnotation, z: number | undefined, group: number | undefined, defaults: ShapeDefaults): string {
 	const own = a.imported?.format === 'cvat' ? a.imported.fields : undefined;
-	const kept = keptAttributes(own ? { ...defaults, ...own } : defaults, SHAPE_SET, esc);
+	// Most shapes were drawn here or kept nothing: their defaults are one constant string.
+	const kept = own ? keptAttributes({ ...defaults.fields, ...own }, SHAPE_KNOWN, esc) : defaults.text;
 	return `label="${esc(a.className)}"${kept}${z !== undefined ? ` z_order="${z}"` : ''}${group !== undefined ? ` group_id="${num(group)}"` : ''}`;
 }
 
 function shapeXml(a: DatasetAnnotation, z: number, group: number | undefined, warnings: string[]): string {
-	const common = commonAttributes(a, z, group, { source: 'manual', occluded: '0' });
+	const common = commonAttributes(a, z, group, FOR_SHAPES);
 	const inner = attributeXml(a.attributes, '      ');
 	const el = (tag: string, attrs: string, body = inner) => `    <${tag} ${common}${attrs ? ' ' + attrs : ''}>${body}${body ? '\n    ' : ''}</${tag}>`;
 	switch (a.type) {
@@ -124,7 +131,7 @@ function shapeXml(a: DatasetAnnotation, z: number, group: number | undefined, wa
 		case 'skeleton':
 			return '';
 		case 'tag':
-			return `    <tag ${commonAttributes(a, undefined, undefined, { source: 'manual' })}>${inner}${inner ? '\n    ' : ''}</tag>`;
+			return `    <tag ${commonAttributes(a, undefined, undefined, FOR_TAGS)}>${inner}${inner ? '\n    ' : ''}</tag>`;
 		default:
 			return unhandledShape(a);
 	}
@@ -137,7 +144,7 @@ function skeletonXml(a: Extract<DatasetAnnotation, { type: 'skeleton' }>, c: Dat
 		const attrs = `label="${esc(names[i] ?? String(i + 1))}" source="manual" outside="${v === 0 ? 1 : 0}" occluded="${v === 1 ? 1 : 0}" points="${num(g.points[i * 2])},${num(g.points[i * 2 + 1])}"`;
 		return `\n      <points ${attrs}>\n      </points>`;
 	});
-	return `    <skeleton ${commonAttributes(a, z, group, { source: 'manual' })}>${nodes.join('')}${attributeXml(a.attributes, '      ')}\n    </skeleton>`;
+	return `    <skeleton ${commonAttributes(a, z, group, FOR_TAGS)}>${nodes.join('')}${attributeXml(a.attributes, '      ')}\n    </skeleton>`;
 }
 
 const isGroup = (v: number | undefined): v is number => v !== undefined && Number.isSafeInteger(v) && v > 0;
@@ -163,18 +170,22 @@ function groupIdsOf(list: readonly DatasetAnnotation[]): (number | undefined)[] 
 }
 
 /**
- * z_order per annotation: the kept ones, when they rise with the order the annotations are in (a new one
- * goes one above the one before it), else the positions; either way reading sorts them back into this
- * order (ties are read back in the order CVAT's reader and ours keep).
+ * z_order per annotation: the kept ones, when they do not fall along the order the annotations are in
+ * (one that kept none gets nextZ), else the positions; either way reading sorts them back into this
+ * order (ties are read back in the order CVAT's reader and ours keep). Tags have none.
  */
 function zOrdersOf(list: readonly DatasetAnnotation[]): number[] {
 	const zs: number[] = [];
-	let last = 0;
+	let previous: number | undefined;
 	for (const a of list) {
-		const kept = ownFields('cvat', a.imported).z_order;
-		const z = kept === undefined ? (zs.length ? last + 1 : 0) : Number(kept);
-		if (!Number.isSafeInteger(z) || z < last) return list.map((_, i) => i);
-		zs.push((last = z));
+		if (a.type === 'tag') {
+			zs.push(0);
+			continue;
+		}
+		const kept = a.imported?.format === 'cvat' ? a.imported.fields?.z_order : undefined;
+		const z = kept === undefined ? nextZ(previous) : Number(kept);
+		if (!Number.isSafeInteger(z) || (previous !== undefined && z < previous)) return list.map((_, i) => i);
+		zs.push((previous = z));
 	}
 	return zs;
 }

@@ -24,6 +24,7 @@ function inside(inner: Ring, outer: Ring): boolean {
  * largest first, so a ring's container is always placed before it (two equal rings: the later is inside).
  */
 export function partsOfPaths(paths: readonly number[][]): PolygonPart[] {
+	if (paths.length === 1) return [{ points: paths[0] }];
 	const rings = paths.map(ringOf);
 	const depth = new Map<Ring, number>();
 	const holeOf = new Map<Ring, Ring>();
