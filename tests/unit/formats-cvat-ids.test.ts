@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ProjectDoc } from '$lib/model';
+import { exportSelection, planImport } from '$lib/formats/project-dataset';
 import { cvatCodec } from '$lib/formats/cvat';
 import { xmlAttributes } from '$lib/formats/cvat/kept';
 import { child, list, parseCvatXml, textOfChild, type XmlNode } from '$lib/formats/cvat/xml';
@@ -201,5 +204,30 @@ describe.skipIf(!haveFixtures)('CVAT fixtures keep their ids and attributes (ski
 			['4', '39', 'Validation'],
 			['5', '39', 'Validation']
 		]);
+	});
+});
+
+describe('CVAT ids, attributes and multi-part polygons survive a project: import → export', () => {
+	it('the same image and label ids and element attributes; two polygons of one group stay one annotation', () => {
+		const xml = TASK.replace('</image>', `  <polygon label="road" source="manual" occluded="0" points="1,1;9,1;9,9" z_order="6" group_id="2"></polygon>
+    <polygon label="road" source="manual" occluded="0" points="20,20;29,20;29,29" z_order="6" group_id="2"></polygon>
+  </image>`);
+		const doc = new ProjectDoc(new Y.Doc());
+		doc.initialize({ name: 'CVAT ids' });
+		const { dataset } = cvatCodec.read([{ path: 'annotations.xml', bytes: utf8(xml) }]);
+		const added = doc.addImages(dataset.images.map((im) => ({ name: im.name, hash: im.name, width: im.width, height: im.height, mime: 'image/jpeg', size: 1 })));
+		if (!added.ok) throw new Error(added.reason);
+		const plan = planImport(doc, dataset, { mode: 'existing' });
+		if (!plan.ok) throw new Error(plan.errors.join('\n'));
+		const written = doc.importDataset(plan.plan);
+		if (!written.ok) throw new Error(written.reason);
+		const exported = exportSelection(doc).dataset;
+		expect(exported.annotations.filter((a) => a.type === 'polygon').map((a) => (a.geometry as { parts?: unknown[] }).parts?.length ?? 0)).toEqual([0, 1]);
+		const [before, after] = [parse(utf8(xml)), parse(cvatCodec.write(exported, { includeImages: false }).files[0].bytes)];
+		// The subset is the project's split, chosen on export (docs/formats.md, Splits), not a kept field.
+		const imageAttributes = (img: XmlNode) => ({ ...xmlAttributes(img), subset: undefined });
+		expect(list(after.image).map(imageAttributes)).toEqual(list(before.image).map(imageAttributes));
+		expect(list(after.image).map(shapesOf)).toEqual(list(before.image).map(shapesOf));
+		expect(labelsOf(after)).toEqual(labelsOf(before));
 	});
 });
