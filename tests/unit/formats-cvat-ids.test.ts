@@ -32,6 +32,7 @@ const TASK = `<?xml version="1.0" encoding="utf-8"?>
           <name>road</name>
           <color>#00ff00</color>
           <type>any</type>
+          <description>asphalt only</description>
           <attributes>
           </attributes>
         </label>
@@ -64,7 +65,7 @@ const SHAPES = ['box', 'polygon', 'points', 'tag'] as const;
 /** Each shape element's attributes, by image id and tag, in file order. */
 const shapesOf = (img: XmlNode) => SHAPES.flatMap((tag) => list(img[tag]).map((el) => [tag, xmlAttributes(el)]));
 const labelsOf = (root: XmlNode) =>
-	list(child(child(child(root, 'meta'), 'task'), 'labels')?.label).map((l) => ['id', 'name', 'color', 'type'].map((k) => textOfChild(l, k)));
+	list(child(child(child(root, 'meta'), 'task'), 'labels')?.label).map((l) => ['id', 'name', 'color', 'type', 'description'].map((k) => textOfChild(l, k)));
 
 function roundTrip(change: (d: Dataset) => void = () => {}) {
 	const { dataset } = cvatCodec.read([{ path: 'annotations.xml', bytes: utf8(TASK) }]);
@@ -82,7 +83,7 @@ describe('CVAT keeps its own ids and the attributes this app has no place for', 
 		]);
 		expect(dataset.classes.map((c) => c.imported)).toEqual([
 			{ format: 'cvat', id: 31, fields: { type: 'rectangle' } },
-			{ format: 'cvat', id: 47 }
+			{ format: 'cvat', id: 47, fields: { description: 'asphalt only' } }
 		]);
 		const box = dataset.annotations.find((a) => a.type === 'box')!;
 		expect(box.imported).toEqual({ format: 'cvat', fields: { source: 'auto', occluded: '1', z_order: '3' } });

@@ -81,7 +81,8 @@ export function cvatId(raw: unknown): number | string | undefined {
 	return /^\d{1,15}$/.test(s) ? Number(s) : s;
 }
 
-const XML_NAME = /^[A-Za-z_][\w.-]*$/;
+/** A name that may stand as an XML element or attribute name (kept names from a peer's record are checked). */
+export const XML_NAME = /^[A-Za-z_][\w.-]*$/;
 
 /**
  * Kept fields as XML attributes (` name="value"` each), in the order they were read: only plain values

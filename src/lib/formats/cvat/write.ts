@@ -3,11 +3,11 @@ import { decodeMask } from '$lib/shapes/mask/rle';
 import { unhandledShape } from '$lib/shapes/convert';
 import { polygonParts } from '$lib/shapes/polygon/kind';
 import type { WriteOptions, WriteResult } from '../codec';
-import type { Dataset, DatasetAnnotation, DatasetClass } from '../dataset';
+import type { Dataset, DatasetAnnotation, DatasetClass, JsonValue } from '../dataset';
 import { annotationsByImage, attributeText, imageFilesOf } from '../dataset-builder';
 import { utf8 } from '../files';
 import { assignIds, ownFields, ownId } from '../ids';
-import { IMAGE_KNOWN, keptAttributes, nextZ, SHAPE_DEFAULTS, SHAPE_KNOWN, TAG_DEFAULTS } from './kept';
+import { IMAGE_KNOWN, keptAttributes, LABEL_KNOWN, XML_NAME, nextZ, SHAPE_DEFAULTS, SHAPE_KNOWN, TAG_DEFAULTS } from './kept';
 import { svgOfTemplate } from './skeleton-svg';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -36,13 +36,21 @@ function labelXml(c: DatasetClass, id: number | string | undefined): string[] {
 		`        <name>${esc(c.name)}</name>`,
 		...(c.color ? [`        <color>${c.color}</color>`] : []),
 		`        <type>${esc(type)}</type>`,
-		attrs.length ? `        <attributes>\n${attrs.join('\n')}\n        </attributes>` : '        <attributes>\n        </attributes>'
+		attrs.length ? `        <attributes>\n${attrs.join('\n')}\n        </attributes>` : '        <attributes>\n        </attributes>',
+		...keptElements(kept)
 	];
 	if (c.skeleton) out.push(`        <svg>${esc(svgOfTemplate(c.skeleton))}</svg>`);
 	out.push('      </label>');
 	for (const p of c.skeleton?.points ?? [])
 		out.push('      <label>', `        <name>${esc(p.name)}</name>`, '        <type>points</type>', '        <attributes>\n        </attributes>', `        <parent>${esc(c.name)}</parent>`, '      </label>');
 	return out;
+}
+
+/** A label's other kept plain elements, as read (`type` is written above; names checked as in keptAttributes). */
+function keptElements(kept: Record<string, JsonValue>): string[] {
+	return Object.entries(kept)
+		.filter(([name, v]) => name !== 'type' && !LABEL_KNOWN.has(name) && XML_NAME.test(name) && typeof v === 'string')
+		.map(([name, v]) => `        <${name}>${esc(v as string)}</${name}>`);
 }
 
 function attributeXml(values: Record<string, AttributeValue> | undefined, indent: string): string {
