@@ -8,6 +8,7 @@ import { utf8, type DatasetFile } from '../files';
 import { polygonParts } from '$lib/shapes/polygon/kind';
 import { cocoRleOf, cocoRleOfMask, rasteriseParts } from './masks';
 import { assignIds, ownDerived, ownFields, ownId } from '../ids';
+import { groupBy } from '../by-image';
 import type { JsonValue } from '../dataset';
 import { bboxOfFlat, ringArea, type CocoBox } from './shapes';
 import { checkImageToRaster } from '../limits';
@@ -45,11 +46,16 @@ export function categoryRecord(c: DatasetClass, id: number | string): Record<str
 	return { ...ownFields('coco', c.imported), id, name: c.name, supercategory: c.supercategory ?? '' };
 }
 
-/** Image ids (an imported image keeps its own; the rest the next free), the image file's place in the export, and the split files. */
-export function numberImages(images: readonly DatasetImage[]) {
-	const assigned = assignIds('coco', images.map((im) => im.imported));
+/**
+ * Image ids (an imported image keeps its own; the rest the next free), unique within each file
+ * `fileOf` names (a train and a val file may both have image 1), and the image file's place in the export.
+ */
+export function numberImages(images: readonly DatasetImage[], fileOf: (im: DatasetImage) => string = () => '') {
 	const ids = new Map<string, number | string>();
-	images.forEach((im, i) => ids.set(im.name, assigned[i]));
+	for (const group of groupBy(images, fileOf).values()) {
+		const assigned = assignIds('coco', group.map((im) => im.imported));
+		group.forEach((im, i) => ids.set(im.name, assigned[i]));
+	}
 	const record = (im: DatasetImage): CocoImageRecord => ({ ...ownFields('coco', im.imported), id: ids.get(im.name)!, file_name: im.name, width: im.width, height: im.height });
 	const imagePath = (im: DatasetImage) => (im.split ? `images/${im.split}/${im.name}` : `images/${im.name}`);
 	return { ids, record, imagePath };
@@ -179,12 +185,11 @@ export function writeInstances(d: Dataset, options: WriteOptions): WriteResult {
 	const categoryIdOf = categoryIds(d);
 	const classes = new Map(d.classes.map((c) => [c.name, { cls: c, id: categoryIdOf.get(c.name)! }]));
 	const imagesByName = new Map(d.images.map((im) => [im.name, im]));
-	const { ids, record, imagePath } = numberImages(d.images);
-	const pointClasses = new Set(d.annotations.filter((a) => a.type === 'keypoint' && !classes.get(a.className)?.cls.skeleton).map((a) => a.className));
-	const categories = categoriesOf(d, categoryIdOf, pointClasses);
-
 	const splits = [...new Set(d.images.map((im) => im.split ?? ''))];
 	const split = splits.some((s) => s) ? (im: DatasetImage) => im.split || 'default' : () => 'default';
+	const { ids, record, imagePath } = numberImages(d.images, split);
+	const pointClasses = new Set(d.annotations.filter((a) => a.type === 'keypoint' && !classes.get(a.className)?.cls.skeleton).map((a) => a.className));
+	const categories = categoriesOf(d, categoryIdOf, pointClasses);
 	const bySplit = new Map<string, { images: CocoImageRecord[]; annotations: Annotation[] }>();
 	for (const im of d.images) {
 		const s = split(im);
@@ -221,9 +226,11 @@ export function writeInstances(d: Dataset, options: WriteOptions): WriteResult {
 		if (a.score !== undefined) out.score = a.score;
 		pending.push({ a, out, split: split(image) });
 	}
-	const written = mergeSameObject(pending);
-	const annotationIds = assignIds('coco', written.map((p) => p.a.imported));
-	written.forEach((p, i) => bySplit.get(p.split)!.annotations.push({ id: annotationIds[i], ...p.out }));
+	// Annotation ids are unique within each split file, as COCO asks (train and val may both have annotation 1).
+	for (const [s, written] of groupBy(mergeSameObject(pending), (p) => p.split)) {
+		const annotationIds = assignIds('coco', written.map((p) => p.a.imported));
+		written.forEach((p, i) => bySplit.get(s)!.annotations.push({ id: annotationIds[i], ...p.out }));
+	}
 
 	const files: DatasetFile[] = [];
 	const top = header(d);
