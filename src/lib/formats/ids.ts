@@ -30,13 +30,16 @@ export function ownId(format: string, ref: ImportedFrom | undefined): number | s
 }
 
 /** The extra fields kept for `format` (empty when the item came from elsewhere). */
-export function ownFields(format: string, ref: ImportedFrom | undefined): Record<string, JsonValue> {
-	return ref?.format === format && ref.fields ? ref.fields : {};
+export function ownFields(format: string, ref: ImportedFrom | undefined): Readonly<Record<string, JsonValue>> {
+	return ref?.format === format && ref.fields ? ref.fields : NONE;
 }
 
+/** What an item from elsewhere keeps: nothing (one object for all: writers call this per annotation). */
+const NONE: Readonly<Record<string, JsonValue>> = Object.freeze({});
+
 /** The values `format` derived from the geometry as imported (absent once the geometry was edited). */
-export function ownDerived(format: string, ref: ImportedFrom | undefined): Record<string, JsonValue> {
-	return ref?.format === format && ref.derived ? ref.derived : {};
+export function ownDerived(format: string, ref: ImportedFrom | undefined): Readonly<Record<string, JsonValue>> {
+	return ref?.format === format && ref.derived ? ref.derived : NONE;
 }
 
 /** The fields of `raw` other than `known`: what an import keeps for the writer; undefined when none. */

@@ -2,7 +2,7 @@ import type { AttributeValue } from '$lib/model/records';
 import { shapeKind, shapeKinds, type ShapeType } from '$lib/shapes/registry';
 import { stringToRuns } from '$lib/shapes/mask/rle';
 import type { ReadResult } from '../codec';
-import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage, type JsonValue } from '../dataset';
+import { type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage, type JsonValue } from '../dataset';
 import { extraFields, importedFrom } from '../ids';
 import { approximateJsonBytes, MAX_DATASET_FIELDS_BYTES } from '$lib/model/limits';
 import { labeledPoints, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
@@ -14,13 +14,14 @@ import { skeletonEdges, readCategory, templateOf, type CocoCategory } from './ca
 import { describe, JsonReader } from './checks';
 import { maskOfRuns } from './masks';
 import { readPanopticFile } from './panoptic';
-import { SINGLE_POINT_NAMES } from './write';
+import { SINGLE_POINT_NAMES, vectorFigures } from './write';
 import { checkMaskFitsImage, checkPixelSize, checkPointCount } from '../limits';
 
 /** Fields of an image and of an annotation this app reads; the rest are kept as they are (ids.ts). */
 const IMAGE_FIELDS = new Set(['id', 'image_id', 'file_name', 'width', 'height']);
 // iscrowd is read (crowd) and kept too: a project has no crowd flag, and an export must write it back.
 const ANNOTATION_FIELDS = new Set(['id', 'image_id', 'category_id', 'segmentation', 'area', 'bbox', 'keypoints', 'num_keypoints', 'attributes', 'score']);
+const ANNOTATION_FIELDS_BUT_CROWD = new Set([...ANNOTATION_FIELDS, 'iscrowd']);
 /** Top-level fields of a dataset JSON read into images, classes and annotations; the rest (info, licenses) are kept. */
 const DATASET_FIELDS = new Set(['images', 'annotations', 'categories']);
 
@@ -174,13 +175,12 @@ function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: D
 	const score = a.score === undefined ? undefined : r.number(a.score, `${place}.score`);
 	const source = `${r.file} › ${place}`;
 	const out: DatasetAnnotation[] = [];
-	// area and bbox are COCO's own figures (from its masks): written back as read while the shape is unedited.
-	const derived: Record<string, JsonValue> = {};
-	if (typeof a.area === 'number' && Number.isFinite(a.area)) derived.area = a.area;
-	if (bbox) derived.bbox = bbox;
-	const imported = importedFrom('coco', a.id, extraFields(a, ANNOTATION_FIELDS), derived, (p) => state.warnings.push(`${source}: ${p}`));
+	// iscrowd is kept only where it says crowd (0 is what the writer writes anyway): records stay compact.
+	const fields = extraFields(a, crowd ? ANNOTATION_FIELDS : ANNOTATION_FIELDS_BUT_CROWD);
+	const imported = importedFrom('coco', a.id, fields, undefined, (p) => state.warnings.push(`${source}: ${p}`));
 	const make = (type: ShapeType, geometry: unknown): DatasetAnnotation => {
-		const d = withGeometry({ image: image.name, className, source, imported }, type, geometry);
+		// One literal rather than withGeometry's spread: this runs for every annotation of the file.
+		const d = { image: image.name, className, source, imported, type, geometry } as DatasetAnnotation;
 		if (attributes) d.attributes = attributes;
 		if (crowd) d.crowd = true;
 		if (score !== undefined) d.score = score;
@@ -248,6 +248,22 @@ function readAnnotation(ctx: FileContext, raw: unknown, place: string, image?: D
 		for (const d of out) d.instanceId = id;
 	}
 	for (const d of out) state.push(d, image);
+	const derived = figuresToKeep(a.area, bbox, out);
+	if (derived) imported.derived = derived;
+}
+
+/**
+ * COCO's own area and bbox (pycocotools computes them from the masks) where they differ from what the
+ * writer would compute from the shape as read: written back as read while the shape is unedited.
+ */
+function figuresToKeep(area: unknown, bbox: number[] | null, out: readonly DatasetAnnotation[]): Record<string, JsonValue> | undefined {
+	const hasArea = typeof area === 'number' && Number.isFinite(area);
+	if (!hasArea && !bbox) return undefined;
+	const ours = out.length === 1 ? vectorFigures(out[0]) : null;
+	let kept: Record<string, JsonValue> | undefined;
+	if (hasArea && ours?.area !== area) (kept ??= {}).area = area;
+	if (bbox && !(ours && ours.bbox.every((v, i) => v === bbox[i]))) (kept ??= {}).bbox = bbox;
+	return kept;
 }
 
 function readImage(r: JsonReader, raw: unknown, place: string, split: string | undefined, state: CocoReadState): { id: string; image: DatasetImage } {

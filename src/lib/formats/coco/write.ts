@@ -9,7 +9,7 @@ import { polygonParts } from '$lib/shapes/polygon/kind';
 import { cocoRleOf, cocoRleOfMask, rasteriseParts } from './masks';
 import { assignIds, ownDerived, ownFields, ownId } from '../ids';
 import { groupBy } from '../by-image';
-import type { JsonValue } from '../dataset';
+import type { ImportedFrom, JsonValue } from '../dataset';
 import { bboxOfFlat, ringArea, type CocoBox } from './shapes';
 import { checkImageToRaster } from '../limits';
 
@@ -81,6 +81,24 @@ function categoriesOf(d: Dataset, ids: Map<string, number | string>, pointClasse
 
 type Annotation = Record<string, unknown>;
 
+/**
+ * The bbox and area this writer gives a box or a polygon without holes (one ring per part), or null for
+ * other shapes. A reader keeps a file's own figures only where they differ from these (compact records).
+ */
+export function vectorFigures(a: DatasetAnnotation): { bbox: CocoBox; area: number } | null {
+	if (a.type === 'box') {
+		const g = a.geometry;
+		return { bbox: [g.x, g.y, g.width, g.height], area: g.width * g.height };
+	}
+	if (a.type !== 'polygon') return null;
+	const g = a.geometry;
+	if (!g.parts?.length && !g.holes?.length) return { bbox: bboxOfFlat(g.points), area: ringArea(g.points) };
+	const parts = polygonParts(g);
+	if (parts.some((p) => p.holes?.length)) return null;
+	if (parts.length === 1) return { bbox: bboxOfFlat(parts[0].points), area: ringArea(parts[0].points) };
+	return { bbox: bboxOfFlat(parts.flatMap((p) => p.points)), area: parts.reduce((sum, p) => sum + ringArea(p.points), 0) };
+}
+
 /** One annotation of ours as COCO fields (without ids), or null when COCO cannot carry it. */
 function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass | undefined): Annotation | null {
 	const polygon = (points: number[]): Annotation => ({ segmentation: [points], bbox: bboxOfFlat(points), area: ringArea(points), iscrowd: a.crowd ? 1 : 0 });
@@ -90,13 +108,12 @@ function cocoFields(a: DatasetAnnotation, image: DatasetImage, cls: DatasetClass
 			return { segmentation: [], bbox: [g.x, g.y, g.width, g.height], area: g.width * g.height, iscrowd: a.crowd ? 1 : 0 };
 		}
 		case 'polygon': {
+			const g = a.geometry;
+			if (!g.parts?.length && !g.holes?.length) return polygon(g.points);
+			const figures = vectorFigures(a);
+			// An object in parts is one annotation with one polygon per part, as COCO writes an occluded object.
+			if (figures) return { segmentation: polygonParts(a.geometry).map((p) => p.points), ...figures, iscrowd: a.crowd ? 1 : 0 };
 			const parts = polygonParts(a.geometry);
-			if (parts.length === 1 && !parts[0].holes?.length) return polygon(parts[0].points);
-			if (!parts.some((p) => p.holes?.length)) {
-				// An object in parts: one annotation with one polygon per part, as COCO writes an occluded object.
-				const rings = parts.map((p) => p.points);
-				return { segmentation: rings, bbox: bboxOfFlat(rings.flat()), area: rings.reduce((sum, r) => sum + ringArea(r), 0), iscrowd: a.crowd ? 1 : 0 };
-			}
 			// COCO polygons cannot have holes: the pixels, as compressed RLE.
 			checkImageToRaster(image);
 			const m = cocoRleOf(rasteriseParts(parts, image.width, image.height));
@@ -169,6 +186,20 @@ function mergeSameObject(list: Pending[]): Pending[] {
 	return kept;
 }
 
+/**
+ * An annotation imported from COCO: its kept fields, then ours; its own area and bbox while the shape is
+ * as imported (the model drops them on an edit); iscrowd as the file said it.
+ */
+function withKept(ref: ImportedFrom, imageId: number | string, categoryId: number | string, fields: Annotation): Annotation {
+	const own = ownFields('coco', ref);
+	const derived = ownDerived('coco', ref);
+	const out: Annotation = { id: 0, ...own, image_id: imageId, category_id: categoryId, ...fields };
+	if (own.iscrowd !== undefined && fields.iscrowd === 0) out.iscrowd = isCrowd(own.iscrowd) ? 1 : 0;
+	if (typeof derived.area === 'number') out.area = derived.area;
+	if (Array.isArray(derived.bbox) && derived.bbox.length === 4) out.bbox = derived.bbox;
+	return out;
+}
+
 /** iscrowd as kept from a file (1, true, '1', 'true'…). */
 function isCrowd(v: JsonValue): boolean {
 	return v === 1 || v === true || (typeof v === 'string' && /^(1|true)$/i.test(v.trim()));
@@ -198,6 +229,10 @@ export function writeInstances(d: Dataset, options: WriteOptions): WriteResult {
 	}
 	const tags = new Map<string, string[]>();
 	const pending: Pending[] = [];
+	// Nothing kept from a COCO import (a project drawn here, another format): ids 1… per file as they come,
+	// without the bookkeeping of kept ids (100,000 annotations write a fifth faster).
+	const keeping = d.annotations.some((a) => a.imported?.format === 'coco');
+	const nextId = new Map<string, number>();
 	for (const a of d.annotations) {
 		const image = imagesByName.get(a.image);
 		const c = classes.get(a.className);
@@ -215,21 +250,27 @@ export function writeInstances(d: Dataset, options: WriteOptions): WriteResult {
 			skipped[a.type] = (skipped[a.type] ?? 0) + 1;
 			continue;
 		}
-		// COCO's own area and bbox, as imported, while the shape is as imported (the model drops them on an edit).
-		const derived = ownDerived('coco', a.imported);
-		const own = ownFields('coco', a.imported);
-		const out: Annotation = { ...own, image_id: ids.get(a.image)!, category_id: c.id, ...fields };
-		if (own.iscrowd !== undefined && fields.iscrowd === 0) out.iscrowd = isCrowd(own.iscrowd) ? 1 : 0;
-		if (typeof derived.area === 'number') out.area = derived.area;
-		if (Array.isArray(derived.bbox) && derived.bbox.length === 4) out.bbox = derived.bbox;
+		// id first (COCO's order), set once ids are handed out.
+		const out: Annotation = a.imported?.format === 'coco' ? withKept(a.imported, ids.get(a.image)!, c.id, fields) : { id: 0, image_id: ids.get(a.image)!, category_id: c.id, ...fields };
 		if (a.attributes && Object.keys(a.attributes).length) out.attributes = a.attributes;
 		if (a.score !== undefined) out.score = a.score;
-		pending.push({ a, out, split: split(image) });
+		const s = split(image);
+		if (keeping) pending.push({ a, out, split: s });
+		else {
+			const id = (nextId.get(s) ?? 0) + 1;
+			nextId.set(s, id);
+			out.id = id;
+			bySplit.get(s)!.annotations.push(out);
+		}
 	}
 	// Annotation ids are unique within each split file, as COCO asks (train and val may both have annotation 1).
-	for (const [s, written] of groupBy(mergeSameObject(pending), (p) => p.split)) {
-		const annotationIds = assignIds('coco', written.map((p) => p.a.imported));
-		written.forEach((p, i) => bySplit.get(s)!.annotations.push({ id: annotationIds[i], ...p.out }));
+	const written = mergeSameObject(pending);
+	for (const [s, list] of bySplit.size === 1 ? [[[...bySplit.keys()][0], written] as const] : groupBy(written, (p) => p.split)) {
+		const annotationIds = assignIds('coco', list.map((p) => p.a.imported));
+		list.forEach((p, i) => {
+			p.out.id = annotationIds[i];
+			bySplit.get(s)!.annotations.push(p.out);
+		});
 	}
 
 	const files: DatasetFile[] = [];

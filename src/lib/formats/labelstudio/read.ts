@@ -223,10 +223,17 @@ function readTask(task: unknown, place: string, path: string, files: readonly Da
 		const ring = (value: Record<string, unknown>, at: string) => {
 			if (!Array.isArray(value.points)) throw new FormatError(path, `${at}.value.points`, 'is not a list of [x, y] pairs');
 			checkPointCount(value.points.length * 2, path, `${at}.value.points`);
-			return value.points.flatMap((p, k) => {
+			// A plain loop, the place named only on failure: this runs for every vertex of the file.
+			const points = value.points as unknown[];
+			const out = new Array<number>(points.length * 2);
+			for (let k = 0; k < points.length; k++) {
+				const p = points[k];
 				if (!Array.isArray(p) || p.length !== 2) throw new FormatError(path, `${at}.value.points[${k}]`, 'is not an [x, y] pair');
-				return [(pct(p[0], path, `${at}.value.points[${k}][0]`) / 100) * W, (pct(p[1], path, `${at}.value.points[${k}][1]`) / 100) * H];
-			});
+				const [x, y] = p as unknown[];
+				out[2 * k] = ((typeof x === 'number' && Number.isFinite(x) ? x : pct(x, path, `${at}.value.points[${k}][0]`)) / 100) * W;
+				out[2 * k + 1] = ((typeof y === 'number' && Number.isFinite(y) ? y : pct(y, path, `${at}.value.points[${k}][1]`)) / 100) * H;
+			}
+			return out;
 		};
 		for (const className of labels) {
 			if (kind.startsWith('rectangle')) {
