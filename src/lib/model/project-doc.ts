@@ -7,7 +7,7 @@ import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
 import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
 import { checkSettings, importedProblem, isHexColor, isProposal } from './record-check';
-import { MAX_NAME_CHARS, MAX_TEXT_CHARS } from './limits';
+import { MAX_NAME_CHARS, MAX_TEXT_CHARS, approximateJsonBytes } from './limits';
 import {
 	CLASS_DEFAULTS,
 	type Actor,
@@ -105,6 +105,26 @@ type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[
 /** Does not compile when AnnotationRecord gains an optional field the list above lacks. */
 const everyOptionalFieldListed: [Exclude<OptionalKeys<AnnotationRecord>, (typeof OPTIONAL_ANNOTATION_FIELDS)[number]>] extends [never] ? true : never = true;
 void everyOptionalFieldListed;
+
+/** About how much one import transaction writes (as JSON): the size of one stored chunk (storage/chunked-load). */
+export const IMPORT_TRANSACTION_BYTES = 512 * 1024;
+
+/** Records in runs of about `maxBytes` as JSON each (at least one record per run). */
+function* batchesOf<T>(records: readonly T[], maxBytes: number): Generator<T[]> {
+	let batch: T[] = [];
+	let bytes = 0;
+	for (const r of records) {
+		const size = approximateJsonBytes(r, maxBytes);
+		if (batch.length && bytes + size > maxBytes) {
+			yield batch;
+			batch = [];
+			bytes = 0;
+		}
+		batch.push(r);
+		bytes += size;
+	}
+	if (batch.length) yield batch;
+}
 
 function withoutDerived({ derived, ...rest }: ImportedFrom): ImportedFrom {
 	void derived;
@@ -846,8 +866,10 @@ export class ProjectDoc {
 	// ---- dataset import --------------------------------------------------------------------------
 
 	/**
-	 * Writes a planned dataset import — new classes, image records and annotations — in ONE transaction
-	 * (origin `import`, not undoable). Everything is checked first: one bad record and nothing is written.
+	 * Writes a planned dataset import — new classes, image records and annotations (origin `import`, not
+	 * undoable). Everything is checked first: one bad record and nothing is written. The writes are
+	 * transactions of at most IMPORT_TRANSACTION_BYTES, one after the other in this call: classes and
+	 * images first, so no annotation arrives before its image anywhere.
 	 */
 	importDataset(plan: DatasetImportWrite): Result<{ classes: number; images: number; annotations: number }> {
 		const guard = this.writable();
@@ -921,7 +943,14 @@ export class ProjectDoc {
 			}
 
 			for (const i of images.values()) this.maps.images.set(i.id, topZ.has(i.id) && i.status === 'new' ? { ...i, status: 'in_progress' } : i);
-			for (const r of records) this.maps.annotations.set(r.id, r);
+		}, Origin.import);
+		// Annotations in bounded transactions: each is one stored update, so a large import is loaded again
+		// (and sent to a joining peer) in slices rather than as one update that takes seconds to apply.
+		for (const batch of batchesOf(records, IMPORT_TRANSACTION_BYTES))
+			this.ydoc.transact(() => {
+				for (const r of batch) this.maps.annotations.set(r.id, r);
+			}, Origin.import);
+		this.ydoc.transact(() => {
 			// Project images the input named: now in progress when they got annotations, and the file's id.
 			const importedOn = new Map((plan.importedOnExisting?.images ?? []).map((u) => [u.id, u.imported]));
 			for (const imageId of new Set([...topZ.keys(), ...importedOn.keys()])) {

@@ -31,8 +31,8 @@ export async function storeImageFiles(projectId: string, files: { name: string; 
 
 /**
  * Applies a planned import to an open project: stores the new images' files first, then writes classes,
- * image records and annotations in one transaction. Nothing is written to the document when a file
- * cannot be stored or the plan is refused.
+ * image records and annotations (`ProjectDoc.importDataset`: checked first, written in bounded
+ * transactions). Nothing is written to the document when a file cannot be stored or the plan is refused.
  */
 export async function applyImportPlan(projectId: string, doc: ProjectDoc, plan: ImportPlan): Promise<{ ok: true } | { ok: false; reason: string }> {
 	const failed = await storeImageFiles(
