@@ -1,0 +1,133 @@
+/**
+ * Byte streams of the compact geometry layout: unsigned LEB128 varints of whole numbers up to 2^53
+ * (arithmetic, not bit operators, which stop at 32 bits), zigzag for signed ones, little-endian float64.
+ * The reader never throws: it latches the first failure and returns 0 from then on, so a decoder can
+ * read straight through garbage and check `failed` once.
+ */
+
+/** Largest whole number a varint may carry (exact in a double). */
+export const MAX_VARINT = Number.MAX_SAFE_INTEGER;
+/** A varint of MAX_VARINT takes 8 bytes; a 9th is refused, so a run of 0x80 bytes costs bounded work. */
+const MAX_VARINT_BYTES = 8;
+
+export class ByteWriter {
+	private buf = new Uint8Array(64);
+	private at = 0;
+
+	private room(n: number): void {
+		if (this.at + n <= this.buf.length) return;
+		const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
+		next.set(this.buf.subarray(0, this.at));
+		this.buf = next;
+	}
+
+	byte(b: number): void {
+		this.room(1);
+		this.buf[this.at++] = b;
+	}
+
+	/** n: a whole number in [0, MAX_VARINT] (callers check). */
+	uint(n: number): void {
+		this.room(MAX_VARINT_BYTES);
+		while (n >= 0x80) {
+			this.buf[this.at++] = (n % 0x80) | 0x80;
+			n = Math.floor(n / 0x80);
+		}
+		this.buf[this.at++] = n;
+	}
+
+	/** n: a whole number with |n| ≤ MAX_VARINT / 2 (so its zigzag fits). */
+	int(n: number): void {
+		this.uint(n < 0 ? -2 * n - 1 : 2 * n);
+	}
+
+	float64(v: number): void {
+		this.room(8);
+		new DataView(this.buf.buffer, this.buf.byteOffset + this.at, 8).setFloat64(0, v, true);
+		this.at += 8;
+	}
+
+	raw(bytes: Uint8Array): void {
+		this.room(bytes.length);
+		this.buf.set(bytes, this.at);
+		this.at += bytes.length;
+	}
+
+	done(): Uint8Array {
+		return this.buf.slice(0, this.at);
+	}
+}
+
+export class ByteReader {
+	private at = 0;
+	/** The first reason reading failed, or null. */
+	failed: string | null = null;
+
+	constructor(private readonly buf: Uint8Array) {}
+
+	get remaining(): number {
+		return this.buf.length - this.at;
+	}
+
+	fail(reason: string): void {
+		this.failed ??= reason;
+	}
+
+	byte(): number {
+		if (this.failed) return 0;
+		if (this.at >= this.buf.length) {
+			this.fail('the geometry bytes end too early');
+			return 0;
+		}
+		return this.buf[this.at++];
+	}
+
+	uint(): number {
+		let n = 0;
+		let scale = 1;
+		for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+			const b = this.byte();
+			if (this.failed) return 0;
+			n += (b & 0x7f) * scale;
+			if (b < 0x80) {
+				if (n > MAX_VARINT) break;
+				// A last byte of 0 after others is a second spelling of a smaller number: one spelling only.
+				if (b === 0 && i > 0) {
+					this.fail('a number in the geometry bytes is not in its shortest form');
+					return 0;
+				}
+				return n;
+			}
+			scale *= 0x80;
+		}
+		this.fail('a number in the geometry bytes is too large');
+		return 0;
+	}
+
+	int(): number {
+		const z = this.uint();
+		return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+	}
+
+	float64(): number {
+		if (this.failed) return 0;
+		if (this.remaining < 8) {
+			this.fail('the geometry bytes end too early');
+			return 0;
+		}
+		const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.at, 8).getFloat64(0, true);
+		this.at += 8;
+		return v;
+	}
+
+	raw(n: number): Uint8Array {
+		if (this.failed) return new Uint8Array(0);
+		if (n > this.remaining) {
+			this.fail('the geometry bytes end too early');
+			return new Uint8Array(0);
+		}
+		const out = this.buf.subarray(this.at, this.at + n);
+		this.at += n;
+		return out;
+	}
+}
