@@ -14,12 +14,14 @@ import { startBuildServer } from '../tools/test-build-server.js';
 const POLYGONS = Number(process.env.BENCH_POLYGONS ?? 10_000);
 const PROJECT_IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
 const PROJECT_ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
-// BENCH_ONLY=editor,project,collab,formats,ml runs only those sections (all by default).
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'editor,project,collab,formats,ml').split(',').map((s) => s.trim()));
+// BENCH_ONLY=editor,project,collab,formats,layouts,ml runs only those sections (all by default).
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'editor,project,collab,formats,layouts,ml').split(',').map((s) => s.trim()));
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 
 // 0. The formats run in Node, without a browser (tests/bench/formats.js).
 if (ONLY.has('formats')) await (await import('./formats.js')).formatsBench();
+// 0a. Layouts of the annotation record in a Yjs document, in Node (tests/bench/layouts.js).
+if (ONLY.has('layouts')) await (await import('./layouts.js')).layoutsBench();
 // 0b. On-device inference, in a browser of its own (tests/bench/ml.js).
 if (ONLY.has('ml')) await (await import('./ml.js')).mlBench();
 if (!['editor', 'project', 'collab'].some((s) => ONLY.has(s))) process.exit(0);
