@@ -24,6 +24,9 @@ export function createAppServer({ dir = buildDir(false) } = {}) {
 	const assets = sirv(dir, {
 		single: true, // unknown paths get index.html: the router takes it from there
 		etag: true,
+		// The .br/.gz written beside each file at build time (precompress.js), with Vary: Accept-Encoding.
+		brotli: true,
+		gzip: true,
 		setHeaders(res, pathname) {
 			if (pathname.startsWith('/_app/immutable/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
 			else res.setHeader('Cache-Control', 'no-cache');
@@ -31,6 +34,8 @@ export function createAppServer({ dir = buildDir(false) } = {}) {
 	});
 	const server = http.createServer((req, res) => {
 		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+		// sirv would count a range in the compressed file's bytes: a range asks for the file itself.
+		if (req.headers.range) delete req.headers['accept-encoding'];
 		assets(req, res, () => {
 			res.statusCode = 404;
 			res.end('Not found');
