@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeGeometry, encodeGeometry, MAX_COORDINATE } from '$lib/shapes/compact/geometry-codec';
 import { seededRandom } from '$lib/geometry/random';
 import { MAX_SHAPE_VERTICES } from '$lib/shapes/limits';
-import type { ShapeType } from '$lib/shapes/registry';
+import { shapeKinds, type ShapeType } from '$lib/shapes/registry';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const unhex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
@@ -40,13 +40,23 @@ const SAMPLES: { type: ShapeType; geometry: object; hex: string }[] = [
 	{ type: 'keypoint', geometry: { x: 1919.999, y: 0 }, hex: '35feafea0100' },
 	{ type: 'skeleton', geometry: { points: [10, 10, 0, 0, 30, 30, 40, 40, 50, 50], visibility: [2, 0, 1, 2, 1], box: { x: 5, y: 5, width: 50, height: 50 } }, hex: '0605141413133c3c1414141492010159596464' },
 	{ type: 'cuboid', geometry: { points: [10, 10, 50, 10, 50, 50, 10, 50, 20, 5, 60, 5, 60, 45, 20, 45] }, hex: '07081414500000504f001459500000504f00' },
-	{ type: 'mask', geometry: { x: 3, y: 4, width: 2, height: 2, rle: '0131' }, hex: '08060804040430313331' },
+	{ type: 'mask', geometry: { x: 3, y: 4, width: 2, height: 2, rle: '04' }, hex: '0806080404023034' },
 	{ type: 'tag', geometry: {}, hex: '09' }
 ];
 
 describe('compact geometry: round trip', () => {
 	it.each(SAMPLES)('gives back every field of a $type', ({ type, geometry }) => {
 		expect(roundTrip(type, geometry)).toEqual(geometry);
+	});
+
+	it('gives the model what it would store from the original (each kind’s check agrees)', () => {
+		const image = { width: 2000, height: 2000 };
+		for (const { type, geometry } of SAMPLES) {
+			const kind = shapeKinds[type] as { validate(g: unknown, size: typeof image): unknown };
+			const original = kind.validate(geometry, image);
+			expect(original, type).toMatchObject({ ok: true });
+			expect(kind.validate(roundTrip(type, geometry), image), type).toEqual(original);
+		}
 	});
 
 	it('leaves out holes and parts that are empty, as the schema stores them', () => {
