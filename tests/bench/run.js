@@ -14,8 +14,8 @@ import { startBuildServer } from '../tools/test-build-server.js';
 const POLYGONS = Number(process.env.BENCH_POLYGONS ?? 10_000);
 const PROJECT_IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
 const PROJECT_ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
-// BENCH_ONLY=editor,project,collab,formats,layouts,ml runs only those sections (all by default).
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'editor,project,collab,formats,layouts,ml').split(',').map((s) => s.trim()));
+// BENCH_ONLY=editor,project,collab,formats,layouts,ml,firstvisit runs only those sections (all by default).
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'editor,project,collab,formats,layouts,ml,firstvisit').split(',').map((s) => s.trim()));
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 
 // 0. The formats run in Node, without a browser (tests/bench/formats.js).
@@ -24,6 +24,8 @@ if (ONLY.has('formats')) await (await import('./formats.js')).formatsBench();
 if (ONLY.has('layouts')) await (await import('./layouts.js')).layoutsBench();
 // 0b. On-device inference, in a browser of its own (tests/bench/ml.js).
 if (ONLY.has('ml')) await (await import('./ml.js')).mlBench();
+// 0c. A first visit to the app's own build, throttled like a phone (tests/bench/first-visit.js).
+if (ONLY.has('firstvisit')) await (await import('./first-visit.js')).firstVisitBench();
 if (!['editor', 'project', 'collab'].some((s) => ONLY.has(s))) process.exit(0);
 
 const loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
