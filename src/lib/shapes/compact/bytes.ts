@@ -63,7 +63,11 @@ export class ByteReader {
 	/** The first reason reading failed, or null. */
 	failed: string | null = null;
 
-	constructor(private readonly buf: Uint8Array) {}
+	/** `what`: the bytes' name in the reasons given (the geometry's, a record's). */
+	constructor(
+		private readonly buf: Uint8Array,
+		private readonly what = 'the geometry bytes'
+	) {}
 
 	get remaining(): number {
 		return this.buf.length - this.at;
@@ -76,7 +80,7 @@ export class ByteReader {
 	byte(): number {
 		if (this.failed) return 0;
 		if (this.at >= this.buf.length) {
-			this.fail('the geometry bytes end too early');
+			this.fail(`${this.what} end too early`);
 			return 0;
 		}
 		return this.buf[this.at++];
@@ -93,14 +97,14 @@ export class ByteReader {
 				if (n > MAX_VARINT) break;
 				// A last byte of 0 after others is a second spelling of a smaller number: one spelling only.
 				if (b === 0 && i > 0) {
-					this.fail('a number in the geometry bytes is not in its shortest form');
+					this.fail(`a number in ${this.what} is not in its shortest form`);
 					return 0;
 				}
 				return n;
 			}
 			scale *= 0x80;
 		}
-		this.fail('a number in the geometry bytes is too large');
+		this.fail(`a number in ${this.what} is too large`);
 		return 0;
 	}
 
@@ -112,7 +116,7 @@ export class ByteReader {
 	float64(): number {
 		if (this.failed) return 0;
 		if (this.remaining < 8) {
-			this.fail('the geometry bytes end too early');
+			this.fail(`${this.what} end too early`);
 			return 0;
 		}
 		const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.at, 8).getFloat64(0, true);
@@ -123,7 +127,7 @@ export class ByteReader {
 	raw(n: number): Uint8Array {
 		if (this.failed) return new Uint8Array(0);
 		if (n > this.remaining) {
-			this.fail('the geometry bytes end too early');
+			this.fail(`${this.what} end too early`);
 			return new Uint8Array(0);
 		}
 		const out = this.buf.subarray(this.at, this.at + n);

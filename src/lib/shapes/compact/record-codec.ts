@@ -1,0 +1,483 @@
+import type { Geometry, ShapeType } from '$lib/shapes/registry';
+import { ByteReader, ByteWriter } from './bytes';
+import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult } from './geometry-codec';
+
+/**
+ * A whole annotation record (schema v6's fields) as one Uint8Array: layout (g) of docs/benchmarks.md
+ * ("Record layouts"), for the v7 records of issue 14. Pure and total: encode returns a reason for what
+ * it cannot hold, decode never throws, and the same record always gives the same bytes (two peers that
+ * migrate one document at once write identical values).
+ *
+ * Layout (version 1):
+ *   version byte · flags (varint, FLAG bits) · imageId · classId · author · z · createdAt ·
+ *   [updatedAt] · [attributes] · [text] · [instanceId] · [direction.angle] · [proposal] · [imported] ·
+ *   geometry (the rest: the geometry codec's bytes, whose header carries the type).
+ * - The record's `id` is not stored: the map key gives it (decode takes it back as an argument).
+ * - id: varint 0 then 12 bytes for the app's 16-character base-62 ids (two halves of 62^8 < 2^48, little
+ *   endian), else varint (UTF-8 length + 1) and the text, so imported ids ('frame_000001') stay as they are.
+ * - number: varint 2·zigzag(n) for whole numbers with |n| ≤ 2^50, else varint 1 and a float64. -0 takes
+ *   the float64 form, so it comes back as -0; NaN and ±Infinity are refused (the read boundary refuses
+ *   them too).
+ * - times: varints when both are whole, ≥ 0 and safe (FLAG.floatTimes clear), else both float64;
+ *   updatedAt is written only when it differs from createdAt (FLAG.updated).
+ * - text: varint UTF-8 length, then UTF-8; a string with a lone surrogate is refused (UTF-8 cannot hold it).
+ * - attributes: count, then (key as an id, tagged value) in sorted key order (UTF-16 code units).
+ * - imported: a byte of IMPORTED bits, format, id (an id or a number), fields and derived as tagged JSON:
+ *   key order kept as read (the same record, read from Yjs by any peer, has the same order).
+ * Decode checks every length against the bytes left before allocating and accepts one spelling only:
+ * shortest varints, sorted unique keys, no flag for a default, no float64 for what a varint holds.
+ * The geometry keeps the geometry codec's exactness (bit-identical up to 3 decimals, else within 1/1000 px;
+ * empty holes and parts are left out); every other field comes back deep-equal.
+ * Limits are the read boundary's (model/record-check.ts), applied to the decoded record: this layout holds
+ * any count or length that fits in its bytes.
+ */
+
+export const RECORD_LAYOUT_VERSION = 1;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type AttributeValue = string | number | boolean | string[];
+
+/** The annotation record of schema v6 (model/records.ts's AnnotationRecord, restated: shapes cannot import model). */
+export interface CompactAnnotation {
+	id: string;
+	imageId: string;
+	classId: string;
+	type: ShapeType;
+	geometry: Geometry;
+	attributes: Record<string, AttributeValue>;
+	text?: string;
+	instanceId?: number;
+	direction?: { angle: number };
+	locked?: boolean;
+	proposal?: { model: string; score: number };
+	z: number;
+	imported?: { format: string; id?: number | string; fields?: Record<string, Json>; derived?: Record<string, Json> };
+	author: string;
+	createdAt: number;
+	updatedAt: number;
+}
+
+/** Which optional parts follow; fixed forever (a new part takes the next bit and a new layout version). */
+const FLAG = {
+	updated: 1,
+	attributes: 2,
+	text: 4,
+	instanceId: 8,
+	direction: 16,
+	proposal: 32,
+	imported: 64,
+	locked: 128,
+	lockedOn: 256,
+	floatTimes: 512
+} as const;
+const ALL_FLAGS = 1023;
+
+const IMPORTED = { textId: 1, numberId: 2, fields: 4, derived: 8 } as const;
+
+/** Tags of tagged values (attribute values use false, true, number, string and a list of strings). */
+const TAG = { null: 0, false: 1, true: 2, number: 3, string: 4, list: 5, object: 6 } as const;
+
+const FIELDS = new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'imported', 'author', 'createdAt', 'updatedAt']);
+const IMPORTED_FIELDS = new Set(['format', 'id', 'fields', 'derived']);
+
+/** Nesting of kept JSON: twice the model's MAX_JSON_DEPTH (32), so nothing the model keeps is refused. */
+export const MAX_RECORD_JSON_DEPTH = 64;
+/** Whole numbers up to this size take a varint; beyond, a float64 (2·zigzag must stay ≤ 2^53). */
+const VARINT_NUMBER_LIMIT = 2 ** 50;
+const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const APP_ID = /^[0-9a-zA-Z]{16}$/;
+const HALF_LIMIT = 62 ** 8;
+const LONE_SURROGATE = /\p{Cs}/u;
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isWholeTime = (t: number) => Number.isSafeInteger(t) && t >= 0 && !Object.is(t, -0);
+const isVarintNumber = (n: number) => Number.isInteger(n) && Math.abs(n) <= VARINT_NUMBER_LIMIT && !Object.is(n, -0);
+/** `key` on `o` as an own field, `__proto__` included (as JSON.parse and Yjs make it). */
+function put(o: Record<string, unknown>, key: string, value: unknown): void {
+	if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+	else o[key] = value;
+}
+
+/** Writes and checks in one pass; the first problem is kept and the bytes are then thrown away. */
+class Encoder {
+	readonly w = new ByteWriter();
+	reason: string | null = null;
+
+	fail(reason: string): void {
+		this.reason ??= reason;
+	}
+
+	number(v: unknown, what: string): void {
+		if (typeof v !== 'number' || !Number.isFinite(v)) return this.fail(`${what} is not a finite number`);
+		if (isVarintNumber(v)) this.w.uint(v < 0 ? -4 * v - 2 : 4 * v);
+		else {
+			this.w.uint(1);
+			this.w.float64(v);
+		}
+	}
+
+	text(v: unknown, what: string): void {
+		if (typeof v !== 'string') return this.fail(`${what} is not text`);
+		if (LONE_SURROGATE.test(v)) return this.fail(`${what} has a lone surrogate, which UTF-8 cannot hold`);
+		const bytes = utf8.encode(v);
+		this.w.uint(bytes.length);
+		this.w.raw(bytes);
+	}
+
+	id(v: unknown, what: string): void {
+		if (typeof v !== 'string') return this.fail(`${what} is not text`);
+		if (!APP_ID.test(v)) {
+			if (LONE_SURROGATE.test(v)) return this.fail(`${what} has a lone surrogate, which UTF-8 cannot hold`);
+			const bytes = utf8.encode(v);
+			this.w.uint(bytes.length + 1);
+			this.w.raw(bytes);
+			return;
+		}
+		this.w.uint(0);
+		for (const half of [v.slice(0, 8), v.slice(8)]) {
+			let n = 0;
+			for (let i = 0; i < 8; i++) n = n * 62 + BASE62.indexOf(half[i]);
+			for (let i = 0; i < 6; i++, n = Math.floor(n / 256)) this.w.byte(n % 256);
+		}
+	}
+
+	json(v: unknown, depth: number): void {
+		if (v === null) return this.w.byte(TAG.null);
+		if (typeof v === 'boolean') return this.w.byte(v ? TAG.true : TAG.false);
+		if (typeof v === 'number') {
+			this.w.byte(TAG.number);
+			return this.number(v, 'a number of its imported fields');
+		}
+		if (typeof v === 'string') {
+			this.w.byte(TAG.string);
+			return this.text(v, 'a text of its imported fields');
+		}
+		if (typeof v !== 'object') return this.fail('its imported fields hold something that is not JSON');
+		if (depth >= MAX_RECORD_JSON_DEPTH) return this.fail(`its imported fields are nested more than ${MAX_RECORD_JSON_DEPTH} deep`);
+		if (Array.isArray(v)) {
+			this.w.byte(TAG.list);
+			this.w.uint(v.length);
+			for (const item of v) if (!this.reason) this.json(item, depth + 1);
+			return;
+		}
+		const keys = Object.keys(v);
+		this.w.byte(TAG.object);
+		this.w.uint(keys.length);
+		for (const key of keys) {
+			if (this.reason) return;
+			this.text(key, 'a key of its imported fields');
+			this.json((v as Record<string, unknown>)[key], depth + 1);
+		}
+	}
+
+	attributes(values: Record<string, unknown>, keys: string[]): void {
+		this.w.uint(keys.length);
+		for (const key of keys) {
+			if (this.reason) return;
+			this.id(key, 'an attribute key');
+			const v = values[key];
+			if (typeof v === 'boolean') this.w.byte(v ? TAG.true : TAG.false);
+			else if (typeof v === 'number') {
+				this.w.byte(TAG.number);
+				this.number(v, `attribute ${key}`);
+			} else if (typeof v === 'string') {
+				this.w.byte(TAG.string);
+				this.text(v, `attribute ${key}`);
+			} else if (Array.isArray(v)) {
+				this.w.byte(TAG.list);
+				this.w.uint(v.length);
+				for (const option of v) this.text(option, `an option of attribute ${key}`);
+			} else this.fail(`attribute ${key} is not text, a number, yes/no or a list of options`);
+		}
+	}
+
+	imported(v: unknown): void {
+		if (!isObject(v)) return this.fail('what it keeps from its imported file is not a record');
+		const extra = Object.keys(v).find((k) => !IMPORTED_FIELDS.has(k) && v[k] !== undefined);
+		if (extra) return this.fail(`what it keeps from its imported file has a field this layout cannot hold: ${extra}`);
+		for (const part of ['fields', 'derived'] as const)
+			if (v[part] !== undefined && !isObject(v[part])) return this.fail(`its imported ${part} are not a record`);
+		const id = v.id;
+		if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') return this.fail('its id from the imported file is not text or a number');
+		this.w.byte(
+			(typeof id === 'string' ? IMPORTED.textId : 0) |
+				(typeof id === 'number' ? IMPORTED.numberId : 0) |
+				(v.fields !== undefined ? IMPORTED.fields : 0) |
+				(v.derived !== undefined ? IMPORTED.derived : 0)
+		);
+		this.text(v.format, 'the format it was imported from');
+		if (typeof id === 'string') this.id(id, 'its id from the imported file');
+		if (typeof id === 'number') this.number(id, 'its id from the imported file');
+		if (v.fields !== undefined) this.json(v.fields, 0);
+		if (v.derived !== undefined) this.json(v.derived, 0);
+	}
+}
+
+/** Sets `bit` when `v` is present (not undefined). */
+const when = (v: unknown, bit: number) => (v === undefined ? 0 : bit);
+
+/** `record` as the bytes of layout version 1, or why it cannot be (a field it cannot hold, a number that is not finite). */
+export function encodeAnnotation(record: unknown): CompactResult<Uint8Array> {
+	const refuse = (reason: string) => ({ ok: false as const, reason: `Cannot store this annotation compactly: ${reason}` });
+	if (!isObject(record)) return refuse('it is not a record');
+	const a = record;
+	const extra = Object.keys(a).find((k) => !FIELDS.has(k) && a[k] !== undefined);
+	if (extra) return refuse(`it has a field this layout cannot hold: ${extra}`);
+	if (typeof a.type !== 'string' || !Object.hasOwn(KIND_CODES, a.type)) return refuse(`its shape type ${String(a.type).slice(0, 40)} is unknown`);
+	const geometry = encodeGeometry(a.type as ShapeType, a.geometry);
+	if (!geometry.ok) return refuse(geometry.reason);
+	if (!isObject(a.attributes)) return refuse('its attributes are not a record');
+	const attributeKeys = Object.keys(a.attributes).sort();
+	if (a.locked !== undefined && typeof a.locked !== 'boolean') return refuse('its lock is not yes or no');
+	if (a.direction !== undefined && !(isObject(a.direction) && Object.keys(a.direction).every((k) => k === 'angle')))
+		return refuse('its direction is not { angle }');
+	if (a.proposal !== undefined && !(isObject(a.proposal) && Object.keys(a.proposal).every((k) => k === 'model' || k === 'score')))
+		return refuse('its proposal is not { model, score }');
+	for (const t of ['createdAt', 'updatedAt'] as const)
+		if (typeof a[t] !== 'number' || !Number.isFinite(a[t])) return refuse(`its ${t} is not a finite number`);
+	const createdAt = a.createdAt as number;
+	const updatedAt = a.updatedAt as number;
+	const updated = !Object.is(createdAt, updatedAt);
+	const floatTimes = !isWholeTime(createdAt) || (updated && !isWholeTime(updatedAt));
+
+	const e = new Encoder();
+	const w = e.w;
+	w.byte(RECORD_LAYOUT_VERSION);
+	w.uint(
+		(updated ? FLAG.updated : 0) |
+			(attributeKeys.length ? FLAG.attributes : 0) |
+			when(a.text, FLAG.text) |
+			when(a.instanceId, FLAG.instanceId) |
+			when(a.direction, FLAG.direction) |
+			when(a.proposal, FLAG.proposal) |
+			when(a.imported, FLAG.imported) |
+			when(a.locked, FLAG.locked) |
+			(a.locked === true ? FLAG.lockedOn : 0) |
+			(floatTimes ? FLAG.floatTimes : 0)
+	);
+	e.id(a.imageId, 'its image id');
+	e.id(a.classId, 'its class id');
+	e.id(a.author, 'its author');
+	e.number(a.z, 'its drawing order (z)');
+	for (const t of updated ? [createdAt, updatedAt] : [createdAt]) {
+		if (floatTimes) w.float64(t);
+		else w.uint(t);
+	}
+	if (attributeKeys.length) e.attributes(a.attributes, attributeKeys);
+	if (a.text !== undefined) e.text(a.text, 'its text');
+	if (a.instanceId !== undefined) e.number(a.instanceId, 'its instance id');
+	if (a.direction) e.number(a.direction.angle, 'its direction');
+	if (a.proposal) {
+		e.text(a.proposal.model, 'the model of its proposal');
+		e.number(a.proposal.score, 'the score of its proposal');
+	}
+	if (a.imported !== undefined) e.imported(a.imported);
+	if (e.reason) return refuse(e.reason);
+	w.raw(geometry.value);
+	return { ok: true, value: w.done() };
+}
+
+/** Reads what Encoder wrote; every count is checked against the bytes left before anything is allocated. */
+class Decoder {
+	constructor(readonly r: ByteReader) {}
+
+	/** A count of items of at least `minBytes` each: never more than the bytes left could hold. */
+	count(minBytes: number): number {
+		const n = this.r.uint();
+		if (n * minBytes > this.r.remaining) {
+			this.r.fail('a count is larger than what follows');
+			return 0;
+		}
+		return n;
+	}
+
+	number(): number {
+		const u = this.r.uint();
+		if (u % 2 === 0) {
+			const z = u / 2;
+			return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+		}
+		if (u !== 1) this.r.fail('a number has an unknown form');
+		const v = this.r.float64();
+		if (!Number.isFinite(v)) this.r.fail('a number is not finite');
+		else if (isVarintNumber(v)) this.r.fail('a whole number is written as a float64');
+		return v;
+	}
+
+	utf8(n: number): string {
+		const bytes = this.r.raw(n);
+		if (this.r.failed) return '';
+		try {
+			return utf8Strict.decode(bytes);
+		} catch {
+			this.r.fail('a text is not UTF-8');
+			return '';
+		}
+	}
+
+	text(): string {
+		return this.utf8(this.count(1));
+	}
+
+	id(): string {
+		const n = this.count(1);
+		if (n > 0) {
+			const s = this.utf8(n - 1);
+			if (APP_ID.test(s)) this.r.fail('an id of the app is written as text');
+			return s;
+		}
+		const bytes = this.r.raw(12);
+		if (this.r.failed) return '';
+		let s = '';
+		for (let h = 0; h < 2; h++) {
+			let v = 0;
+			for (let i = 5; i >= 0; i--) v = v * 256 + bytes[h * 6 + i];
+			if (v >= HALF_LIMIT) this.r.fail('an id is out of range');
+			let half = '';
+			for (let i = 0; i < 8; i++, v = Math.floor(v / 62)) half = BASE62[v % 62] + half;
+			s += half;
+		}
+		return s;
+	}
+
+	json(depth: number): Json {
+		const tag = this.r.byte();
+		switch (tag) {
+			case TAG.null:
+				return null;
+			case TAG.false:
+			case TAG.true:
+				return tag === TAG.true;
+			case TAG.number:
+				return this.number();
+			case TAG.string:
+				return this.text();
+		}
+		if (depth >= MAX_RECORD_JSON_DEPTH) {
+			this.r.fail('its imported fields are nested too deep');
+			return null;
+		}
+		if (tag === TAG.list) {
+			const n = this.count(1);
+			const out: Json[] = [];
+			for (let i = 0; i < n && !this.r.failed; i++) out.push(this.json(depth + 1));
+			return out;
+		}
+		if (tag === TAG.object) return this.object(depth);
+		this.r.fail('a value has an unknown tag');
+		return null;
+	}
+
+	object(depth: number): { [key: string]: Json } {
+		const n = this.count(2);
+		const out: { [key: string]: Json } = {};
+		for (let i = 0; i < n && !this.r.failed; i++) {
+			const key = this.text();
+			if (Object.hasOwn(out, key)) this.r.fail('a key of its imported fields comes twice');
+			put(out, key, this.json(depth + 1));
+		}
+		return out;
+	}
+
+	/** An object at the top of `imported.fields` or `derived`. */
+	record(): Record<string, Json> {
+		if (this.r.byte() !== TAG.object) this.r.fail('its imported fields are not a record');
+		return this.object(0);
+	}
+
+	attributes(): Record<string, AttributeValue> {
+		const n = this.count(2);
+		if (n === 0) this.r.fail('empty attributes are flagged as present');
+		const out: Record<string, AttributeValue> = {};
+		let previous: string | null = null;
+		for (let i = 0; i < n && !this.r.failed; i++) {
+			const key = this.id();
+			if (previous !== null && !(previous < key)) this.r.fail('attribute keys are not in sorted order');
+			previous = key;
+			const tag = this.r.byte();
+			let value: AttributeValue = false;
+			if (tag === TAG.false || tag === TAG.true) value = tag === TAG.true;
+			else if (tag === TAG.number) value = this.number();
+			else if (tag === TAG.string) value = this.text();
+			else if (tag === TAG.list) {
+				const m = this.count(1);
+				const options: string[] = [];
+				for (let j = 0; j < m && !this.r.failed; j++) options.push(this.text());
+				value = options;
+			} else this.r.fail('an attribute value has an unknown tag');
+			put(out, key, value);
+		}
+		return out;
+	}
+
+	imported(): NonNullable<CompactAnnotation['imported']> {
+		const bits = this.r.byte();
+		if (bits > 15 || (bits & IMPORTED.textId && bits & IMPORTED.numberId)) this.r.fail('what it keeps from its imported file has unknown parts');
+		const out: NonNullable<CompactAnnotation['imported']> = { format: this.text() };
+		if (bits & IMPORTED.textId) out.id = this.id();
+		if (bits & IMPORTED.numberId) out.id = this.number();
+		if (bits & IMPORTED.fields) out.fields = this.record();
+		if (bits & IMPORTED.derived) out.derived = this.record();
+		return out;
+	}
+}
+
+/**
+ * The annotation stored under map key `id` in `bytes`, or why they cannot be read. Never throws; work
+ * and memory are linear in the bytes' length.
+ */
+export function decodeAnnotation(id: string, bytes: unknown): CompactResult<CompactAnnotation> {
+	const refuse = (reason: string) => ({ ok: false as const, reason: `Cannot read annotation ${id}: ${reason}` });
+	if (!(bytes instanceof Uint8Array)) return refuse('it is not bytes');
+	const r = new ByteReader(bytes, 'the record bytes');
+	const version = r.byte();
+	if (r.failed) return refuse('the record bytes are empty');
+	if (version > RECORD_LAYOUT_VERSION) return refuse('it was written by a newer version of the app');
+	if (version !== RECORD_LAYOUT_VERSION) return refuse(`unknown record layout ${version}`);
+	const flags = r.uint();
+	if (flags > ALL_FLAGS) r.fail('it has parts this version of the app does not know');
+	if (flags & FLAG.lockedOn && !(flags & FLAG.locked)) r.fail('its lock is on but absent');
+	const d = new Decoder(r);
+	const imageId = d.id();
+	const classId = d.id();
+	const author = d.id();
+	const z = d.number();
+	const floatTimes = (flags & FLAG.floatTimes) !== 0;
+	const time = () => (floatTimes ? r.float64() : r.uint());
+	const createdAt = time();
+	const updatedAt = flags & FLAG.updated ? time() : createdAt;
+	if (floatTimes && ![createdAt, updatedAt].every(Number.isFinite)) r.fail('a time is not finite');
+	if (flags & FLAG.updated && Object.is(createdAt, updatedAt)) r.fail('its update time is written though it equals its creation time');
+	if (floatTimes && isWholeTime(createdAt) && isWholeTime(updatedAt)) r.fail('whole times are written as float64');
+	const attributes = flags & FLAG.attributes ? d.attributes() : {};
+	const text = flags & FLAG.text ? d.text() : undefined;
+	const instanceId = flags & FLAG.instanceId ? d.number() : undefined;
+	const direction = flags & FLAG.direction ? { angle: d.number() } : undefined;
+	const proposal = flags & FLAG.proposal ? { model: d.text(), score: d.number() } : undefined;
+	const imported = flags & FLAG.imported ? d.imported() : undefined;
+	if (r.failed) return refuse(r.failed);
+	const shape = decodeGeometry(r.raw(r.remaining));
+	if (!shape.ok) return refuse(shape.reason);
+	// Fields in the order the model writes them; optional ones only when present.
+	const record: CompactAnnotation = {
+		id,
+		imageId,
+		classId,
+		type: shape.value.type,
+		geometry: shape.value.geometry as Geometry,
+		attributes,
+		...(text !== undefined && { text }),
+		...(instanceId !== undefined && { instanceId }),
+		...(direction && { direction }),
+		...(flags & FLAG.locked && { locked: (flags & FLAG.lockedOn) !== 0 }),
+		...(proposal && { proposal }),
+		z,
+		...(imported && { imported }),
+		author,
+		createdAt,
+		updatedAt
+	};
+	return { ok: true, value: record };
+}
