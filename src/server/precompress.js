@@ -46,7 +46,7 @@ export function precompress(dir) {
  */
 export function precompressed(adapter, dir) {
 	return {
-		name: adapter.name,
+		...adapter,
 		async adapt(builder) {
 			await adapter.adapt(builder);
 			const { before, after } = precompress(dir);
