@@ -27,7 +27,8 @@ import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult } from '
  * Decode checks every length against the bytes left before allocating and accepts one spelling only:
  * shortest varints, sorted unique keys, no flag for a default, no float64 for what a varint holds.
  * The geometry keeps the geometry codec's exactness (bit-identical up to 3 decimals, else within 1/1000 px;
- * empty holes and parts are left out); every other field comes back deep-equal.
+ * -0 comes back as 0; empty holes and parts are left out); every other field comes back deep-equal, -0
+ * included, and `imported`'s keys in their order.
  * Limits are the read boundary's (model/record-check.ts), applied to the decoded record: this layout holds
  * any count or length that fits in its bytes.
  */
