@@ -192,3 +192,10 @@ describe('compact geometry: bytes from a peer never make it throw', () => {
 		expect(read).toBeGreaterThan(100);
 	});
 });
+
+describe('encodeGeometry and inherited names', () => {
+	it('refuses a type that is only an Object.prototype name', () => {
+		for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+			expect(encodeGeometry(type as never, {})).toMatchObject({ ok: false, reason: expect.stringMatching(/Unknown shape type/) });
+	});
+});

@@ -262,7 +262,7 @@ class Writer implements Sink {
 
 /** The geometry of a shape of `type` as bytes, or why it cannot be (a field this layout cannot hold, a bad number). */
 export function encodeGeometry(type: ShapeType, geometry: unknown): CompactResult<Uint8Array> {
-	if (!(type in KIND_CODES)) return { ok: false, reason: `Unknown shape type: ${String(type)}` };
+	if (typeof type !== 'string' || !Object.hasOwn(KIND_CODES, type)) return { ok: false, reason: `Unknown shape type: ${String(type)}` };
 	if (!geometry || typeof geometry !== 'object' || Array.isArray(geometry)) return { ok: false, reason: 'The geometry is not an object' };
 	const g = geometry as Fields;
 	const extra = Object.keys(g).find((k) => !FIELDS[type].includes(k) && g[k] !== undefined);
