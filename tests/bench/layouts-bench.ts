@@ -6,7 +6,7 @@ import { seededRandom } from '$lib/geometry/random';
 import { newId, Origin, ProjectDoc, type AnnotationRecord, type NewAnnotation } from '$lib/model';
 import { ByteReader, ByteWriter } from '$lib/shapes/compact/bytes';
 import { decodeGeometry, encodeGeometry, KIND_CODES } from '$lib/shapes/compact/geometry-codec';
-import { decodeAnnotation, encodeAnnotation } from '$lib/shapes/compact/record-codec';
+import { decodeAnnotation, encodeAnnotation } from '$lib/model/record-codec';
 import type { ShapeType } from '$lib/shapes/registry';
 import { randomPolygon } from '../../src/routes/dev/seed/seed';
 
@@ -234,7 +234,7 @@ export const LAYOUTS: Layout[] = [
 	packedLayout('(h) (g) in a top-level map named "a"', false, true, false, 'a'),
 	packedLayout('(h) moved out of (a)\'s "annotations" into "a", as a migration would', false, true, true, 'a'),
 	recordWithBytes('(f) (c) in a top-level map named "a"', compactGeometry, 'a'),
-	recordCodecLayout('(g) real record codec (shapes/compact/record-codec.ts)'),
+	recordCodecLayout('(g) real record codec (model/record-codec.ts)'),
 	recordCodecLayout('(g) real record codec, written over (a) in place, as a migration would', true),
 	recordCodecLayout('(h) real record codec in a top-level map named "a"', false, 'a')
 ];

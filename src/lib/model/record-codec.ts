@@ -1,6 +1,7 @@
 import type { Geometry, ShapeType } from '$lib/shapes/registry';
-import { ByteReader, ByteWriter } from './bytes';
-import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult } from './geometry-codec';
+import { ByteReader, ByteWriter } from '$lib/shapes/compact/bytes';
+import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult } from '$lib/shapes/compact/geometry-codec';
+import type { AnnotationRecord, AttributeValue, JsonValue } from './records';
 
 /**
  * A whole annotation record (schema v6's fields) as one Uint8Array: layout (g) of docs/benchmarks.md
@@ -35,28 +36,10 @@ import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult } from '
 
 export const RECORD_LAYOUT_VERSION = 1;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type AttributeValue = string | number | boolean | string[];
+type Json = JsonValue;
 
-/** The annotation record of schema v6 (model/records.ts's AnnotationRecord, restated: shapes cannot import model). */
-export interface CompactAnnotation {
-	id: string;
-	imageId: string;
-	classId: string;
-	type: ShapeType;
-	geometry: Geometry;
-	attributes: Record<string, AttributeValue>;
-	text?: string;
-	instanceId?: number;
-	direction?: { angle: number };
-	locked?: boolean;
-	proposal?: { model: string; score: number };
-	z: number;
-	imported?: { format: string; id?: number | string; fields?: Record<string, Json>; derived?: Record<string, Json> };
-	author: string;
-	createdAt: number;
-	updatedAt: number;
-}
+/** The annotation record this codec packs: the model's own (schema v6). */
+export type CompactAnnotation = AnnotationRecord;
 
 /** Which optional parts follow; fixed forever (a new part takes the next bit and a new layout version). */
 const FLAG = {
