@@ -17,6 +17,8 @@ const PROJECT_ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
 // BENCH_ONLY=editor,project,collab,formats,layouts,ml,firstvisit runs only those sections (all by default).
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'editor,project,collab,formats,layouts,ml,firstvisit').split(',').map((s) => s.trim()));
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
+// BENCH_COLLAB=latency,transfer,join runs only those parts of the collaboration section (all by default).
+const COLLAB = new Set((process.env.BENCH_COLLAB ?? 'latency,transfer,join').split(',').map((s) => s.trim()));
 
 // 0. The formats run in Node, without a browser (tests/bench/formats.js).
 if (ONLY.has('formats')) await (await import('./formats.js')).formatsBench();
@@ -238,8 +240,38 @@ function noisePng(width, height, seed) {
 	]);
 }
 
+/**
+ * Gives a page the helpers of the bare-channel measures (page.evaluate runs them despite the app's
+ * CSP, which forbids eval): `__benchPump` sends `total` bytes of `chunk`, at most 4 MiB buffered;
+ * `__benchGathered` waits for a connection's ICE candidates.
+ */
+function installBareHelpers(page) {
+	return page.evaluate(() => {
+		const w = /** @type {any} */ (window);
+		w.__benchPump = (send, chunk, total) => {
+			const high = 4 * 1024 * 1024;
+			let sent = 0;
+			send.bufferedAmountLowThreshold = high / 2;
+			const pump = () => {
+				while (sent < total && send.bufferedAmount < high) {
+					send.send(chunk);
+					sent += chunk.byteLength;
+				}
+			};
+			send.onbufferedamountlow = pump;
+			pump();
+		};
+		w.__benchGathered = (pc) =>
+			new Promise((resolve) => {
+				if (pc.iceGatheringState === 'complete') return resolve(null);
+				pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve(null));
+			});
+	});
+}
+
 /** What this browser's data channels carry at best here: two RTCPeerConnections in one page, no app code. */
 async function bareChannelMBps(page) {
+	await installBareHelpers(page);
 	return page.evaluate(async () => {
 		const a = new RTCPeerConnection();
 		const b = new RTCPeerConnection();
@@ -255,8 +287,6 @@ async function bareChannelMBps(page) {
 		await new Promise((resolve) => (send.readyState === 'open' ? resolve(null) : (send.onopen = resolve)));
 		const total = 64 * 1024 * 1024;
 		const chunk = new Uint8Array(64 * 1024);
-		const high = 4 * 1024 * 1024;
-		let sent = 0;
 		let received = 0;
 		const t0 = performance.now();
 		const done = new Promise((resolve) => {
@@ -265,15 +295,7 @@ async function bareChannelMBps(page) {
 				if (received >= total) resolve(null);
 			};
 		});
-		send.bufferedAmountLowThreshold = high / 2;
-		const pump = () => {
-			while (sent < total && send.bufferedAmount < high) {
-				send.send(chunk);
-				sent += chunk.byteLength;
-			}
-		};
-		send.onbufferedamountlow = pump;
-		pump();
+		/** @type {any} */ (window).__benchPump(send, chunk, total);
 		await done;
 		const seconds = (performance.now() - t0) / 1000;
 		a.close();
@@ -282,120 +304,189 @@ async function bareChannelMBps(page) {
 	});
 }
 
+/**
+ * What a bare data channel between two pages (two browser contexts, as the two peers are) carries:
+ * `total` bytes in messages of `messageBytes`, 4 MiB buffered. Also how long the first 4 MiB took.
+ */
+async function bareChannelTwoPages(from, to, total, messageBytes) {
+	await Promise.all([from, to].map(installBareHelpers));
+	const offer = await from.evaluate(async () => {
+		const pc = new RTCPeerConnection();
+		const w = /** @type {any} */ (window);
+		w.__barePc = pc;
+		w.__bareSend = pc.createDataChannel('bare', { negotiated: true, id: 1 });
+		await pc.setLocalDescription();
+		await w.__benchGathered(pc);
+		return pc.localDescription.sdp;
+	});
+	const answer = await to.evaluate(async ({ offer, total }) => {
+		const pc = new RTCPeerConnection();
+		const w = /** @type {any} */ (window);
+		w.__barePc = pc;
+		const receive = pc.createDataChannel('bare', { negotiated: true, id: 1 });
+		receive.binaryType = 'arraybuffer';
+		let received = 0;
+		w.__bareDone = new Promise((resolve) => {
+			receive.onmessage = (e) => {
+				received += e.data.byteLength;
+				if (received >= 4 * 1024 * 1024) w.__bareFirst4MiB ??= performance.timeOrigin + performance.now();
+				if (received >= total) resolve(performance.timeOrigin + performance.now());
+			};
+		});
+		await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+		await pc.setLocalDescription();
+		await w.__benchGathered(pc);
+		return pc.localDescription.sdp;
+	}, { offer, total });
+	const start = await from.evaluate(async ({ answer, total, messageBytes }) => {
+		const w = /** @type {any} */ (window);
+		const send = w.__bareSend;
+		await w.__barePc.setRemoteDescription({ type: 'answer', sdp: answer });
+		await new Promise((resolve) => (send.readyState === 'open' ? resolve(null) : (send.onopen = resolve)));
+		const t0 = performance.timeOrigin + performance.now();
+		w.__benchPump(send, new Uint8Array(messageBytes), total);
+		return t0;
+	}, { answer, total, messageBytes });
+	const end = await to.evaluate(() => /** @type {any} */ (window).__bareDone);
+	const first4MiB = await to.evaluate(() => /** @type {any} */ (window).__bareFirst4MiB);
+	await Promise.all([from, to].map((p) => p.evaluate(() => /** @type {any} */ (window).__barePc.close())));
+	return { mbps: total / 1e6 / ((end - start) / 1000), first4MiBMs: first4MiB - start };
+}
+
 async function collaboration() {
 	const a = page; // the first peer is the bench's own page (it holds the large project when section 2 ran)
 	const small = await seed({ images: 1, polygons: 0, width: 1920, height: 1080, seed: 3 });
 	const smallLink = await share(a, small.projectId);
 	const b = await newPeer('Bo');
 	try {
-		// Edit to render: A draws boxes by mouse, one at a time; t0 is A's pointerup, t1 the first
-		// animation frame on B after B's canvas counts the new shape (B's renderer draws in that frame,
-		// before this callback, which is queued after it).
 		await b.page.goto(smallLink);
 		await b.page.getByTestId('library').waitFor({ timeout: 60_000 });
 		await b.page.getByTestId('image-cell').first().waitFor({ timeout: 60_000 });
-		const editorUrl = `${base}/project/${small.projectId}/image/${small.imageId}`;
-		await a.goto(editorUrl);
-		await b.page.goto(editorUrl);
-		await Promise.all([editorReady(a), editorReady(b.page)]);
-		await a.evaluate(() => {
-			const w = /** @type {any} */ (window);
-			w.__ups = [];
-			window.addEventListener('pointerup', () => w.__ups.push(performance.timeOrigin + performance.now()), { capture: true });
-		});
-		await b.page.evaluate(() => {
-			const w = /** @type {any} */ (window);
-			w.__renders = [];
-			const canvas = document.querySelector('[data-testid="editor-canvas"]');
-			new MutationObserver(() => {
-				const count = Number(canvas.getAttribute('data-shape-count'));
-				requestAnimationFrame(() => w.__renders.push({ count, at: performance.timeOrigin + performance.now() }));
-			}).observe(canvas, { attributes: true, attributeFilter: ['data-shape-count'] });
-		});
-		const canvas = a.getByTestId('editor-canvas');
-		const box = await canvas.boundingBox();
-		const [scale, tx, ty] = await Promise.all(['data-scale', 'data-tx', 'data-ty'].map(async (k) => Number(await canvas.getAttribute(k))));
-		const screen = (x, y) => ({ x: box.x + x * scale + tx, y: box.y + y * scale + ty });
-		const before = Number(await canvas.getAttribute('data-shape-count'));
-		await a.keyboard.press('b');
-		// Box 0 is not counted: it arrives once the peers, both just reloaded, are connected again.
-		for (let i = 0; i <= EDITS; i++) {
-			const col = i % 8,
-				row = Math.floor(i / 8) % 6; // 48 places that do not overlap
-			const p = screen(40 + col * 230, 40 + row * 170);
-			const q = screen(40 + col * 230 + 180, 40 + row * 170 + 120);
-			await a.mouse.move(p.x, p.y);
-			await a.mouse.down();
-			await a.mouse.move((p.x + q.x) / 2, (p.y + q.y) / 2, { steps: 4 });
-			await a.mouse.move(q.x, q.y, { steps: 4 });
-			await a.mouse.up();
-			await b.page.waitForFunction((n) => /** @type {any} */ (window).__renders.some((r) => r.count >= n), before + i + 1, { timeout: 30_000, polling: 20 });
-			await a.waitForTimeout(100);
-		}
-		const ups = await a.evaluate(() => /** @type {any} */ (window).__ups);
-		const renders = await b.page.evaluate(() => /** @type {any} */ (window).__renders);
-		if (ups.length !== EDITS + 1) throw new Error(`${ups.length} pointerups for ${EDITS + 1} boxes`);
-		const latencies = ups
-			.map((t0, i) => (renders.find((r) => r.count >= before + i + 1)?.at ?? NaN) - t0)
-			.slice(1)
-			.sort((x, y) => x - y);
-		results.push(
-			[`edit on one peer to render on another (${EDITS} boxes drawn by mouse, 1 at a time), median`, `${quantile(latencies, 0.5).toFixed(0)} ms`],
-			['  p95 (target < 100 ms)', `${quantile(latencies, 0.95).toFixed(0)} ms`],
-			['  slowest', `${latencies[latencies.length - 1].toFixed(0)} ms`]
-		);
-
-		// Image transfer: A adds a large photo only A has; B opens it and receives the bytes.
-		const width = 4000,
-			height = 3000;
-		const bytes = noisePng(width, height, 7);
-		const dir = mkdtempSync(join(os.tmpdir(), 'peerlabel-bench-'));
-		const file = join(dir, 'noise-4000x3000.png');
-		writeFileSync(file, bytes);
-		try {
-			await a.goto(`${base}/project/${small.projectId}`);
-			await a.locator('[data-testid="library"][data-live="true"]').waitFor({ timeout: 60_000 });
-			await a.getByTestId('add-images-input').setInputFiles([file]);
-			await a.getByTestId('import-summary').filter({ hasText: 'Imported 1 image' }).first().waitFor({ timeout: 120_000 });
-		} finally {
-			rmSync(dir, { recursive: true, force: true });
-		}
-		await b.page.goto(`${base}/project/${small.projectId}`);
-		const cell = b.page.getByTestId('image-cell').filter({ hasText: 'noise-4000x3000.png' });
-		await cell.waitFor({ timeout: 60_000 });
-		await b.page.evaluate(() => {
-			const w = /** @type {any} */ (window);
-			const r = (w.__fetch = { seen: false, first: null, firstReceived: 0, full: null, total: 0, gone: null, ready: null });
-			const now = () => performance.timeOrigin + performance.now();
-			new MutationObserver(() => {
-				const el = document.querySelector('[data-testid="image-fetch"]');
-				if (el) {
-					r.seen = true;
-					const received = Number(el.getAttribute('data-received'));
-					r.total = Number(el.getAttribute('data-total'));
-					if (received > 0 && r.first === null) (r.first = now()), (r.firstReceived = received);
-					if (r.total > 0 && received >= r.total && r.full === null) r.full = now();
-				} else if (r.seen && r.gone === null) r.gone = now();
-				if (r.gone !== null && r.ready === null && document.querySelector('[data-testid="editor-canvas"][data-editor-ready="true"]')) r.ready = now();
-			}).observe(document, { childList: true, subtree: true, attributes: true });
-		});
-		await cell.click();
-		await b.page.waitForFunction(() => /** @type {any} */ (window).__fetch.ready !== null, null, { timeout: 120_000, polling: 100 });
-		const f = await b.page.evaluate(() => /** @type {any} */ (window).__fetch);
-		if (f.first === null || f.full === null) throw new Error(`B did not show the image's transfer: ${JSON.stringify(f)}`);
-		const moved = f.total - f.firstReceived; // counted from the first progress B showed
-		const mbps = (ms) => `${(moved / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
-		results.push(
-			[`image transfer between two peers (${width}x${height} PNG of ${(bytes.length / 1e6).toFixed(1)} MB, MB = 10^6 bytes): throughput to stored (target ≥ 30 MB/s)`, `${mbps(f.gone - f.first)}`],
-			['  bytes received only (before SHA-256 check and storing)', `${mbps(f.full - f.first)}`],
-			['  time from first bytes to stored / to the image drawn', `${(f.gone - f.first).toFixed(0)} ms / ${(f.ready - f.first).toFixed(0)} ms`],
-			['  ceiling: a bare RTCDataChannel pair in one page, 64 MB of 64 KiB messages, 4 MiB buffered', `${(await bareChannelMBps(a)).toFixed(1)} MB/s`]
-		);
+		if (COLLAB.has('latency')) await editLatency(a, b, small);
+		if (COLLAB.has('transfer')) await imageTransfer(a, b, small);
 	} finally {
 		await b.context.close();
 	}
+	if (COLLAB.has('join')) await newPeerJoins(a);
+}
 
-	// Join: a new peer opens the invite link of the large project and receives the whole document.
+/**
+ * Edit to render: A draws boxes by mouse, one at a time; t0 is A's pointerup, t1 the first animation
+ * frame on B after B's canvas counts the new shape (B's renderer draws in that frame, before this
+ * callback, which is queued after it).
+ */
+async function editLatency(a, b, small) {
+	const editorUrl = `${base}/project/${small.projectId}/image/${small.imageId}`;
+	await a.goto(editorUrl);
+	await b.page.goto(editorUrl);
+	await Promise.all([editorReady(a), editorReady(b.page)]);
+	await a.evaluate(() => {
+		const w = /** @type {any} */ (window);
+		w.__ups = [];
+		window.addEventListener('pointerup', () => w.__ups.push(performance.timeOrigin + performance.now()), { capture: true });
+	});
+	await b.page.evaluate(() => {
+		const w = /** @type {any} */ (window);
+		w.__renders = [];
+		const canvas = document.querySelector('[data-testid="editor-canvas"]');
+		new MutationObserver(() => {
+			const count = Number(canvas.getAttribute('data-shape-count'));
+			requestAnimationFrame(() => w.__renders.push({ count, at: performance.timeOrigin + performance.now() }));
+		}).observe(canvas, { attributes: true, attributeFilter: ['data-shape-count'] });
+	});
+	const canvas = a.getByTestId('editor-canvas');
+	const box = await canvas.boundingBox();
+	const [scale, tx, ty] = await Promise.all(['data-scale', 'data-tx', 'data-ty'].map(async (k) => Number(await canvas.getAttribute(k))));
+	const screen = (x, y) => ({ x: box.x + x * scale + tx, y: box.y + y * scale + ty });
+	const before = Number(await canvas.getAttribute('data-shape-count'));
+	await a.keyboard.press('b');
+	// Box 0 is not counted: it arrives once the peers, both just reloaded, are connected again.
+	for (let i = 0; i <= EDITS; i++) {
+		const col = i % 8,
+			row = Math.floor(i / 8) % 6; // 48 places that do not overlap
+		const p = screen(40 + col * 230, 40 + row * 170);
+		const q = screen(40 + col * 230 + 180, 40 + row * 170 + 120);
+		await a.mouse.move(p.x, p.y);
+		await a.mouse.down();
+		await a.mouse.move((p.x + q.x) / 2, (p.y + q.y) / 2, { steps: 4 });
+		await a.mouse.move(q.x, q.y, { steps: 4 });
+		await a.mouse.up();
+		await b.page.waitForFunction((n) => /** @type {any} */ (window).__renders.some((r) => r.count >= n), before + i + 1, { timeout: 30_000, polling: 20 });
+		await a.waitForTimeout(100);
+	}
+	const ups = await a.evaluate(() => /** @type {any} */ (window).__ups);
+	const renders = await b.page.evaluate(() => /** @type {any} */ (window).__renders);
+	if (ups.length !== EDITS + 1) throw new Error(`${ups.length} pointerups for ${EDITS + 1} boxes`);
+	const latencies = ups
+		.map((t0, i) => (renders.find((r) => r.count >= before + i + 1)?.at ?? NaN) - t0)
+		.slice(1)
+		.sort((x, y) => x - y);
+	results.push(
+		[`edit on one peer to render on another (${EDITS} boxes drawn by mouse, 1 at a time), median`, `${quantile(latencies, 0.5).toFixed(0)} ms`],
+		['  p95 (target < 100 ms)', `${quantile(latencies, 0.95).toFixed(0)} ms`],
+		['  slowest', `${latencies[latencies.length - 1].toFixed(0)} ms`]
+	);
+
+}
+
+/** Image transfer: A adds a large photo only A has; B opens it and receives the bytes. */
+async function imageTransfer(a, b, small) {
+	const width = 4000,
+		height = 3000;
+	const bytes = noisePng(width, height, 7);
+	const dir = mkdtempSync(join(os.tmpdir(), 'peerlabel-bench-'));
+	const file = join(dir, 'noise-4000x3000.png');
+	writeFileSync(file, bytes);
+	try {
+		await a.goto(`${base}/project/${small.projectId}`);
+		await a.locator('[data-testid="library"][data-live="true"]').waitFor({ timeout: 60_000 });
+		await a.getByTestId('add-images-input').setInputFiles([file]);
+		await a.getByTestId('import-summary').filter({ hasText: 'Imported 1 image' }).first().waitFor({ timeout: 120_000 });
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	await b.page.goto(`${base}/project/${small.projectId}`);
+	const cell = b.page.getByTestId('image-cell').filter({ hasText: 'noise-4000x3000.png' });
+	await cell.waitFor({ timeout: 60_000 });
+	await b.page.evaluate(() => {
+		const w = /** @type {any} */ (window);
+		const r = (w.__fetch = { seen: false, first: null, firstReceived: 0, full: null, total: 0, gone: null, ready: null });
+		const now = () => performance.timeOrigin + performance.now();
+		new MutationObserver(() => {
+			const el = document.querySelector('[data-testid="image-fetch"]');
+			if (el) {
+				r.seen = true;
+				const received = Number(el.getAttribute('data-received'));
+				r.total = Number(el.getAttribute('data-total'));
+				if (received > 0 && r.first === null) (r.first = now()), (r.firstReceived = received);
+				if (received >= 4 * 1024 * 1024 && r.first4MiB === undefined) r.first4MiB = { at: now(), received };
+				if (r.total > 0 && received >= r.total && r.full === null) r.full = now();
+			} else if (r.seen && r.gone === null) r.gone = now();
+			if (r.gone !== null && r.ready === null && document.querySelector('[data-testid="editor-canvas"][data-editor-ready="true"]')) r.ready = now();
+		}).observe(document, { childList: true, subtree: true, attributes: true });
+	});
+	await cell.click();
+	await b.page.waitForFunction(() => /** @type {any} */ (window).__fetch.ready !== null, null, { timeout: 120_000, polling: 100 });
+	const f = await b.page.evaluate(() => /** @type {any} */ (window).__fetch);
+	if (f.first === null || f.full === null) throw new Error(`B did not show the image's transfer: ${JSON.stringify(f)}`);
+	const moved = f.total - f.firstReceived; // counted from the first progress B showed
+	const mbps = (ms) => `${(moved / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
+	const ceiling = await bareChannelMBps(a);
+	const share = (bytes, ms) => `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s (${((100 * (bytes / 1e6 / (ms / 1000))) / ceiling).toFixed(0)} % of the ceiling)`;
+	// The same bytes over a bare channel between the same two pages: what the peers' connection allows.
+	const bare = await bareChannelTwoPages(a, b.page, Math.ceil(bytes.length / 131072) * 131072, 128 * 1024);
+	results.push(
+		[`image transfer between two peers (${width}x${height} PNG of ${(bytes.length / 1e6).toFixed(1)} MB, MB = 10^6 bytes): throughput to stored (target ≥ 30 MB/s)`, `${mbps(f.gone - f.first)}`],
+		['  bytes received only (before SHA-256 check and storing)', share(moved, f.full - f.first)],
+		['  … the first 4 MiB / the rest after them', `${(f.first4MiB.at - f.first).toFixed(0)} ms / ${share(f.total - f.first4MiB.received, f.full - f.first4MiB.at)}`],
+		['  time from first bytes to stored / to the image drawn', `${(f.gone - f.first).toFixed(0)} ms / ${(f.ready - f.first).toFixed(0)} ms`],
+		['  ceiling: a bare RTCDataChannel pair in one page, 64 MB of 64 KiB messages, 4 MiB buffered', `${ceiling.toFixed(1)} MB/s`],
+		['  a bare RTCDataChannel between the two peers\' pages, the same bytes in 128 KiB messages: all / first 4 MiB', `${bare.mbps.toFixed(1)} MB/s / ${bare.first4MiBMs.toFixed(0)} ms`]
+	);
+}
+
+/** Join: a new peer opens the invite link of the large project and receives the whole document. */
+async function newPeerJoins(a) {
 	const big = await seedBig('mixed');
 	const bigLink = await share(a, big.projectId);
 	const all = `[data-testid="library"][data-annotation-count="${PROJECT_ANNOTATIONS}"]`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlobUnavailableError, type BlobChannel } from '$lib/sync/blob-exchange';
+import { PROGRESS_STEPS } from '$lib/sync/blob-transfer';
 import { channelPair } from './fake-data-channel';
 import { connect, Device, expectSameBytes, image, MB, randomBytes, settle } from './support/blob-devices';
 
@@ -22,6 +23,9 @@ describe('blob exchange', () => {
 		expect(channel.maxMessageBytes).toBeLessThanOrEqual(64 * 1024); // the default chunk size
 		expect(progress.at(-1)).toBe(1);
 		expect(progress).toEqual([...progress].sort((p, q) => p - q));
+		// 129 frames: one report per percent received (each redraws the page), plus the start at 0.
+		expect(progress.length).toBeGreaterThan(50);
+		expect(progress.length).toBeLessThanOrEqual(PROGRESS_STEPS + 1);
 	});
 
 	it('keeps to a smaller high-water mark and chunk size when asked', async () => {
