@@ -28,6 +28,9 @@ export interface DownloadSink {
 	write(offset: number, bytes: Uint8Array): void;
 }
 
+/** A served blob is read in slices of at least this: each read costs a round trip to the blob store. */
+const READ_SLICE_BYTES = 1024 * 1024;
+
 interface PendingRequest {
 	reply(message: HolderMessage): void;
 	data(frame: DataFrame): void;
@@ -256,7 +259,7 @@ export class BlobPeer {
 		}
 		this.send({ t: 'size', id, size: found.size });
 		if (offset === found.size) return void this.serves.delete(id);
-		const sliceBytes = Math.max(this.options.chunkBytes - FRAME_HEADER_BYTES, this.options.highWaterBytes);
+		const sliceBytes = Math.max(this.options.chunkBytes - FRAME_HEADER_BYTES, this.options.highWaterBytes, READ_SLICE_BYTES);
 		serve.reader = new BlobSliceReader(found, offset, sliceBytes, () => this.sliceReady(serve));
 		this.outbox.addStream(id, serve.reader);
 	}
