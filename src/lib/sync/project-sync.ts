@@ -109,9 +109,7 @@ export class ProjectSync {
 				canServe: async (hash) => this.references(hash) && (await hasImageBlob(hash)),
 				read: getImageBlob,
 				sha256Hex
-			},
-			// Larger frames and a deeper send buffer: fewer wake-ups per MB (see docs/benchmarks.md).
-			{ chunkBytes: 128 * 1024, highWaterBytes: 4 * 1024 * 1024 }
+			}
 		);
 		if (!sharing || !room) {
 			this.provider = null;
