@@ -2,8 +2,8 @@
 // serves), in headless Chromium with an empty cache and no service worker yet: the project list `/`
 // and a project's library. For each page: bytes over the wire, the JavaScript it loads (transferred
 // and decoded) and how much of that never ran by the time the page was ready (V8 coverage, as
-// Lighthouse's "unused JavaScript"), then first and largest contentful paint under a mobile-like
-// throttle (Lighthouse's devtools mobile numbers: 562.5 ms RTT, 1.47 Mbit/s down, CPU 4x slower, 412x823).
+// Lighthouse's "unused JavaScript"), then first contentful paint under a mobile-like throttle
+// (Lighthouse's devtools mobile numbers: 562.5 ms RTT, 1.47 Mbit/s down, CPU 4x slower, 412x823).
 // Figures, not asserts: docs/benchmarks.md ("First visit").
 import os from 'node:os';
 import { chromium } from '@playwright/test';
@@ -48,14 +48,6 @@ async function visit(context, url, ready, { coverage = false, throttle = null } 
 	await page.locator(ready).first().waitFor({ timeout: 120_000 });
 	const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
 	const readyMs = await page.evaluate(() => performance.now());
-	// The largest paint so far (what Lighthouse's LCP observes): the library's frame, drawn before the project opens.
-	const lcp = await page.evaluate(
-		() =>
-			new Promise((resolve) => {
-				new PerformanceObserver((list) => resolve(list.getEntries().at(-1)?.startTime ?? NaN)).observe({ type: 'largest-contentful-paint', buffered: true });
-				setTimeout(() => resolve(NaN), 1000); // none recorded
-			})
-	);
 	const scripts = coverage ? await page.coverage.stopJSCoverage() : [];
 	await page.waitForTimeout(200); // the last loadingFinished events
 	let transferred = 0,
@@ -77,7 +69,7 @@ async function visit(context, url, ready, { coverage = false, throttle = null } 
 	const total = appScripts.reduce((sum, s) => sum + s.source.length, 0);
 	const unused = appScripts.reduce((sum, s) => sum + s.source.length - usedBytes(s), 0);
 	await page.close();
-	return { transferred, jsTransferred, jsDecoded, jsFiles, encodings: [...encodings].join(', '), total, unused, fcp, lcp, readyMs };
+	return { transferred, jsTransferred, jsDecoded, jsFiles, encodings: [...encodings].join(', '), total, unused, fcp, readyMs };
 }
 
 export async function firstVisitBench() {
@@ -101,12 +93,10 @@ export async function firstVisitBench() {
 		for (const [name, url, ready] of pages) {
 			const v = await visit(context, url, ready, { coverage: true });
 			const fcps = [],
-				lcps = [],
 				readies = [];
 			for (let i = 0; i < RUNS; i++) {
 				const t = await visit(context, url, ready, { throttle: MOBILE });
 				fcps.push(t.fcp);
-				lcps.push(t.lcp);
 				readies.push(t.readyMs);
 			}
 			results.push(
@@ -114,7 +104,6 @@ export async function firstVisitBench() {
 				[`  JavaScript: files, transferred (encoding)`, `${v.jsFiles} files, ${KiB(v.jsTransferred)} (${v.encodings})`],
 				[`  JavaScript decoded / of which not run by the time the page is ready`, `${KiB(v.total)} / ${KiB(v.unused)} (${((100 * v.unused) / v.total).toFixed(0)} %)`],
 				[`  mobile throttle: first contentful paint, median of ${RUNS}`, `${median(fcps).toFixed(0)} ms`],
-				[`  mobile throttle: largest contentful paint, median of ${RUNS}`, `${median(lcps).toFixed(0)} ms`],
 				[`  mobile throttle: page ready (its form or library shown), median of ${RUNS}`, `${median(readies).toFixed(0)} ms`]
 			);
 		}
