@@ -76,7 +76,7 @@ async function stored(page: Page, projectId: string): Promise<{ updates: number;
 	for (const u of encoded) Y.applyUpdate(doc, Buffer.from(u, 'base64'));
 	const classes = [...(doc.getMap('classes').values() as IterableIterator<{ name: string }>)].map((c) => c.name).sort();
 	const largest = Math.max(0, ...encoded.map((u) => Buffer.from(u, 'base64').byteLength));
-	return { updates: encoded.length, largest, annotations: doc.getMap('annotations').size, classes };
+	return { updates: encoded.length, largest, annotations: doc.getMap('a').size + doc.getMap('annotations').size, classes };
 }
 
 /** Figures worth reading in the report: in the test's annotations, and on the console. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ProjectDoc } from '$lib/model';
 import { IMPORT_TRANSACTION_BYTES } from '$lib/model/project-doc';
+import { encodeMask } from '$lib/shapes/mask/rle';
 
 /**
  * Issue 14 item 3: a large import is written in bounded transactions, so what it stores (and what peers
@@ -50,7 +51,7 @@ describe('an import in bounded transactions', () => {
 			Y.applyUpdate(peer.ydoc, u);
 			expect(peer.problems()).toEqual([]);
 			const seen = peer.images().reduce((s, im) => s + peer.annotationsOf(im.id).length, 0);
-			expect(seen).toBe(peer.ydoc.getMap('annotations').size);
+			expect(seen).toBe(peer.annotationCount);
 		}
 		expect(peer.images()).toHaveLength(3);
 		expect(peer.images().every((im) => im.status === 'in_progress')).toBe(true);
@@ -65,8 +66,9 @@ describe('an import in bounded transactions', () => {
 		expect(updates).toHaveLength(2);
 		const big = plan(classId, 1, 1);
 		big.images = [];
-		const huge = Array.from({ length: 40_000 }, (_, j) => [100 + 1000 * Math.cos((j / 40_000) * 2 * Math.PI), 100 + 1000 * Math.sin((j / 40_000) * 2 * Math.PI)]).flat();
-		big.annotations = [{ ...big.annotations[0], id: 'huge', imageId: 'img0', geometry: { points: huge.map((v) => v + 1000) } }];
+		// A checkerboard mask: one run per pixel, 750,000 runs.
+		const bits = Uint8Array.from({ length: 1000 * 750 }, (_, k) => ((k % 1000) + Math.floor(k / 1000)) % 2);
+		big.annotations = [{ ...big.annotations[0], id: 'huge', imageId: 'img0', type: 'mask' as 'polygon', geometry: { x: 10, y: 10, width: 1000, height: 750, rle: encodeMask(bits, 1000, 750) } as never }];
 		updates.length = 0;
 		expect(doc.importDataset(big).ok).toBe(true);
 		// No new class or image: the one oversized annotation is the one update.

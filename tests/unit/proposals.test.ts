@@ -4,6 +4,8 @@ import { exportSelection } from '$lib/formats/project-dataset';
 import { ProjectDoc, SCHEMA_VERSION } from '$lib/model';
 import { summarizeProject } from '$lib/storage/project-summary';
 import { defaultLabelMap, detectionsToProposals, mergeLabelMap, SKIP, textRegionsToProposals } from '$lib/ui/editor/prelabel';
+import { PACKED_ANNOTATIONS } from '$lib/model/annotation-store';
+import { RECORD_LAYOUT_VERSION } from '$lib/model/record-codec';
 
 function project() {
 	const doc = new ProjectDoc(new Y.Doc(), { id: 'u1', name: 'Ada' });
@@ -55,8 +57,9 @@ describe('schema v5: model proposals', () => {
 		const ydoc = new Y.Doc();
 		Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(v5.ydoc));
 		ydoc.getMap('meta').set('schemaVersion', SCHEMA_VERSION + 1);
-		const a = [...ydoc.getMap('annotations').entries()][0];
-		ydoc.getMap('annotations').set(a[0], { ...(a[1] as object), reviewStage: 'second-pass' });
+		// A record in a packed layout this app does not know (a newer field, say).
+		const [key, bytes] = [...ydoc.getMap(PACKED_ANNOTATIONS).entries()][0] as [string, Uint8Array];
+		ydoc.getMap(PACKED_ANNOTATIONS).set(key, Uint8Array.of(RECORD_LAYOUT_VERSION + 1, ...bytes.subarray(1)));
 		const doc = new ProjectDoc(ydoc);
 		doc.migrate();
 		expect(doc.readOnlyReason).toMatch(/holds 1 record this app cannot read, saved by a newer version/);

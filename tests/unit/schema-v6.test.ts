@@ -28,8 +28,7 @@ describe('schema v6', () => {
 		old.getMap('annotations').set('a1', record);
 		const doc = new ProjectDoc(old);
 		doc.migrate();
-		expect(SCHEMA_VERSION).toBe(6);
-		expect(doc.schemaVersion).toBe(6);
+		expect(doc.schemaVersion).toBe(SCHEMA_VERSION);
 		expect(doc.readOnlyReason).toBeNull();
 		expect(doc.getAnnotation('a1')).toEqual(record);
 	});

@@ -12,6 +12,7 @@ import {
 } from './record-check';
 import type { AnnotationRecord, ClassRecord, Id, ImageRecord, ProjectSettings, VersionRecord } from './records';
 import type { DocMaps } from './schema';
+import type { AnnotationStore } from './annotation-store';
 
 /** The maps whose records the boundary checks (meta holds the settings and the schema version). */
 export type RecordMap = 'meta' | 'classes' | 'images' | 'annotations' | 'versions';
@@ -66,7 +67,8 @@ export class CheckedRecords {
 
 	constructor(
 		private readonly maps: DocMaps,
-		private readonly versionMap: Y.Map<unknown>
+		private readonly versionMap: Y.Map<unknown>,
+		private readonly store: AnnotationStore
 	) {}
 
 	problems(): Problem[] {
@@ -96,7 +98,7 @@ export class CheckedRecords {
 				['meta', keys(this.maps.meta)],
 				['images', [...keys(this.maps.images), ...this.images.keys()]],
 				['classes', [...keys(this.maps.classes), ...this.classes.keys()]],
-				['annotations', [...keys(this.maps.annotations), ...this.annotations.keys(), ...this.waitingFor.keys()]],
+				['annotations', [...keys(this.maps.packedAnnotations), ...keys(this.maps.annotations), ...this.annotations.keys(), ...this.waitingFor.keys()]],
 				['versions', [...keys(this.versionMap), ...this.versions.keys()]]
 			]),
 			false
@@ -136,14 +138,14 @@ export class CheckedRecords {
 		}
 	}
 
-	private setProblem(map: RecordMap, key: string, reason: string | null, raw: unknown, change: CheckedChange): void {
+	private setProblem(map: RecordMap, key: string, reason: string | null, raw: unknown, change: CheckedChange, source = this.mapOf(map)): void {
 		const id = `${map}/${key}`;
 		if (reason === null) {
 			if (this.problemList.delete(id)) change.problems = true;
 			return;
 		}
 		const author = raw && typeof raw === 'object' && typeof (raw as { author?: unknown }).author === 'string' ? ((raw as { author: string }).author.slice(0, 64)) : null;
-		const item = (this.mapOf(map) as unknown as YMapInternals)._map?.get(key);
+		const item = (source as unknown as YMapInternals)._map?.get(key);
 		this.problemList.set(id, { map, key, reason, author, client: item?.id.client ?? null });
 		change.problems = true;
 	}
@@ -203,7 +205,7 @@ export class CheckedRecords {
 	}
 
 	private applyAnnotation(key: string, trusted: boolean, change: CheckedChange): void {
-		const raw = this.maps.annotations.get(key) as Partial<AnnotationRecord> | undefined;
+		const stored = this.store.read(key);
 		const old = this.annotations.get(key);
 		this.unindex(key, old);
 		const waitedFor = this.waitingFor.get(key);
@@ -212,13 +214,14 @@ export class CheckedRecords {
 			const set = this.waiting.get(waitedFor);
 			if (set?.delete(key) && !set.size) this.waiting.delete(waitedFor);
 		}
+		const raw = stored && 'raw' in stored ? (stored.raw as Partial<AnnotationRecord>) : undefined;
 		this.noteUnknown('annotations', key, raw);
-		let reason: string | null = null;
+		let reason: string | null = stored && 'unreadable' in stored ? stored.unreadable : null;
 		let record: AnnotationRecord | null = null;
 		if (raw !== undefined) {
 			const image = typeof raw?.imageId === 'string' ? this.images.get(raw.imageId) : undefined;
-			const checked: RecordCheck<AnnotationRecord> =
-				trusted && image ? { ok: true, record: raw as AnnotationRecord } : this.guardedCheck(() => checkAnnotationRecord(key, raw, image));
+			const own = trusted && image ? this.store.ownWrite(key) : undefined;
+			const checked: RecordCheck<AnnotationRecord> = own ? { ok: true, record: own } : this.guardedCheck(() => checkAnnotationRecord(key, raw, image));
 			if (!checked.ok) reason = checked.reason;
 			else if (!image) {
 				let set = this.waiting.get(checked.record.imageId);
@@ -227,7 +230,7 @@ export class CheckedRecords {
 				this.waitingFor.set(key, checked.record.imageId);
 			} else record = checked.record;
 		}
-		this.setProblem('annotations', key, reason, raw, change);
+		this.setProblem('annotations', key, reason, raw, change, stored?.map);
 		if (record) {
 			this.annotations.set(key, record);
 			let set = this.byImage.get(record.imageId);

@@ -5,6 +5,7 @@ import { newId } from './ids';
 import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
+import { AnnotationStore, LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS, type PackedAnnotation } from './annotation-store';
 import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
 import { checkSettings, importedProblem, isHexColor, isProposal } from './record-check';
 import { MAX_NAME_CHARS, MAX_TEXT_CHARS, approximateJsonBytes } from './limits';
@@ -109,12 +110,15 @@ void everyOptionalFieldListed;
 /** About how much one import transaction writes (as JSON): the size of one stored chunk (storage/chunked-load). */
 export const IMPORT_TRANSACTION_BYTES = 512 * 1024;
 
-/** Records in runs of about `maxBytes` as JSON each (at least one record per run). */
-function* batchesOf<T>(records: readonly T[], maxBytes: number): Generator<T[]> {
-	let batch: T[] = [];
+/** What a map entry costs in an update besides its value: its key, the map's name, the item's header. */
+const ENTRY_OVERHEAD_BYTES = 34;
+
+/** Packed records in runs of about `maxBytes` of update each (at least one record per run). */
+function* batchesOf(records: readonly PackedAnnotation[], maxBytes: number): Generator<PackedAnnotation[]> {
+	let batch: PackedAnnotation[] = [];
 	let bytes = 0;
 	for (const r of records) {
-		const size = approximateJsonBytes(r, maxBytes);
+		const size = r.bytes.byteLength + ENTRY_OVERHEAD_BYTES;
 		if (batch.length && bytes + size > maxBytes) {
 			yield batch;
 			batch = [];
@@ -182,6 +186,8 @@ export class ProjectDoc {
 	readonly undoManager: Y.UndoManager;
 
 	private readonly maps: DocMaps;
+	/** The annotations as stored (packed bytes; v6 records until they are moved). */
+	private readonly store: AnnotationStore;
 	private readonly versionMap: Y.Map<unknown>;
 	/** Every read goes through here: the records as checked at the read boundary. */
 	private readonly checked: CheckedRecords;
@@ -191,8 +197,9 @@ export class ProjectDoc {
 	private imposedReadOnly: string | null = null;
 	/** Read-only because the document holds what this version cannot read (a newer schema's records). */
 	private versionReadOnly: string | null = null;
-	/** How many records the latest migration could not migrate (they are listed as problems). */
+	/** How many records the latest migration could not migrate, counted per step (they are listed as problems). */
 	migrationSkipped = 0;
+	private legacyMoveScheduled = false;
 
 	constructor(ydoc: Y.Doc = new Y.Doc(), actor: Actor = { id: 'local', name: 'Local user' }) {
 		this.ydoc = ydoc;
@@ -201,15 +208,17 @@ export class ProjectDoc {
 			meta: ydoc.getMap('meta'),
 			classes: ydoc.getMap('classes'),
 			images: ydoc.getMap('images'),
-			annotations: ydoc.getMap('annotations')
+			annotations: ydoc.getMap(LEGACY_ANNOTATIONS),
+			packedAnnotations: ydoc.getMap(PACKED_ANNOTATIONS)
 		};
+		this.store = new AnnotationStore(this.maps.packedAnnotations, this.maps.annotations);
 		this.versionMap = ydoc.getMap('versions');
-		this.undoManager = new Y.UndoManager([this.maps.annotations, this.maps.images], {
+		this.undoManager = new Y.UndoManager([this.maps.packedAnnotations, this.maps.images], {
 			trackedOrigins: new Set([Origin.edit]),
 			captureTimeout: 0, // one user action, one undo step
 			deleteFilter: (item) => !isConcurrentlyContested(item)
 		});
-		this.checked = new CheckedRecords(this.maps, this.versionMap);
+		this.checked = new CheckedRecords(this.maps, this.versionMap, this.store);
 		ydoc.on('afterTransaction', (tr: Y.Transaction) => this.afterTransaction(tr));
 		this.checked.rebuild();
 	}
@@ -241,11 +250,15 @@ export class ProjectDoc {
 	 */
 	migrate(): void {
 		const stored = this.maps.meta.get('schemaVersion');
-		const hasRecords = this.maps.annotations.size + this.maps.images.size + this.maps.classes.size > 0;
+		const hasRecords = this.store.size + this.maps.images.size + this.maps.classes.size > 0;
 		if (stored === undefined && !hasRecords) return; // empty: nothing to migrate yet
 		let version = Number.isSafeInteger(stored) && (stored as number) >= FIRST_SCHEMA_VERSION ? (stored as number) : FIRST_SCHEMA_VERSION;
 		this.refreshVersionLock();
-		if (version >= SCHEMA_VERSION) return;
+		if (version > SCHEMA_VERSION) return;
+		if (version === SCHEMA_VERSION) {
+			this.moveLegacyAnnotations();
+			return;
+		}
 		let skipped = 0;
 		this.ydoc.transact(() => {
 			for (const m of MIGRATIONS) {
@@ -260,7 +273,7 @@ export class ProjectDoc {
 
 	/** Why a document of a newer schema cannot be edited here, or null when it holds nothing this app cannot read. */
 	private newerSchemaReason(version: number): string | null {
-		const ours = new Set<string>(['meta', 'classes', 'images', 'annotations', 'versions']);
+		const ours = new Set<string>(['meta', 'classes', 'images', LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS, 'versions']);
 		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any root type
 		const holdsSomething = (type: Y.AbstractType<any>) => type._length > 0 || [...type._map.values()].some((item) => !item.deleted);
 		const foreignMaps = [...this.ydoc.share.entries()].filter(([name, type]) => !ours.has(name) && holdsSomething(type)).length;
@@ -307,8 +320,10 @@ export class ProjectDoc {
 		// a peer's junk (with a large version number) would otherwise make permanent.
 		if (this.imposedReadOnly) return { ok: false, reason: this.imposedReadOnly };
 		if (!this.checked.problems().some((p) => p.map === map && p.key === key)) return { ok: false, reason: 'That record is no longer a problem' };
-		const target = map === 'versions' ? this.versionMap : this.maps[map];
-		this.ydoc.transact(() => target.delete(key), Origin.admin);
+		this.ydoc.transact(() => {
+			if (map === 'annotations') this.store.deleteUnreadable(key);
+			else (map === 'versions' ? this.versionMap : this.maps[map]).delete(key);
+		}, Origin.admin);
 		return { ok: true, value: undefined };
 	}
 
@@ -437,7 +452,7 @@ export class ProjectDoc {
 		if (!this.getClass(id)) return { ok: false, reason: 'That class no longer exists' };
 		const doomed = [...this.allAnnotations()].filter((a) => a.classId === id).map((a) => a.id);
 		this.ydoc.transact(() => {
-			for (const a of doomed) this.maps.annotations.delete(a);
+			for (const a of doomed) this.store.delete(a);
 			this.maps.classes.delete(id);
 		}, Origin.admin);
 		return { ok: true, value: doomed.length };
@@ -467,12 +482,11 @@ export class ProjectDoc {
 		this.ydoc.transact(() => {
 			for (const a of moving) {
 				if (a.type === 'tag' && tagged.has(a.imageId)) {
-					this.maps.annotations.delete(a.id);
+					this.store.delete(a.id);
 					continue;
 				}
 				const attributes = { ...attributeDefaults(into), ...mapAttributesByName(a.attributes, from, into) };
-				this.maps.annotations.set(a.id, { ...a, classId: intoId, attributes, author: this.actor.id, updatedAt: now });
-				moved++;
+				if (this.putAnnotation({ ...a, classId: intoId, attributes, author: this.actor.id, updatedAt: now })) moved++;
 			}
 			this.maps.classes.delete(fromId);
 		}, Origin.admin);
@@ -582,6 +596,7 @@ export class ProjectDoc {
 		if (guard) return inputs.map(() => guard);
 		const now = Date.now();
 		const topZ = new Map<Id, number>();
+		const stored: PackedAnnotation[] = [];
 		const results = inputs.map((input): Result<AnnotationRecord> => {
 			const image = this.getImage(input.imageId);
 			if (!image) return { ok: false, reason: 'That image no longer exists' };
@@ -601,10 +616,8 @@ export class ProjectDoc {
 			if (input.proposal !== undefined && !isProposal(input.proposal))
 				return { ok: false, reason: 'A proposal names its model and has a score from 0 to 1' };
 			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
-			topZ.set(image.id, z);
-			return {
-				ok: true,
-				value: {
+			const packed = AnnotationStore.pack(
+				{
 					id: newId(),
 					imageId: image.id,
 					classId: cls.id,
@@ -619,13 +632,18 @@ export class ProjectDoc {
 					author: this.actor.id,
 					createdAt: now,
 					updatedAt: now
-				}
-			};
+				},
+				image
+			);
+			if (!packed.ok) return packed;
+			topZ.set(image.id, z);
+			stored.push(packed.value);
+			return { ok: true, value: packed.value.record };
 		});
 		this.ydoc.transact(() => {
+			for (const p of stored) this.store.put(p);
 			for (const r of results) {
 				if (!r.ok) continue;
-				this.maps.annotations.set(r.value.id, r.value);
 				const image = this.getImage(r.value.imageId)!;
 				// A model's proposal is not a person's work on the image: the status waits for a review.
 				if (image.status === 'new' && !r.value.proposal) this.maps.images.set(image.id, { ...image, status: 'in_progress' });
@@ -683,8 +701,10 @@ export class ProjectDoc {
 			if (value === null || value === false || value === '') delete next[field];
 			else if (value !== undefined) (next as unknown as Record<string, unknown>)[field] = value;
 		}
-		this.ydoc.transact(() => this.maps.annotations.set(id, next), Origin.edit);
-		return { ok: true, value: next };
+		const packed = AnnotationStore.pack(next, this.getImage(current.imageId));
+		if (!packed.ok) return packed;
+		this.ydoc.transact(() => this.store.put(packed.value), Origin.edit);
+		return { ok: true, value: packed.value.record };
 	}
 
 	/**
@@ -708,16 +728,24 @@ export class ProjectDoc {
 		if (own.length && (this.tagMode === 'multi' || tags.length === own.length)) return { ok: true, value: own[0] };
 		let result: Result<AnnotationRecord> = { ok: false, reason: 'Nothing was tagged' };
 		this.ydoc.transact(() => {
-			if (this.tagMode === 'single') for (const a of tags) if (a.classId !== classId) this.maps.annotations.delete(a.id);
+			if (this.tagMode === 'single') for (const a of tags) if (a.classId !== classId) this.store.delete(a.id);
 			result = own.length ? { ok: true, value: own[0] } : this.createAnnotation({ imageId, classId, type: 'tag', geometry: {} });
 		}, Origin.edit);
 		return result;
 	}
 
+	/** Stores a record changed from a readable one (inside the caller's transaction); false when it cannot be stored. */
+	private putAnnotation(record: AnnotationRecord): boolean {
+		const packed = AnnotationStore.pack(record, this.getImage(record.imageId));
+		if (!packed.ok) return false;
+		this.store.put(packed.value);
+		return true;
+	}
+
 	deleteAnnotations(ids: Iterable<Id>): void {
 		if (this.readOnlyReason) return;
 		this.ydoc.transact(() => {
-			for (const id of ids) this.maps.annotations.delete(id);
+			for (const id of ids) this.store.delete(id);
 		}, Origin.edit);
 	}
 
@@ -746,7 +774,7 @@ export class ProjectDoc {
 		this.ydoc.transact(() => {
 			for (const a of accepted) {
 				const { proposal: _proposal, ...rest } = a;
-				this.maps.annotations.set(a.id, { ...rest, author: this.actor.id, updatedAt: now });
+				this.putAnnotation({ ...rest, author: this.actor.id, updatedAt: now });
 				const image = this.getImage(a.imageId);
 				if (image?.status === 'new') this.maps.images.set(image.id, { ...image, status: 'in_progress' });
 			}
@@ -792,8 +820,8 @@ export class ProjectDoc {
 		const now = Date.now();
 		const moved = { ...current, z, author: this.actor.id, updatedAt: now };
 		this.ydoc.transact(() => {
-			this.maps.annotations.set(id, moved);
-			if (neighbour.z !== current.z) this.maps.annotations.set(neighbour.id, { ...neighbour, z: current.z, author: this.actor.id, updatedAt: now });
+			this.putAnnotation(moved);
+			if (neighbour.z !== current.z) this.putAnnotation({ ...neighbour, z: current.z, author: this.actor.id, updatedAt: now });
 		}, Origin.edit);
 		return { ok: true, value: moved };
 	}
@@ -902,7 +930,7 @@ export class ProjectDoc {
 		}
 		const now = Date.now();
 		const topZ = new Map<Id, number>();
-		const records: AnnotationRecord[] = [];
+		const records: PackedAnnotation[] = [];
 		const ids = new Set<Id>();
 		for (const a of plan.annotations) {
 			const where = a.source ?? a.id;
@@ -929,7 +957,9 @@ export class ProjectDoc {
 			// Built field by field, not by spreading the input (a third of this method's time at 100,000).
 			const r: AnnotationRecord = { id: a.id, imageId: a.imageId, classId: a.classId, type: a.type, geometry: checked.geometry as Geometry, attributes: values.value, z, author: this.actor.id, createdAt: now, updatedAt: now };
 			for (const key of OPTIONAL_ANNOTATION_FIELDS) if (a[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = a[key];
-			records.push(r);
+			const packed = AnnotationStore.pack(r, image);
+			if (!packed.ok) return fail(packed.reason);
+			records.push(packed.value);
 		}
 		const settings = settingsAfterImport(this.settings, plan);
 		const settingsCheck = settings && checkSettings(settings);
@@ -948,7 +978,7 @@ export class ProjectDoc {
 		// (and sent to a joining peer) in slices rather than as one update that takes seconds to apply.
 		for (const batch of batchesOf(records, IMPORT_TRANSACTION_BYTES))
 			this.ydoc.transact(() => {
-				for (const r of batch) this.maps.annotations.set(r.id, r);
+				for (const r of batch) this.store.put(r);
 			}, Origin.import);
 		this.ydoc.transact(() => {
 			// Project images the input named: now in progress when they got annotations, and the file's id.
@@ -998,16 +1028,22 @@ export class ProjectDoc {
 			['classes', this.maps.classes],
 			['images', this.maps.images],
 			['annotations', this.maps.annotations],
+			['annotations', this.maps.packedAnnotations],
 			['versions', this.versionMap]
 		];
 		for (const [name, type] of names) {
 			const keys = tr.changed.get(type);
-			if (keys?.size) changed.set(name, keys as Set<string>);
+			if (!keys?.size) continue;
+			const known = changed.get(name);
+			if (!known) changed.set(name, new Set(keys as Set<string>));
+			else for (const k of keys as Set<string>) known.add(k);
 		}
+		if (changed.has('annotations') && this.maps.annotations.size && tr.origin !== Origin.migration) this.scheduleLegacyMove();
 		const wasReadOnly = this.versionReadOnly;
 		// This replica's model checked its own writes before making them; a migration's and undo's are checked here.
 		const trusted = tr.local && (tr.origin === Origin.edit || tr.origin === Origin.admin || tr.origin === Origin.import);
 		const c = changed.size ? this.checked.apply(changed, trusted) : null;
+		this.store.endTransaction();
 		this.refreshVersionLock();
 		const lockChanged = wasReadOnly !== this.versionReadOnly;
 		if (!lockChanged && (!c || (!c.annotations.size && !c.images.size && !c.classes && !c.meta && !c.versions && !c.problems))) return;
@@ -1021,6 +1057,24 @@ export class ProjectDoc {
 			versions: c?.versions ?? false,
 			problems: c?.problems ?? false
 		});
+	}
+
+	/**
+	 * Moves annotations a v6 peer wrote into the map of packed ones (its offline work, merged now). Not
+	 * inside the transaction that brought them: a write there would be part of applying a peer's update.
+	 */
+	private scheduleLegacyMove(): void {
+		if (this.legacyMoveScheduled || !this.maps.annotations.size) return;
+		this.legacyMoveScheduled = true;
+		queueMicrotask(() => {
+			this.legacyMoveScheduled = false;
+			if (this.schemaVersion === SCHEMA_VERSION) this.moveLegacyAnnotations();
+		});
+	}
+
+	private moveLegacyAnnotations(): void {
+		if (!this.maps.annotations.size || this.readOnlyReason) return;
+		this.ydoc.transact(() => (this.migrationSkipped = this.store.moveLegacy()), Origin.migration);
 	}
 
 	/** A newer schema locks this replica only while the document holds what it cannot read (see migrate). */

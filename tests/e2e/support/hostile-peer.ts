@@ -20,6 +20,8 @@ import { ProjectSync } from '$lib/sync/project-sync';
 import { parseInviteLink } from '$lib/sync/invite';
 import { sharingFromInvite } from '$lib/sync/access';
 import { hostileWrites } from '../../unit/support/hostile-records';
+import { PACKED_ANNOTATIONS } from '$lib/model/annotation-store';
+import { decodeAnnotation } from '$lib/model/record-codec';
 
 /**
  * wrtc's RTCPeerConnection defines its event handlers (`ondatachannel`…) as non-configurable properties
@@ -65,6 +67,13 @@ function forwardingPeerConnection(Wrtc: new (config?: RTCConfiguration) => Recor
 
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
+/** The image an annotation write names, if it names one (packed ones decoded): it waits, unseen, while that image is missing. */
+function imageIdOf(map: string, key: string, value: unknown): string | null {
+	const record = map === PACKED_ANNOTATIONS ? decodeAnnotation(key, value) : { ok: true, value };
+	const imageId = record.ok ? (record.value as { imageId?: unknown } | null)?.imageId : null;
+	return (map === 'annotations' || map === PACKED_ANNOTATIONS) && typeof imageId === 'string' ? imageId : null;
+}
+
 export async function main(): Promise<void> {
 	const require = createRequire(`${process.env.PEERLABEL_ROOT}/package.json`);
 	const wrtc = require('@roamhq/wrtc');
@@ -98,7 +107,7 @@ export async function main(): Promise<void> {
 				ydoc.transact(() => ydoc.getMap(w.map).set(w.key, w.value));
 				await new Promise((r) => setTimeout(r, command.write!.everyMs));
 			}
-			say({ event: 'written', writes: writes.map(({ map, key, readable }) => ({ map, key, readable: !!readable })) });
+			say({ event: 'written', writes: writes.map(({ map, key, value, readable }) => ({ map, key, readable: !!readable, imageId: imageIdOf(map, key, value) })) });
 		}
 	}
 	sync.destroy();

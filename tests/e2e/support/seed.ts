@@ -7,6 +7,8 @@ import * as Y from 'yjs';
 import type { Page } from '@playwright/test';
 import { SCHEMA_VERSION } from '../../../src/lib/model/schema';
 import { CLASS_DEFAULTS } from '../../../src/lib/model/records';
+import { encodeAnnotation } from '../../../src/lib/model/record-codec';
+import { PACKED_ANNOTATIONS } from '../../../src/lib/model/annotation-store';
 
 export interface SeedOptions {
 	name: string;
@@ -37,7 +39,7 @@ export async function seedProject(page: Page, options: SeedOptions): Promise<str
 			return cid;
 		});
 		const images = ydoc.getMap('images');
-		const annotations = ydoc.getMap('annotations');
+		const annotations = ydoc.getMap(PACKED_ANNOTATIONS);
 		for (let i = 0; i < options.images; i++) {
 			const iid = id('img', i);
 			const setup = options.imageSetup?.(i) ?? {};
@@ -54,7 +56,7 @@ export async function seedProject(page: Page, options: SeedOptions): Promise<str
 			});
 			(setup.boxes ?? []).forEach((classIndex, k) => {
 				const aid = `${iid}a${k}`;
-				annotations.set(aid, {
+				const packed = encodeAnnotation({
 					id: aid,
 					imageId: iid,
 					classId: classIds[classIndex],
@@ -66,6 +68,8 @@ export async function seedProject(page: Page, options: SeedOptions): Promise<str
 					createdAt: now,
 					updatedAt: now
 				});
+				if (!packed.ok) throw new Error(packed.reason);
+				annotations.set(aid, packed.value);
 			});
 		}
 	});

@@ -1,5 +1,7 @@
 import corpusJson from '../../fixtures/hostile/corpus.json';
 import { seededRandom } from '$lib/geometry/random';
+import { encodeAnnotation, RECORD_LAYOUT_VERSION } from '$lib/model/record-codec';
+import { PACKED_ANNOTATIONS } from '$lib/model/annotation-store';
 
 /**
  * What a hostile peer writes: malformed records of every family, from a seed (the same seed, the same
@@ -7,7 +9,7 @@ import { seededRandom } from '$lib/geometry/random';
  * the model and by the end-to-end test whose Node peer writes them into a victim's room.
  */
 
-export type HostileMap = 'annotations' | 'classes' | 'images' | 'versions' | 'meta';
+export type HostileMap = 'annotations' | typeof PACKED_ANNOTATIONS | 'classes' | 'images' | 'versions' | 'meta';
 
 export interface HostileWrite {
 	map: HostileMap;
@@ -74,6 +76,32 @@ function validVersion(key: string, n: number): Record<string, unknown> {
 	return { id: key, name: `v-hostile-${n}`, createdAt: 1, author: 'mallory', authorName: 'Mallory', hash: 'e'.repeat(64), counts: { images: 1, classes: 1, annotations: 1 } };
 }
 
+/** Bytes in the map of packed annotations (schema v7): cut short, damaged, from a newer layout, or junk geometry. */
+function packedJunk(random: () => number, key: string, ids: VictimIds): HostileWrite {
+	const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+	const pack = (record: Record<string, unknown>) => {
+		const bytes = encodeAnnotation(record);
+		return bytes.ok ? bytes.value : null;
+	};
+	const valid = pack(validAnnotation(key, ids))!;
+	const roll = random();
+	const write = (value: unknown, readable?: boolean): HostileWrite => ({ map: PACKED_ANNOTATIONS, key, value, readable });
+	if (roll < 0.15) return write(Uint8Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
+	if (roll < 0.3) return write(valid.slice(0, Math.floor(random() * valid.length)));
+	if (roll < 0.4) return write(Uint8Array.of(RECORD_LAYOUT_VERSION + 1, ...valid.subarray(1)));
+	if (roll < 0.55) {
+		const damaged = valid.slice();
+		damaged[Math.floor(random() * damaged.length)] ^= 1 << Math.floor(random() * 8);
+		return write(damaged); // may still read as a record: either way, read or listed
+	}
+	if (roll < 0.8) {
+		const [type, geometry] = pick(GEOMETRY_JUNK);
+		return write(pack({ ...validAnnotation(key, ids), type, geometry }) ?? pick(JUNK) ?? null);
+	}
+	if (roll < 0.9) return write(pick(JUNK) ?? null);
+	return write(valid, true);
+}
+
 /** One malformed record (most are; `readable` marks the few that are fine after all). */
 export function hostileWrite(random: () => number, n: number, ids: VictimIds): HostileWrite {
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
@@ -89,6 +117,7 @@ export function hostileWrite(random: () => number, n: number, ids: VictimIds): H
 		const value = pick(JUNK);
 		return { map: 'annotations', key, value: { ...validAnnotation(key, ids), [field]: value === undefined ? null : value } };
 	}
+	if (roll < 0.58) return packedJunk(random, key, ids);
 	if (roll < 0.65) {
 		const field = pick(CLASS_FIELDS);
 		const bad = field === 'color' ? pick(['red; position: fixed', 'url(http://127.0.0.1:9/x)', '#12345', '#gggggg']) : pick(JUNK);
