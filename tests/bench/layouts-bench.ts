@@ -316,7 +316,7 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
 export function runLayoutsBench(opts: { images: number; annotations: number; runs: number }, log: (line: string) => void = () => {}): LayoutRow[] {
 	const source = mixedProject(opts.images, opts.annotations);
 	const records: AnnotationRecord[] = [];
-	source.ydoc.getMap<AnnotationRecord>('annotations').forEach((a) => records.push(a));
+	for (const a of source.allAnnotations()) records.push(a);
 	const context: Context = { imageIndex: new Map(), classIndex: new Map(), images: [], classes: [] };
 	source.ydoc.getMap('images').forEach((_, k) => context.imageIndex.set(k, context.images.push(k) - 1));
 	source.ydoc.getMap('classes').forEach((_, k) => context.classIndex.set(k, context.classes.push(k) - 1));

@@ -4,6 +4,7 @@ import { ProjectDoc, SCHEMA_VERSION, type AnnotationRecord } from '$lib/model';
 import { LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS } from '$lib/model/annotation-store';
 import { encodeAnnotation, RECORD_LAYOUT_VERSION } from '$lib/model/record-codec';
 import { CLASS_DEFAULTS } from '$lib/model/records';
+import { MAX_RECORD_BYTES } from '$lib/model/limits';
 
 /**
  * Schema v7 (issue 14): annotations are packed records (record-codec.ts) in the map `a`. A v6 document
@@ -185,10 +186,12 @@ describe('schema v7: packed annotations', () => {
 			map.set('newer', Uint8Array.of(RECORD_LAYOUT_VERSION + 1, ...good.subarray(1)));
 			map.set('tooSmall', packed(annotation('tooSmall', { geometry: { x: 1, y: 1, width: 0.5, height: 10 } })));
 			map.set('out', good);
+			map.set('huge', new Uint8Array(MAX_RECORD_BYTES + 1));
 		});
 		expect(() => Y.applyUpdate(doc.ydoc, Y.encodeStateAsUpdate(mallory, before))).not.toThrow();
 		const problems = new Map(doc.problems().map((p) => [p.key, p]));
-		expect([...problems.keys()].sort()).toEqual(['empty', 'junk', 'newer', 'text', 'tooSmall']);
+		expect([...problems.keys()].sort()).toEqual(['empty', 'huge', 'junk', 'newer', 'text', 'tooSmall']);
+		expect(problems.get('huge')?.reason).toMatch(/larger than 4 MiB/);
 		expect(problems.get('newer')?.reason).toMatch(/newer version/);
 		expect(problems.get('text')?.reason).toMatch(/not bytes/);
 		expect(problems.get('junk')).toMatchObject({ map: 'annotations', client: mallory.clientID });

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import { checkAnnotationRecord } from './record-check';
+import { MAX_RECORD_BYTES } from './limits';
 import { decodeAnnotation, encodeAnnotation } from './record-codec';
 import type { AnnotationRecord, Id } from './records';
 import type { Size } from '$lib/geometry';
@@ -45,6 +46,9 @@ export class AnnotationStore {
 	read(key: string): StoredAnnotation | undefined {
 		const bytes = this.packed.get(key);
 		if (bytes !== undefined) {
+			// Packed is smaller than JSON: bytes over the JSON bound are refused before anything is decoded.
+			if (bytes instanceof Uint8Array && bytes.byteLength > MAX_RECORD_BYTES)
+				return { from: 'packed', unreadable: `it is larger than ${MAX_RECORD_BYTES / 2 ** 20} MiB`, map: this.packed };
 			const decoded = decodeAnnotation(key, bytes);
 			return decoded.ok ? { from: 'packed', raw: decoded.value, map: this.packed } : { from: 'packed', unreadable: decoded.reason, map: this.packed };
 		}

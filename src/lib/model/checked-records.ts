@@ -139,6 +139,7 @@ export class CheckedRecords {
 	}
 
 	private setProblem(map: RecordMap, key: string, reason: string | null, raw: unknown, change: CheckedChange, source = this.mapOf(map)): void {
+		if (reason === null && !this.problemList.size) return; // the usual case, at 100,000 records a load
 		const id = `${map}/${key}`;
 		if (reason === null) {
 			if (this.problemList.delete(id)) change.problems = true;
@@ -150,7 +151,9 @@ export class CheckedRecords {
 		change.problems = true;
 	}
 
-	private noteUnknown(map: Exclude<RecordMap, 'meta'>, key: string, raw: unknown): void {
+	private noteUnknown(map: Exclude<RecordMap, 'meta'>, key: string, raw: unknown, packed = false): void {
+		// A packed record has only the fields its layout knows (a newer layout is unreadable instead).
+		if (packed && !this.unknown.size) return;
 		const id = `${map}/${key}`;
 		if (raw !== undefined && (map === 'annotations' ? hasUnknownAnnotationFields(raw) : hasUnknownFields(raw, KNOWN_FIELDS[map]))) this.unknown.set(id, map);
 		else this.unknown.delete(id);
@@ -215,7 +218,7 @@ export class CheckedRecords {
 			if (set?.delete(key) && !set.size) this.waiting.delete(waitedFor);
 		}
 		const raw = stored && 'raw' in stored ? (stored.raw as Partial<AnnotationRecord>) : undefined;
-		this.noteUnknown('annotations', key, raw);
+		this.noteUnknown('annotations', key, stored?.from === 'packed' ? undefined : raw, stored?.from === 'packed');
 		let reason: string | null = stored && 'unreadable' in stored ? stored.unreadable : null;
 		let record: AnnotationRecord | null = null;
 		if (raw !== undefined) {
