@@ -7,6 +7,12 @@ import type { Size } from '$lib/geometry';
 
 /** Name of the top-level map of packed annotations (schema v7): short, since Yjs writes it into many entries. */
 export const PACKED_ANNOTATIONS = 'a';
+/**
+ * Packed bytes up to this size unpack to a record whose JSON is under MAX_RECORD_BYTES: a packed value
+ * takes at least one byte where its JSON takes at most ~24 characters ("-1000000.001," and the like).
+ */
+const SIZE_BOUNDED_BYTES = MAX_RECORD_BYTES / 32;
+
 /** Name of the map of annotations as JSON records (schema v1 to v6). */
 export const LEGACY_ANNOTATIONS = 'annotations';
 
@@ -19,7 +25,7 @@ export interface PackedAnnotation {
 
 /** What the document holds under one annotation key, before the read boundary's check. */
 export type StoredAnnotation =
-	| { from: 'packed' | 'legacy'; raw: unknown; map: Y.Map<unknown> }
+	| { from: 'packed' | 'legacy'; raw: unknown; map: Y.Map<unknown>; sizeBounded?: boolean }
 	| { from: 'packed'; unreadable: string; map: Y.Map<unknown> };
 
 /**
@@ -50,7 +56,8 @@ export class AnnotationStore {
 			if (bytes instanceof Uint8Array && bytes.byteLength > MAX_RECORD_BYTES)
 				return { from: 'packed', unreadable: `it is larger than ${MAX_RECORD_BYTES / 2 ** 20} MiB`, map: this.packed };
 			const decoded = decodeAnnotation(key, bytes);
-			return decoded.ok ? { from: 'packed', raw: decoded.value, map: this.packed } : { from: 'packed', unreadable: decoded.reason, map: this.packed };
+			if (!decoded.ok) return { from: 'packed', unreadable: decoded.reason, map: this.packed };
+			return { from: 'packed', raw: decoded.value, map: this.packed, sizeBounded: (bytes as Uint8Array).byteLength <= SIZE_BOUNDED_BYTES };
 		}
 		const raw = this.legacy.get(key);
 		return raw === undefined ? undefined : { from: 'legacy', raw, map: this.legacy };

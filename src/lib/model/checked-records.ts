@@ -224,7 +224,7 @@ export class CheckedRecords {
 		if (raw !== undefined) {
 			const image = typeof raw?.imageId === 'string' ? this.images.get(raw.imageId) : undefined;
 			const own = trusted && image ? this.store.ownWrite(key) : undefined;
-			const checked: RecordCheck<AnnotationRecord> = own ? { ok: true, record: own } : this.guardedCheck(() => checkAnnotationRecord(key, raw, image));
+			const checked: RecordCheck<AnnotationRecord> = own ? { ok: true, record: own } : this.guardedCheck(() => checkAnnotationRecord(key, raw, image, stored !== undefined && 'sizeBounded' in stored && stored.sizeBounded === true));
 			if (!checked.ok) reason = checked.reason;
 			else if (!image) {
 				let set = this.waiting.get(checked.record.imageId);

@@ -199,11 +199,15 @@ const UNBOUNDED: Size = { width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE };
  * Checks an annotation. Its geometry goes through its kind's `validate`, against its image when known
  * (clamped as any write is), so what is read is what this app would have written.
  */
-export function checkAnnotationRecord(key: string, raw: unknown, image: Size | undefined): RecordCheck<AnnotationRecord> {
+/**
+ * `sizeBounded`: the record was unpacked from bytes small enough that its JSON cannot pass MAX_RECORD_BYTES
+ * (annotation-store.ts), so its size is not measured again.
+ */
+export function checkAnnotationRecord(key: string, raw: unknown, image: Size | undefined, sizeBounded = false): RecordCheck<AnnotationRecord> {
 	if (!isObject(raw)) return fail('the annotation is not a record');
 	if (!isString(raw.imageId, MAX_ID_CHARS) || !isString(raw.classId, MAX_ID_CHARS)) return fail('its image or class is not named by an id');
 	if (!isShapeType(raw.type)) return fail(`its shape type “${String(raw.type).slice(0, 40)}” is unknown`);
-	const big = tooLarge(raw);
+	const big = sizeBounded ? null : tooLarge(raw);
 	if (big) return fail(big);
 	const attributes = raw.attributes;
 	if (!isObject(attributes)) return fail('its attributes are not a record');

@@ -71,6 +71,8 @@ const VARINT_NUMBER_LIMIT = 2 ** 50;
 const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const APP_ID = /^[0-9a-zA-Z]{16}$/;
 const HALF_LIMIT = 62 ** 8;
+/** The attributes of a record that has none: one frozen object for all of them (records are never changed in place). */
+const NO_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({}) as Record<string, AttributeValue>;
 /** Decoded app ids by their first half (48 random bits: two ids sharing one are not cached, only decoded). */
 const ID_STRINGS = new Map<number, { lo: number; id: string }>();
 const ID_STRINGS_MAX = 65_536;
@@ -449,7 +451,7 @@ export function decodeAnnotation(id: string, bytes: unknown): CompactResult<Comp
 	if (floatTimes && ![createdAt, updatedAt].every(Number.isFinite)) r.fail('a time is not finite');
 	if (flags & FLAG.updated && Object.is(createdAt, updatedAt)) r.fail('its update time is written though it equals its creation time');
 	if (floatTimes && isWholeTime(createdAt) && isWholeTime(updatedAt)) r.fail('whole times are written as float64');
-	const attributes = flags & FLAG.attributes ? d.attributes() : {};
+	const attributes = flags & FLAG.attributes ? d.attributes() : NO_ATTRIBUTES;
 	const text = flags & FLAG.text ? d.text() : undefined;
 	const instanceId = flags & FLAG.instanceId ? d.number() : undefined;
 	const direction = flags & FLAG.direction ? { angle: d.number() } : undefined;
