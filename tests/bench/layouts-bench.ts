@@ -314,9 +314,16 @@ function time<T>(f: () => T): { ms: number; value: T } {
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function runLayoutsBench(opts: { images: number; annotations: number; runs: number }, log: (line: string) => void = () => {}): LayoutRow[] {
-	const source = mixedProject(opts.images, opts.annotations);
+	const project = mixedProject(opts.images, opts.annotations);
 	const records: AnnotationRecord[] = [];
-	for (const a of source.allAnnotations()) records.push(a);
+	for (const a of project.allAnnotations()) records.push(a);
+	// The document as schema v6 stored it (JSON records in `annotations`): what the in-place rows migrate.
+	const source = { ydoc: new Y.Doc() };
+	for (const name of ['meta', 'classes', 'images']) project.ydoc.getMap(name).forEach((v, k) => source.ydoc.getMap(name).set(k, v));
+	for (let i = 0; i < records.length; i += 1000)
+		source.ydoc.transact(() => {
+			for (const a of records.slice(i, i + 1000)) source.ydoc.getMap('annotations').set(a.id, a);
+		});
 	const context: Context = { imageIndex: new Map(), classIndex: new Map(), images: [], classes: [] };
 	source.ydoc.getMap('images').forEach((_, k) => context.imageIndex.set(k, context.images.push(k) - 1));
 	source.ydoc.getMap('classes').forEach((_, k) => context.classIndex.set(k, context.classes.push(k) - 1));

@@ -18,6 +18,7 @@ import { isShapeType, shapeKind, type ShapeType } from '$lib/shapes/registry';
 import { seededRandom } from '$lib/geometry/random';
 import type { Size } from '$lib/geometry';
 import { decodeGeometry, encodeGeometry } from '$lib/shapes/compact/geometry-codec';
+import { LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS } from '$lib/model/annotation-store';
 
 /**
  * What the model stores for a geometry (schema v7): validated, kept to 1/1000 px by the packed record,
@@ -328,7 +329,11 @@ const OP_WEIGHTS = {
 	addClass: 1.5,
 	updateClass: 2.5,
 	undo: 9,
-	redo: 5
+	redo: 5,
+	/** A v6 peer's write: a JSON record in the old map `annotations` (schema.md, "Packed annotations"). */
+	v6Write: 3,
+	/** A replica moves what v6 peers wrote into the packed map (what it does after each such update). */
+	moveV6: 1.5
 };
 type Op = keyof typeof OP_WEIGHTS;
 
@@ -511,6 +516,30 @@ function runFuzz(seed: number, options: FuzzOptions = {}): FuzzResult {
 				else expectRefusal(doc, result, sv, where);
 				break;
 			}
+			case 'v6Write': {
+				// A new record, or a newer value of an existing one (it wins over the packed one when moved).
+				const image = pick(rand, images);
+				const cls = pick(rand, classes);
+				const existing = someAnnotation && rand() < 0.5 ? someAnnotation : undefined;
+				const id = existing?.id ?? `v6-${step}-${r}`;
+				const record = existing
+					? { ...existing, z: Math.floor(between(rand, -5, 50)), author: `v6-${r}`, updatedAt: Date.now() }
+					: { id, imageId: image.id, classId: cls.id, type: 'box', geometry: randomBox(rand, image), attributes: {}, z: 1, author: `v6-${r}`, createdAt: Date.now(), updatedAt: Date.now() };
+				if (!existing && !shapeKind('box').validate(record.geometry, image).ok) break;
+				if (existing && !doc.getImage(existing.imageId)) break; // its image went concurrently: it would wait, unseen
+				if (!existing && cls.shapeTypes.length && !cls.shapeTypes.includes('box')) break;
+				doc.ydoc.transact(() => doc.ydoc.getMap(LEGACY_ANNOTATIONS).set(id, record), 'v6-peer');
+				// A new one is read at once; a newer value of a packed one waits for the move (the packed one is read).
+				if (!existing) created.add(id);
+				if (!existing) expect(doc.getAnnotation(id), `${where}: a v6 record is read at once`).toBeDefined();
+				else if (doc.ydoc.getMap(PACKED_ANNOTATIONS).has(id)) expect(doc.getAnnotation(id), where).toEqual(existing);
+				else expect(doc.getAnnotation(id)?.z, where).toBe(record.z);
+				break;
+			}
+			case 'moveV6':
+				doc.migrate();
+				expect(doc.ydoc.getMap(LEGACY_ANNOTATIONS).size, where).toBe(0);
+				break;
 			case 'imageStatus': {
 				const image = pick(rand, images);
 				expect(doc.setImageStatus(image.id, pick(rand, IMAGE_STATUSES)).ok, where).toBe(true);
@@ -553,6 +582,10 @@ function runFuzz(seed: number, options: FuzzOptions = {}): FuzzResult {
 	}
 
 	net.settle({ antiEntropy: options.sabotage !== 'no-final-anti-entropy' });
+	// Every replica moves what v6 peers wrote, at once: they write the same bytes, whichever wins.
+	const visible = replicas.map(dump);
+	for (const r of replicas) r.migrate();
+	net.settle({ antiEntropy: options.sabotage !== 'no-final-anti-entropy' });
 
 	// 1. Every replica holds the same document.
 	const vectors = docs.map((d) => String(Y.encodeStateVector(d)));
@@ -565,9 +598,14 @@ function runFuzz(seed: number, options: FuzzOptions = {}): FuzzResult {
 		expect(d.store.pendingStructs, `seed ${seed}: updates waiting for missing dependencies`).toBeNull();
 		expect(d.store.pendingDs, `seed ${seed}: deletions waiting for missing dependencies`).toBeNull();
 	}
-	// 2. Every replica satisfies the schema.
+	// 2. Moving changed nothing a user sees but newer values, and left no v6 record behind.
+	for (const [i, r] of replicas.entries()) {
+		expect(r.ydoc.getMap(LEGACY_ANNOTATIONS).size, `seed ${seed}: replica ${i} kept v6 records`).toBe(0);
+		expect(sortedAnnotations(r).map((a) => a.id), `seed ${seed}: replica ${i}: moving changed which records exist`).toEqual(JSON.parse(visible[i]).annotations.map((a: AnnotationRecord) => a.id));
+	}
+	// 3. Every replica satisfies the schema.
 	replicas.forEach((r, i) => checkSchema(r, `seed ${seed}, replica ${i}`));
-	// 3. Nothing anyone created is lost unless someone deleted it.
+	// 4. Nothing anyone created is lost unless someone deleted it.
 	const lost = [...created].filter((id) => !deleted.has(id) && !first.getAnnotation(id));
 	expect(lost, `seed ${seed}: created, never deleted, but gone`).toEqual([]);
 

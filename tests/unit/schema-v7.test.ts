@@ -79,6 +79,18 @@ describe('schema v7: packed annotations', () => {
 		expectSameRecords(reopened, V6_RECORDS);
 	});
 
+	it('migrates a v5 document in one go: every step up to v7, records packed', () => {
+		const ydoc = v6Document(V6_RECORDS.filter((r) => r.type !== 'skeleton' && !r.imported && !(r.geometry as { parts?: unknown }).parts));
+		ydoc.getMap('meta').set('schemaVersion', 5);
+		const doc = new ProjectDoc(ydoc);
+		doc.migrate();
+		expect(doc.schemaVersion).toBe(SCHEMA_VERSION);
+		expect(ydoc.getMap(LEGACY_ANNOTATIONS).size).toBe(0);
+		expect(ydoc.getMap(PACKED_ANNOTATIONS).size).toBe(doc.annotationCount);
+		expect(doc.annotationCount).toBeGreaterThan(5);
+		expect(doc.problems()).toEqual([]);
+	});
+
 	it('a migrated document is a third of the size of its v6 form', () => {
 		const many = Array.from({ length: 2000 }, (_, k) =>
 			k % 10 < 7
