@@ -49,12 +49,13 @@ describe('the edit gate', () => {
 		expect(messageKind(new Uint8Array([0x80]))).toBe('unknown'); // a varuint cut short
 	});
 
-	it('lets requests and presence of an unproven peer through, holds its changes, and applies them in order once proven', () => {
+	it('lets requests and presence of an unproven peer through, holds its changes, and applies them in order once proven', async () => {
 		const gate = new EditGate(true);
 		const { delivered, receive } = gateLog(gate);
 		for (const m of [step1, update, awareness, step2, queryAwareness, bcPeer]) receive(m);
 		expect(delivered).toEqual([step1, awareness, queryAwareness]);
 		expect(gate.prove()).toBe(false);
+		await gate.drained(); // one per task (edit-gate.test.ts)
 		expect(delivered).toEqual([step1, awareness, queryAwareness, update, step2]);
 		receive(update);
 		expect(delivered.at(-1)).toBe(update);

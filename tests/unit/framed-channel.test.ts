@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_BYTES, FramedChannel, HIGH_WATER_BYTES, MAX_MESSAGE_BYTES, type RawChannel } from '../../src/lib/sync/framed-channel';
+import { FRAME_BYTES, FramedChannel, HIGH_WATER_BYTES, MAX_MESSAGE_BYTES, type ChannelHooks, type RawChannel } from '../../src/lib/sync/framed-channel';
 import { channelPair, MAX_MESSAGE_SIZE } from './fake-data-channel';
 
 /** Two framed ends over the in-memory channel pair (Chromium's limits: 256 KiB messages, 16 MiB buffer). */
@@ -102,5 +102,31 @@ describe('FramedChannel', () => {
 			expect(received).toEqual([]);
 			expect(rawB.readyState).toBe('closed');
 		}
+	});
+
+	it('lets its hooks hold or split what is sent, see what is delivered, and know when it closes', async () => {
+		const framed = framedPair();
+		const { a, b, received, arrived } = framed;
+		const seen: number[] = [];
+		let closed = 0;
+		const hooks: ChannelHooks = {
+			// 1: held; 2: split in two messages; anything else as it is
+			outbound: (_c, m) => (m[0] === 1 ? [] : m[0] === 2 ? [m.subarray(0, 1), m.subarray(1)] : [m]),
+			inbound: (_c, m, deliver) => (seen.push(m[0]), m[0] !== 9 && deliver()),
+			closed: () => closed++
+		};
+		a.hooks = hooks;
+		b.hooks = hooks;
+		a.send(new Uint8Array([1, 1]));
+		a.send(new Uint8Array([2, 7, 7]));
+		a.send(new Uint8Array([9]));
+		a.sendNow(new Uint8Array([1, 5])); // past the hooks
+		await arrived(3);
+		expect(received).toEqual([new Uint8Array([2]), new Uint8Array([7, 7]), new Uint8Array([1, 5])]);
+		expect(seen).toEqual([2, 7, 9, 1]); // 9 seen, kept from the user
+		expect(b.bytesReceived).toBe(4 * 1 + 1 + 2 + 1 + 2); // a header byte per frame
+		a.close();
+		await new Promise((r) => setTimeout(r, 5));
+		expect(closed).toBe(2);
 	});
 });

@@ -53,6 +53,16 @@ export interface InboundGate {
 	receive(message: ArrayBuffer, deliver: (message: ArrayBuffer) => void): void;
 }
 
+/**
+ * Sees every whole message this channel sends (and may hold or split it into several) and every one it
+ * delivers after its gate (join-coordinator.ts: one peer answers a join, in parts).
+ */
+export interface ChannelHooks {
+	outbound(channel: FramedChannel, message: Uint8Array): Uint8Array[];
+	inbound(channel: FramedChannel, message: Uint8Array, deliver: () => void): void;
+	closed(channel: FramedChannel): void;
+}
+
 export class FramedChannel {
 	/** The channel whose message is being handled right now (its handlers run synchronously). */
 	static delivering: FramedChannel | null = null;
@@ -63,6 +73,10 @@ export class FramedChannel {
 	received = 0;
 	/** Every whole message passes here before `onmessage`, when set. */
 	gate: InboundGate | null = null;
+	/** Every whole message sent, and every one the gate lets through, passes here when set. */
+	hooks: ChannelHooks | null = null;
+	/** Bytes received so far, frames of unfinished messages included. */
+	bytesReceived = 0;
 	/** Called as the frames of a split message arrive (bytes so far, bytes in all), and once at its end. */
 	onprogress: ((received: number, total: number) => void) | null = null;
 	private readonly queue: Uint8Array<ArrayBuffer>[] = [];
@@ -80,6 +94,7 @@ export class FramedChannel {
 		raw.binaryType = 'arraybuffer';
 		raw.addEventListener('message', (ev) => this.receive((ev as MessageEvent<ArrayBuffer | string>).data));
 		raw.addEventListener('bufferedamountlow', () => this.pump());
+		raw.addEventListener('close', () => this.hooks?.closed(this));
 	}
 
 	get label() {
@@ -124,6 +139,13 @@ export class FramedChannel {
 			return;
 		}
 		const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+		if (!this.hooks) return this.sendNow(bytes);
+		for (const message of this.hooks.outbound(this, bytes)) this.sendNow(message);
+	}
+
+	/** Sends one whole message as it is, past the hooks. */
+	sendNow(bytes: Uint8Array): void {
+		if (this.raw.readyState !== 'open') throw new DOMException('The data channel is not open', 'InvalidStateError');
 		const body = this.frameBytes - 1;
 		if (bytes.byteLength <= body) {
 			this.enqueue(frame(WHOLE, bytes));
@@ -163,6 +185,7 @@ export class FramedChannel {
 
 	private receive(data: ArrayBuffer | string) {
 		if (typeof data === 'string') return; // never sent by a FramedChannel
+		this.bytesReceived += data.byteLength;
 		const bytes = new Uint8Array(data);
 		const kind = bytes[0];
 		if (kind === WHOLE) {
@@ -212,7 +235,9 @@ export class FramedChannel {
 		const outer = FramedChannel.delivering;
 		FramedChannel.delivering = this;
 		try {
-			this.onmessage?.({ data: message });
+			const deliver = () => this.onmessage?.({ data: message });
+			if (this.hooks) this.hooks.inbound(this, new Uint8Array(message), deliver);
+			else deliver();
 		} finally {
 			FramedChannel.delivering = outer;
 		}

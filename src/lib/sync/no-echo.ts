@@ -14,7 +14,8 @@ import { FramedChannel } from './framed-channel';
  * - the document had no pending updates before (else the transaction may also integrate updates that
  *   came earlier from other peers, which the sender may lack).
  * Any other update (local edits, writes made in observers, which are transactions of their own) goes to
- * every peer as before. The muted BroadcastChannel (no-broadcast.ts) is not served.
+ * every peer as before. A change from a peer also skips the peers `forwardsTo` rules out (the part of a
+ * join, join-coordinator.ts, goes not to peers that get what they lack at the join's end). The muted BroadcastChannel (no-broadcast.ts) is not served.
  *
  * Relies on y-webrtc 10.3.0's `room._docUpdateHandler`, `room.webrtcConns`, simple-peer's `_channel`
  * and Yjs' `store.pendingStructs` / `store.pendingDs`.
@@ -32,7 +33,7 @@ interface RoomInternals {
 	_docUpdateHandler: (update: Uint8Array, origin: unknown) => void;
 }
 
-export function skipEchoes(provider: WebrtcProvider): () => void {
+export function skipEchoes(provider: WebrtcProvider, forwardsTo: (channel: FramedChannel) => boolean = () => true): () => void {
 	const room = provider.room as unknown as RoomInternals | null;
 	if (!room) return () => {};
 	const doc = room.doc;
@@ -48,8 +49,11 @@ export function skipEchoes(provider: WebrtcProvider): () => void {
 		encoding.writeVarUint(encoder, MESSAGE_SYNC);
 		writeUpdate(encoder, update);
 		const message = encoding.toUint8Array(encoder);
+		const fromPeer = origin === room;
 		room.webrtcConns.forEach((conn) => {
-			if (skip && conn.peer._channel === skip) return;
+			const channel = conn.peer._channel;
+			if (skip && channel === skip) return;
+			if (fromPeer && channel && !forwardsTo(channel)) return;
 			try {
 				conn.peer.send(message);
 			} catch {

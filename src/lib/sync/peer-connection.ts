@@ -1,10 +1,11 @@
-import { FramedChannel, type InboundGate, type RawChannel } from './framed-channel';
+import { FramedChannel, type ChannelHooks, type InboundGate, type RawChannel } from './framed-channel';
 
 /**
  * The RTCPeerConnection that y-webrtc's simple-peer makes for each peer (through its `wrtc` option):
  * - the channel simple-peer creates (or receives) for Yjs is wrapped in a FramedChannel, so sync
  *   messages of any size arrive, and every message it receives passes the connection's gate first
- *   (edit-gate.ts: changes from a peer that has not proven edit rights are not applied);
+ *   (edit-gate.ts: changes from a peer that has not proven edit rights are not applied), and the
+ *   project's hooks see what it sends and delivers (join-coordinator.ts: one peer answers a join);
  * - two more channels are opened beside it, one for image bytes and one for the edit proof
  *   (edit-proof.ts). They are "negotiated" (both sides create them with the same id, no in-band
  *   announcement), so they exist on both ends without simple-peer ever seeing them, and a large image
@@ -29,7 +30,7 @@ export interface Wrtc {
 }
 
 /** The `wrtc` option for simple-peer: the browser's WebRTC classes with our connection. */
-export function peerlabelWrtc(newGate: () => InboundGate | null = () => null): Wrtc {
+export function peerlabelWrtc(newGate: () => InboundGate | null = () => null, hooks: ChannelHooks | null = null): Wrtc {
 	const Base = globalThis.RTCPeerConnection;
 	if (!Base) throw new Error('This browser does not support WebRTC: projects cannot be shared from it.');
 
@@ -53,6 +54,7 @@ export function peerlabelWrtc(newGate: () => InboundGate | null = () => null): W
 		private framed(raw: RTCDataChannel): FramedChannel {
 			const channel = new FramedChannel(raw as RawChannel);
 			channel.gate = this.gate;
+			channel.hooks = hooks;
 			return channel;
 		}
 

@@ -14,6 +14,8 @@ import { writeSyncStep1 } from 'y-protocols/sync';
 import { prepareEditKeys } from './access';
 import { EditGate } from './edit-gate';
 import { connectionFingerprints, EditProof, type EditKeys } from './edit-proof';
+import { JoinCoordinator } from './join-coordinator';
+import * as Y from 'yjs';
 
 /**
  * Keeps one open project in sync with its peers through y-webrtc:
@@ -25,6 +27,8 @@ import { connectionFingerprints, EditProof, type EditKeys } from './edit-proof';
  * document gets), so a partial mesh A-B-C still carries A's edits to C.
  * On every connection, editors prove the edit secret to each other (edit-proof.ts); an editor applies
  * changes only from peers that did (edit-gate.ts), so a viewer's edits reach no editor.
+ * One peer at a time answers this device's request for what it lacks, and a large answer comes in
+ * parts, each applied in a task of its own (join-coordinator.ts).
  *
  * Relies on y-webrtc 10.3.0 internals (pinned in package.json): `room.webrtcConns`, each
  * connection's simple-peer `peer._pc`, and `provider.signalingConns`.
@@ -82,6 +86,8 @@ export class ProjectSync {
 	private readonly tabs: TabSync;
 	/** A large message arriving now (the whole project, when joining): bytes so far and in all. */
 	incoming: { received: number; total: number } | null = null;
+	/** Who answers this device's sync requests, and the parts of a join (null: not shared). */
+	readonly join: JoinCoordinator<FramedChannel> | null;
 	private incomingShownAt = 0;
 	private stopEchoSkip: (() => void) | null = null;
 	private readonly listeners = new Set<() => void>();
@@ -113,15 +119,25 @@ export class ProjectSync {
 		);
 		if (!sharing || !room) {
 			this.provider = null;
+			this.join = null;
 			return;
 		}
+		const join = (this.join = new JoinCoordinator<FramedChannel>({
+			stateVector: () => Y.encodeStateVector(doc.ydoc),
+			missing: (stateVector) => Y.encodeStateAsUpdate(doc.ydoc, stateVector)
+		}));
+		join.onprogress = () => this.receiving(join.incoming?.received ?? 1, join.incoming?.total ?? 1);
 		const provider = (this.provider = new WebrtcProvider(room, doc.ydoc, {
 			signaling: this.online ? effectiveSignalingUrls(sharing) : [],
 			password: sharing.key,
 			awareness: this.awareness,
 			peerOpts: {
 				config: { iceServers: sharing.iceServers },
-				wrtc: peerlabelWrtc(() => new EditGate(editKeys !== null))
+				wrtc: peerlabelWrtc(() => new EditGate(editKeys !== null), {
+					outbound: (channel, message) => join.outbound(channel, message),
+					inbound: (channel, message, deliver) => join.inbound(channel, message, deliver),
+					closed: (channel) => join.closed(channel)
+				})
 			}
 		}));
 		// Started offline: the signaling servers are connected once online.
@@ -137,7 +153,7 @@ export class ProjectSync {
 		void provider.key.then(() => {
 			if (!provider.room || this.destroyed) return;
 			Object.defineProperty(provider.room, 'bcconnected', { get: () => false, set: () => {} });
-			this.stopEchoSkip = skipEchoes(provider);
+			this.stopEchoSkip = skipEchoes(provider, (channel) => join.forwardsTo(channel));
 		});
 		if (typeof window !== 'undefined') {
 			window.addEventListener('offline', this.wentOffline);
@@ -189,6 +205,7 @@ export class ProjectSync {
 		}
 		this.stopDocWatch();
 		this.stopEchoSkip?.();
+		this.join?.destroy();
 		this.blobs.destroy();
 		this.tabs.destroy();
 		this.provider?.destroy();
@@ -219,7 +236,13 @@ export class ProjectSync {
 		let watchdog = setTimeout(() => !conn.connected && retry(), CONNECT_TIMEOUT_MS + jitter());
 		conn.peer.on('connect', () => {
 			const channel = conn.peer._channel;
-			if (channel) channel.onprogress = (received, total) => this.receiving(received, total);
+			if (channel) {
+				// One large message (an older peer's whole project); a join in parts reports its own progress.
+				channel.onprogress = (received, total) => !this.join?.incoming && this.receiving(received, total);
+				this.whenRefused(conn, () => this.join?.refused(channel));
+				// A channel whose connection is closed may never say so itself.
+				conn.peer.on('close', () => this.join?.closed(channel));
+			}
 			clearTimeout(watchdog);
 			watchdog = setTimeout(() => conn.peer._channel?.received === 0 && retry(), SILENT_TIMEOUT_MS + jitter());
 		});
@@ -227,6 +250,14 @@ export class ProjectSync {
 		// At once, before the channels open: a request the peer sends as soon as it opens finds us listening.
 		this.blobs.addPeer(peerId, conn.peer._pc.blobChannel);
 		this.proveEditRights(conn);
+	}
+
+	/** Its changes are not applied here (it cannot prove edit rights): another peer must answer. */
+	private whenRefused(conn: ConnInternals, fn: () => void) {
+		const gate = conn.peer._pc.gate;
+		if (!(gate instanceof EditGate)) return;
+		if (gate.state === 'refused') fn();
+		else gate.onrefused = fn;
 	}
 
 	private proveEditRights(conn: ConnInternals) {

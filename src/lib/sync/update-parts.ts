@@ -136,9 +136,9 @@ function byClient(structs: (Y.Item | Y.GC | Y.Skip)[]): ClientStructs[] {
 	return [...map.values()].sort((a, b) => b.client - a.client);
 }
 
-const EMPTY_DELETE_SET = new Uint8Array([0]);
+const EMPTY_DELETE_SET: Uint8Array = new Uint8Array([0]);
 
-function encodePart(runs: Run[], slice: (c: ClientStructs, i: number) => Uint8Array, deletes = EMPTY_DELETE_SET): Uint8Array {
+function encodePart(runs: Run[], slice: (c: ClientStructs, i: number) => Uint8Array, deletes: Uint8Array = EMPTY_DELETE_SET): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, runs.length);
 	for (const { client, from, to } of runs.sort((a, b) => b.client.client - a.client.client)) {

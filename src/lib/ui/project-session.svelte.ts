@@ -31,7 +31,10 @@ export class ProjectSession {
 	peerCount = $state(0);
 	/** Who else has the project open (other devices and tabs), and where. */
 	peers = $state<PeerPresence[]>([]);
-	/** True while a joined project has not yet received its document from a peer. */
+	/**
+	 * True while a joined project has not yet received its document from a peer: until the whole of it
+	 * is in, when it comes in parts (its settings may come in the first).
+	 */
 	awaitingDocument = $state(false);
 	/** A large sync arriving from a peer now (bytes so far and in all). */
 	incoming = $state<{ received: number; total: number } | null>(null);
@@ -59,7 +62,7 @@ export class ProjectSession {
 			if (change.meta) {
 				this.metaRevision++;
 				// A peer's document arrived, or a peer wrote with an older schema: bring it to ours.
-				this.awaitingDocument = project.doc.schemaVersion === undefined;
+				this.awaitingDocument = project.doc.schemaVersion === undefined || (this.awaitingDocument && !!this.sync?.incoming);
 				project.doc.migrate();
 				this.applyRole();
 				// The project list names it as its document does (a peer's rename, a joined project's name),
@@ -271,6 +274,7 @@ export class ProjectSession {
 			this.syncStatus = sync.status;
 			this.peerCount = sync.connectedPeerIds().length;
 			this.incoming = sync.incoming;
+			if (this.awaitingDocument && !this.incoming && this.doc.schemaVersion !== undefined) this.awaitingDocument = false;
 		};
 		const stopStatus = sync.onChange(refresh);
 		const stopPresence = this.presence.onChange(() => (this.peers = this.presence?.peers() ?? []));
