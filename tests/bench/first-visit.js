@@ -3,7 +3,8 @@
 // and a project's library. For each page: bytes over the wire, the JavaScript it loads (transferred
 // and decoded) and how much of that never ran by the time the page was ready (V8 coverage, as
 // Lighthouse's "unused JavaScript"), then first contentful paint under a mobile-like throttle
-// (Lighthouse's devtools mobile numbers: 562.5 ms RTT, 1.47 Mbit/s down, CPU 4x slower, 412x823).
+// (Lighthouse's devtools mobile numbers: 562.5 ms RTT, 1.47 Mbit/s down, CPU 4x slower, 412x823), and
+// the long tasks that began after that paint (what Lighthouse's total blocking time adds up).
 // Figures, not asserts: docs/benchmarks.md ("First visit").
 import os from 'node:os';
 import { chromium } from '@playwright/test';
@@ -44,10 +45,25 @@ async function visit(context, url, ready, { coverage = false, throttle = null } 
 	const decoded = new Map();
 	cdp.on('Network.dataReceived', (e) => decoded.set(e.requestId, (decoded.get(e.requestId) ?? 0) + e.dataLength));
 	if (coverage) await page.coverage.startJSCoverage({ resetOnNavigation: false });
+	await page.addInitScript(() => {
+		const tasks = (globalThis.__longTasks = []);
+		new PerformanceObserver((list) => tasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
+	});
 	await page.goto(url);
 	await page.locator(ready).first().waitFor({ timeout: 120_000 });
 	const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
 	const readyMs = await page.evaluate(() => performance.now());
+	await page.waitForTimeout(throttle ? 1000 : 0); // the page's work that follows ready (the library's side panels)
+	// Lighthouse's total blocking time counts each task past 50 ms after the first paint (here: that began after it).
+	const tasks = await page.evaluate(
+		(after) =>
+			globalThis.__longTasks
+				.filter((t) => t.startTime >= after)
+				.map((t) => t.duration),
+		fcp
+	);
+	const blocking = tasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0);
+	const longest = Math.max(0, ...tasks);
 	const scripts = coverage ? await page.coverage.stopJSCoverage() : [];
 	await page.waitForTimeout(200); // the last loadingFinished events
 	let transferred = 0,
@@ -69,7 +85,7 @@ async function visit(context, url, ready, { coverage = false, throttle = null } 
 	const total = appScripts.reduce((sum, s) => sum + s.source.length, 0);
 	const unused = appScripts.reduce((sum, s) => sum + s.source.length - usedBytes(s), 0);
 	await page.close();
-	return { transferred, jsTransferred, jsDecoded, jsFiles, encodings: [...encodings].join(', '), total, unused, fcp, readyMs };
+	return { transferred, jsTransferred, jsDecoded, jsFiles, encodings: [...encodings].join(', '), total, unused, fcp, readyMs, blocking, longest };
 }
 
 export async function firstVisitBench() {
@@ -93,18 +109,24 @@ export async function firstVisitBench() {
 		for (const [name, url, ready] of pages) {
 			const v = await visit(context, url, ready, { coverage: true });
 			const fcps = [],
-				readies = [];
+				readies = [],
+				blockings = [],
+				longests = [];
 			for (let i = 0; i < RUNS; i++) {
 				const t = await visit(context, url, ready, { throttle: MOBILE });
 				fcps.push(t.fcp);
 				readies.push(t.readyMs);
+				blockings.push(t.blocking);
+				longests.push(t.longest);
 			}
 			results.push(
 				[`${name}: bytes transferred (all responses)`, KiB(v.transferred)],
 				[`  JavaScript: files, transferred (encoding)`, `${v.jsFiles} files, ${KiB(v.jsTransferred)} (${v.encodings})`],
 				[`  JavaScript decoded / of which not run by the time the page is ready`, `${KiB(v.total)} / ${KiB(v.unused)} (${((100 * v.unused) / v.total).toFixed(0)} %)`],
 				[`  mobile throttle: first contentful paint, median of ${RUNS}`, `${median(fcps).toFixed(0)} ms`],
-				[`  mobile throttle: page ready (its form or library shown), median of ${RUNS}`, `${median(readies).toFixed(0)} ms`]
+				[`  mobile throttle: page ready (its form or library shown), median of ${RUNS}`, `${median(readies).toFixed(0)} ms`],
+				[`  mobile throttle: longest task after first paint, median of ${RUNS}`, median(longests) ? `${median(longests).toFixed(0)} ms` : 'none of 50 ms or more'],
+				[`  mobile throttle: blocking time after first paint (each task past 50 ms), median of ${RUNS}`, `${median(blockings).toFixed(0)} ms`]
 			);
 		}
 		await context.close();
