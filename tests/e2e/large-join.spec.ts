@@ -1,12 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { closeAll, join, newPeer, seedOn, shareProject } from './support/peers';
+import { clickWhileReceiving, joinProbe, probeJoin } from './support/join-probe';
 
 /**
  * A data-channel message over ~256 KiB is dropped by browsers, and stock y-webrtc sends a joining
- * peer the whole document in one message: a large project would never arrive. Ours is split into
- * frames and joined again.
+ * peer the whole document in one message: a large project would never arrive. Ours comes in parts
+ * (sync/join-parts.ts), each applied in a task of its own, so the joining page keeps answering.
  */
-test('a new peer joins a project of 100,000 annotations and ends with all of them', async ({ browser }) => {
+test('a new peer joins a project of 100,000 annotations, answering input while it arrives, and ends with all of them', async ({ browser }) => {
 	test.setTimeout(300_000);
 	const a = await newPeer(browser, 'Ada');
 	const b = await newPeer(browser, 'Bo');
@@ -15,11 +16,18 @@ test('a new peer joins a project of 100,000 annotations and ends with all of the
 		const link = await shareProject(a.page, projectId);
 		await expect(a.page.getByTestId('library')).toHaveAttribute('data-annotation-count', '100000');
 
+		await probeJoin(b.page);
 		await join(b.page, link);
-		// Tens of MB take seconds: the joining peer sees them arrive.
-		await expect(b.page.getByTestId('library-notice')).toContainText(/Receiving the project from a teammate… \d+ % \([\d.]+ of [\d.]+ MB\)/, { timeout: 60_000 });
+		// Megabytes take seconds: the joining peer sees them arrive, and its page answers meanwhile.
+		const during = await clickWhileReceiving(b.page);
+		expect(during.notice).toMatch(/Receiving the project from a teammate… \d+ %/);
+		expect(during.images).toMatch(/^[\d,]+ images$/);
+		expect(during.images).not.toBe('0 images');
 		await expect(b.page.getByTestId('library')).toHaveAttribute('data-annotation-count', '100000', { timeout: 120_000 });
 		await expect(b.page.getByTestId('image-count')).toHaveText('10,000 images');
+		await expect(b.page.getByTestId('library-notice')).toHaveCount(0);
+		const probe = await joinProbe(b.page);
+		console.log(`joining page: ${(probe.syncBytes / 1e6).toFixed(1)} MB of sync received, longest task ${Math.max(0, ...probe.longTasks)} ms`);
 		// What arrived is stored: it is there after a reload, with no peer online.
 		await a.context.close();
 		await b.page.reload();
