@@ -6,7 +6,7 @@ import { encodeMask } from '$lib/shapes/mask/rle';
 
 /**
  * Issue 14 item 3: a large import is written in bounded transactions, so what it stores (and what peers
- * receive) is many updates of about 512 KiB that load in slices, not one update of the whole import.
+ * receive) is many updates of about 256 KiB that load in slices, not one update of the whole import.
  */
 function project(imageCount = 3) {
 	const doc = new ProjectDoc(new Y.Doc());
@@ -35,7 +35,7 @@ function recordUpdates(doc: ProjectDoc): Uint8Array[] {
 }
 
 describe('an import in bounded transactions', () => {
-	it('stores a large import as updates of about 512 KiB, images first; a peer applying them in order never sees an annotation without its image', () => {
+	it('stores a large import as updates of about 256 KiB, images first; a peer applying them in order never sees an annotation without its image', () => {
 		const { doc, classId, imageCount } = project();
 		const before = Y.encodeStateAsUpdate(doc.ydoc);
 		const updates = recordUpdates(doc);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { seededRandom } from '$lib/geometry/random';
-import { splitUpdate } from '$lib/sync/update-parts';
+import { splitUpdate } from '$lib/model/update-parts';
 
 /**
  * Several devices edit one map (set, overwrite, delete; nested maps) and one array (inserts at random

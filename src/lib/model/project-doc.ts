@@ -108,7 +108,7 @@ const everyOptionalFieldListed: [Exclude<OptionalKeys<AnnotationRecord>, (typeof
 void everyOptionalFieldListed;
 
 /** About how much one import transaction writes (as JSON): the size of one stored chunk (storage/chunked-load). */
-export const IMPORT_TRANSACTION_BYTES = 512 * 1024;
+export const IMPORT_TRANSACTION_BYTES = 256 * 1024;
 
 /** What a map entry costs in an update besides its value: its key, the map's name, the item's header. */
 const ENTRY_OVERHEAD_BYTES = 34;

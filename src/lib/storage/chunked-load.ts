@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { SaveTracker, type SaveState } from './save-state';
+import { reencodeInWorker } from './reencode-client';
+import type { ReencodeOutcome } from './reencode';
 
 /**
  * Loads and stores a y-indexeddb document without blocking the main thread for seconds.
@@ -52,15 +54,24 @@ const CUSTOM = 'custom';
 const SLICE_MS = 25;
 /** Stored updates past which small ones are merged (y-indexeddb trims at the same count). */
 export const COMPACT_AT = 500;
-/** The largest update compaction makes: applying one takes a few tens of milliseconds. */
-export const CHUNK_BYTES = 512 * 1024;
+/**
+ * The largest update compaction makes: applying one takes a few tens of milliseconds. 256 KiB since
+ * annotations are packed (schema v7): 512 KiB held ~4,500 of them, 100-200 ms to apply and check here.
+ */
+export const CHUNK_BYTES = 256 * 1024;
 /** Compaction waits for a pause in editing, as y-indexeddb's trim does. */
 const COMPACT_DELAY_MS = 1000;
 /** How often changes the browser refused to store (a full disk) are offered again. */
 const RETRY_UNSAVED_MS = 3000;
 
+/** A rewrite of the stored document as its state waits this long after a load (see reencode.ts). */
+export const REENCODE_DELAY_MS = 3000;
+
 export class ChunkedIndexeddbPersistence extends IndexeddbPersistence {
 	private compactTimer: ReturnType<typeof setTimeout> | null = null;
+	private reencodeTimer: ReturnType<typeof setTimeout> | null = null;
+	/** What the latest rewrite did (null: none ran, or it could not run here). */
+	reencoded: ReencodeOutcome | null = null;
 	private compacting: Promise<void> | null = null;
 	/** Changes the browser refused to store, kept in memory and offered again until it takes them. */
 	private unsaved: Uint8Array[] = [];
@@ -192,6 +203,22 @@ export class ChunkedIndexeddbPersistence extends IndexeddbPersistence {
 		}, delay);
 	}
 
+	/**
+	 * Rewrites the stored document as its current state, in a worker, `delay` after now: what edits
+	 * replaced is dropped, in chunks of at most CHUNK_BYTES (reencode.ts). Nothing happens if the
+	 * persistence is destroyed first, or if it would not save at least REENCODE_MIN_GAIN of the bytes.
+	 */
+	scheduleReencode(delay = REENCODE_DELAY_MS): void {
+		if (this.reencodeTimer) clearTimeout(this.reencodeTimer);
+		this.reencodeTimer = setTimeout(async () => {
+			this.reencodeTimer = null;
+			if (this._destroyed) return;
+			const outcome = await reencodeInWorker(this.name, CHUNK_BYTES);
+			this.reencoded = outcome;
+			if (outcome?.rewritten && this.db && !this._destroyed) this._dbsize = await countUpdates(this.db);
+		}, delay);
+	}
+
 	/** Merges runs of small stored updates into bounded chunks, one transaction per chunk. */
 	async compact(): Promise<void> {
 		const database = this.db;
@@ -208,7 +235,8 @@ export class ChunkedIndexeddbPersistence extends IndexeddbPersistence {
 	override destroy(): Promise<void> {
 		if (this.compactTimer) clearTimeout(this.compactTimer);
 		if (this.retryTimer) clearTimeout(this.retryTimer);
-		this.compactTimer = this.retryTimer = null;
+		if (this.reencodeTimer) clearTimeout(this.reencodeTimer);
+		this.compactTimer = this.retryTimer = this.reencodeTimer = null;
 		this.saveListeners.clear();
 		this.tracker.clear();
 		return super.destroy();

@@ -53,6 +53,8 @@ export async function openProject(id: string, actor: Actor = deviceActor()): Pro
 	const persistence = await loadDocument(projectDocDbName(id), ydoc);
 	performance.mark('project:read');
 	doc.migrate();
+	// Once the page has settled: drop from storage what edits replaced (off the main thread).
+	persistence.scheduleReencode();
 	performance.mark('project:indexed');
 	const database = await db();
 	const entry = await database.get('projects', id);

@@ -1,6 +1,6 @@
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { splitUpdate } from './update-parts';
+import { splitUpdate } from '$lib/model/update-parts';
 
 /**
  * A large sync answer (y-webrtc's step 2: the whole project for a joining peer) sent in parts, each
