@@ -1,14 +1,23 @@
 import { expect, type Page } from '@playwright/test';
 
-/**
- * What a joining page went through, recorded in the page from its first script on: the bytes of
- * document sync it received (every data-channel message but image bytes and edit proofs, so the
- * project arriving twice shows) and its long tasks (reported, not asserted: timings vary by machine).
- */
+interface JoinProbe {
+	/** Bytes received and sent on the sync channel (every data channel but image bytes and edit proofs). */
+	syncBytes: number;
+	sentBytes: number;
+	/** Long tasks (reported, not asserted: timings vary by machine). */
+	longTasks: number[];
+}
+
+/** What a page went through, recorded in it from its first script on (set before it opens the app). */
 export async function probeJoin(page: Page): Promise<void> {
 	await page.addInitScript(() => {
-		const w = window as unknown as { joinProbe: { syncBytes: number; longTasks: number[] } };
-		w.joinProbe = { syncBytes: 0, longTasks: [] };
+		const w = window as unknown as { joinProbe: JoinProbe };
+		w.joinProbe = { syncBytes: 0, sentBytes: 0, longTasks: [] };
+		const send = RTCDataChannel.prototype.send;
+		RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: ArrayBuffer | ArrayBufferView | Blob | string) {
+			if (!this.label.startsWith('peerlabel-') && typeof data !== 'string' && !(data instanceof Blob)) w.joinProbe.sentBytes += data.byteLength;
+			return send.call(this, data as never);
+		} as typeof RTCDataChannel.prototype.send;
 		const add = RTCDataChannel.prototype.addEventListener;
 		RTCDataChannel.prototype.addEventListener = function (this: RTCDataChannel, type: string, listener: unknown, options?: unknown) {
 			if (type === 'message' && !this.label.startsWith('peerlabel-')) {
@@ -24,8 +33,8 @@ export async function probeJoin(page: Page): Promise<void> {
 	});
 }
 
-export async function joinProbe(page: Page): Promise<{ syncBytes: number; longTasks: number[] }> {
-	return page.evaluate(() => (window as unknown as { joinProbe: { syncBytes: number; longTasks: number[] } }).joinProbe);
+export async function joinProbe(page: Page): Promise<JoinProbe> {
+	return page.evaluate(() => (window as unknown as { joinProbe: JoinProbe }).joinProbe);
 }
 
 /**
