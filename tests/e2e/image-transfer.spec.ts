@@ -132,13 +132,14 @@ function mischief(): void {
 	RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, label: string, init?: RTCDataChannelInit) {
 		const channel = create.call(this, label, init);
 		if (label !== 'peerlabel-blobs') return channel;
-		const send = channel.send.bind(channel) as (data: string | ArrayBuffer) => void;
+		const send = channel.send.bind(channel) as (data: string | ArrayBuffer | Uint8Array<ArrayBuffer>) => void;
 		const mode = () => (window as unknown as { __blobMischief?: string }).__blobMischief;
 		const stalled = new Set<number>();
 		(channel as unknown as { send: typeof send }).send = (data) => {
 			if (mode() === 'lie-size' && typeof data === 'string' && JSON.parse(data).t === 'size') data = JSON.stringify({ ...JSON.parse(data), size: 2 ** 30 });
 			if (mode() === 'stall' && typeof data !== 'string') {
-				const empty = data.slice(0, 16); // the frame's header: request id, and offset 0
+				// The frame's header (request id, and offset 0); a frame may be a view of a larger buffer.
+				const empty = (data instanceof ArrayBuffer ? new Uint8Array(data) : data).slice(0, 16).buffer;
 				new DataView(empty).setFloat64(8, 0);
 				const id = new DataView(empty).getUint32(4);
 				if (stalled.has(id)) return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlobUnavailableError, type BlobChannel } from '$lib/sync/blob-exchange';
+import { decodeDataFrame, encodeDataFrame, encodeDataFrameInPlace, FRAME_HEADER_BYTES } from '$lib/sync/blob-protocol';
 import { PROGRESS_STEPS } from '$lib/sync/blob-transfer';
 import { channelPair } from './fake-data-channel';
 import { connect, Device, expectSameBytes, image, MB, randomBytes, settle } from './support/blob-devices';
@@ -207,3 +208,28 @@ describe('blob exchange', () => {
 		await expect(holder.exchange.fetch('../etc/passwd', 10)).rejects.toThrow(TypeError);
 	});
 });
+
+describe('blob data frames', () => {
+	it('a frame written over the bytes before its payload reads as the copied one, without copying the payload', () => {
+		const slice = randomBytes(64 * 1024, 40); // a slice read from the blob store
+		for (const at of [FRAME_HEADER_BYTES, 1000]) {
+			const payload = slice.subarray(at, at + 30_000);
+			const expected = payload.slice();
+			const copied = new Uint8Array(encodeDataFrame(7, 123_456_789, payload));
+			const inPlace = encodeDataFrameInPlace(7, 123_456_789, payload);
+			expect(inPlace.buffer).toBe(slice.buffer); // a view: the channel copies it on send
+			expect(inPlace).toEqual(copied);
+			const decoded = decodeDataFrame(inPlace.slice().buffer)!;
+			expect([decoded.id, decoded.offset]).toEqual([7, 123_456_789]);
+			expect(decoded.payload).toEqual(expected); // only the bytes before the payload were written
+		}
+	});
+
+	it('refuses to write a frame in place with less than a header of room before the payload', () => {
+		const slice = randomBytes(1024, 41);
+		const before = slice.slice();
+		expect(() => encodeDataFrameInPlace(1, 0, slice.subarray(FRAME_HEADER_BYTES - 1))).toThrow(RangeError);
+		expect(slice).toEqual(before);
+	});
+});
+

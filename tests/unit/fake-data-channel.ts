@@ -28,7 +28,7 @@ export class FakeDataChannel extends EventTarget {
 	private queue: { data: string | ArrayBuffer; size: number }[] = [];
 	private draining = false;
 
-	send(data: string | ArrayBuffer): void {
+	send(data: string | ArrayBuffer | ArrayBufferView<ArrayBuffer>): void {
 		if (this.readyState !== 'open') throw new DOMException('The channel is not open', 'InvalidStateError');
 		const size = typeof data === 'string' ? utf8.encode(data).byteLength : data.byteLength;
 		if (size > MAX_MESSAGE_SIZE) throw new TypeError(`Message of ${size} bytes exceeds maxMessageSize`);
@@ -41,7 +41,9 @@ export class FakeDataChannel extends EventTarget {
 		this.bufferedAmount += size;
 		this.maxBufferedAmount = Math.max(this.maxBufferedAmount, this.bufferedAmount);
 		this.maxMessageBytes = Math.max(this.maxMessageBytes, size);
-		this.queue.push({ data: typeof data === 'string' ? data : data.slice(0), size });
+		// Copied at once, as Chromium does (a view's bytes only): the sender may reuse its buffer.
+		const copy = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) : data.slice(0);
+		this.queue.push({ data: copy, size });
 		this.scheduleDrain();
 	}
 

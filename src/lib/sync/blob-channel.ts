@@ -7,7 +7,7 @@ export interface BlobChannel {
 	readonly bufferedAmount: number;
 	bufferedAmountLowThreshold: number;
 	binaryType: BinaryType;
-	send(data: string | ArrayBuffer): void;
+	send(data: string | ArrayBuffer | ArrayBufferView<ArrayBuffer>): void;
 	addEventListener(type: string, listener: (event: Event) => void): void;
 	removeEventListener(type: string, listener: (event: Event) => void): void;
 }

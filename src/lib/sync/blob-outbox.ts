@@ -1,5 +1,5 @@
 import type { BlobChannel } from './blob-channel';
-import { encodeControl, encodeDataFrame, FRAME_HEADER_BYTES, type ControlMessage } from './blob-protocol';
+import { encodeControl, encodeDataFrame, encodeDataFrameInPlace, FRAME_HEADER_BYTES, type ControlMessage } from './blob-protocol';
 import type { BlobSliceReader } from './blob-slice-reader';
 
 interface Stream {
@@ -18,6 +18,7 @@ export const MAX_QUEUED_CONTROLS = 256;
 /**
  * Everything sent on one blob channel goes through here, so that the channel never buffers more
  * than the high-water mark: control messages first, then one data frame of each stream in turn.
+ * A data frame is sent as a view of the reader's slice (the channel copies it on send).
  * Sending resumes on 'bufferedamountlow' and whenever a stream has read more bytes.
  */
 export class BlobOutbox {
@@ -81,7 +82,10 @@ export class BlobOutbox {
 				}
 				if (!this.fits(FRAME_HEADER_BYTES + bytes)) return;
 				const offset = reader.offset;
-				this.channel.send(encodeDataFrame(id, offset, reader.take(bytes)));
+				// The header goes over the bytes sent just before these, where there are some: no copy.
+				const inPlace = reader.spent >= FRAME_HEADER_BYTES;
+				const payload = reader.take(bytes);
+				this.channel.send(inPlace ? encodeDataFrameInPlace(id, offset, payload) : encodeDataFrame(id, offset, payload));
 				waiting = 0;
 				if (!reader.done) this.turn++;
 				else {

@@ -70,12 +70,29 @@ export function decodeControl(text: string): ControlMessage | null {
 /** One binary message: header plus a copy of `payload`. */
 export function encodeDataFrame(id: number, offset: number, payload: Uint8Array): ArrayBuffer {
 	const frame = new ArrayBuffer(FRAME_HEADER_BYTES + payload.byteLength);
-	const view = new DataView(frame);
+	writeHeader(frame, 0, id, offset);
+	new Uint8Array(frame, FRAME_HEADER_BYTES).set(payload);
+	return frame;
+}
+
+/**
+ * The same message without copying `payload` (36 MB of copies and garbage for a large image): the
+ * header is written over the FRAME_HEADER_BYTES before the payload in its buffer, which the caller
+ * must have done with (bytes already sent, say), and the message is a view of header and payload.
+ */
+export function encodeDataFrameInPlace(id: number, offset: number, payload: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+	const start = payload.byteOffset - FRAME_HEADER_BYTES;
+	if (start < 0) throw new RangeError(`No room for the frame header before the payload (at byte ${payload.byteOffset})`);
+	writeHeader(payload.buffer, start, id, offset);
+	return new Uint8Array(payload.buffer, start, FRAME_HEADER_BYTES + payload.byteLength);
+}
+
+function writeHeader(buffer: ArrayBuffer, at: number, id: number, offset: number): void {
+	const view = new DataView(buffer, at, FRAME_HEADER_BYTES);
+	view.setUint32(0, 0); // kind and padding: a reused buffer holds other bytes here
 	view.setUint8(0, DATA_FRAME);
 	view.setUint32(4, id);
 	view.setFloat64(8, offset);
-	new Uint8Array(frame, FRAME_HEADER_BYTES).set(payload);
-	return frame;
 }
 
 export interface DataFrame {

@@ -3,7 +3,7 @@
  * large image holds at most two slices in memory rather than the whole image.
  */
 export class BlobSliceReader {
-	private slices: Uint8Array[] = [];
+	private slices: Uint8Array<ArrayBuffer>[] = [];
 	private position = 0; // within slices[0]
 	private readOffset: number;
 	private reading = false;
@@ -36,8 +36,16 @@ export class BlobSliceReader {
 		return this.slices.length ? this.slices[0].byteLength - this.position : 0;
 	}
 
+	/**
+	 * Bytes of the slice the next `take` reads from that earlier takes handed out: they sit just before
+	 * its bytes in the same buffer, and the caller may overwrite them (the reader never reads them again).
+	 */
+	get spent(): number {
+		return this.slices.length ? this.position : 0;
+	}
+
 	/** Up to `max` bytes (a view, valid until the next take). */
-	take(max: number): Uint8Array {
+	take(max: number): Uint8Array<ArrayBuffer> {
 		const slice = this.slices[0];
 		const bytes = slice.subarray(this.position, this.position + max);
 		this.position += bytes.byteLength;
