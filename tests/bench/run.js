@@ -464,25 +464,41 @@ async function imageTransfer(a, b, small) {
 			if (r.gone !== null && r.ready === null && document.querySelector('[data-testid="editor-canvas"][data-editor-ready="true"]')) r.ready = now();
 		}).observe(document, { childList: true, subtree: true, attributes: true });
 	});
+	// The ceiling is measured before the transfer and again once B has finished with the image (its
+	// thumbnail stored: that may come after the editor drew it); the share is of the higher of the two.
+	const ceilingBefore = await bareChannelMBps(a);
 	await cell.click();
 	await b.page.waitForFunction(() => /** @type {any} */ (window).__fetch.ready !== null, null, { timeout: 120_000, polling: 100 });
 	const f = await b.page.evaluate(() => /** @type {any} */ (window).__fetch);
 	if (f.first === null || f.full === null) throw new Error(`B did not show the image's transfer: ${JSON.stringify(f)}`);
 	const moved = f.total - f.firstReceived; // counted from the first progress B showed
-	const mbps = (ms) => `${(moved / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
-	const ceiling = await bareChannelMBps(a);
+	const hash = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+	await b.page.waitForFunction(thumbnailStored, hash, { timeout: 60_000, polling: 100 });
+	const ceilingAfter = await bareChannelMBps(a);
+	const ceiling = Math.max(ceilingBefore, ceilingAfter);
 	const share = (bytes, ms) => `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s (${((100 * (bytes / 1e6 / (ms / 1000))) / ceiling).toFixed(0)} % of the ceiling)`;
 	// The same bytes over a bare channel between the same two pages, in the blob exchange's frames and
 	// buffering (DEFAULT_OPTIONS in src/lib/sync/blob-channel.ts): what the peers' connection allows.
 	const bare = await bareChannelTwoPages(a, b.page, Math.ceil(bytes.length / 65536) * 65536, 64 * 1024, 256 * 1024);
 	results.push(
-		[`image transfer between two peers (${width}x${height} PNG of ${(bytes.length / 1e6).toFixed(1)} MB, MB = 10^6 bytes): throughput to stored (target ≥ 30 MB/s)`, `${mbps(f.gone - f.first)}`],
+		[`image transfer between two peers (${width}x${height} PNG of ${(bytes.length / 1e6).toFixed(1)} MB, MB = 10^6 bytes): first bytes to verified and stored (target ≥ 30 MB/s; issue 14: ≥ 70 % of the ceiling)`, share(moved, f.gone - f.first)],
 		['  bytes received only (before SHA-256 check and storing)', share(moved, f.full - f.first)],
 		['  … the first 4 MiB / the rest after them', `${(f.first4MiB.at - f.first).toFixed(0)} ms / ${share(f.total - f.first4MiB.received, f.full - f.first4MiB.at)}`],
 		['  time from first bytes to stored / to the image drawn', `${(f.gone - f.first).toFixed(0)} ms / ${(f.ready - f.first).toFixed(0)} ms`],
-		['  ceiling: a bare RTCDataChannel pair in one page, 64 MB of 64 KiB messages, 4 MiB buffered', `${ceiling.toFixed(1)} MB/s`],
+		['  ceiling: a bare RTCDataChannel pair in one page, 64 MB of 64 KiB messages, 4 MiB buffered: before / after the transfer', `${ceilingBefore.toFixed(1)} / ${ceilingAfter.toFixed(1)} MB/s`],
 		['  a bare RTCDataChannel between the two peers\' pages, the same bytes, 64 KiB messages, 256 KiB buffered: all / first 4 MiB', `${bare.mbps.toFixed(1)} MB/s / ${bare.first4MiBMs.toFixed(0)} ms`]
 	);
+}
+
+/** In a page: whether its IndexedDB holds the thumbnail of the image `hash`. */
+async function thumbnailStored(hash) {
+	const req = (r) => new Promise((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))));
+	const database = await req(indexedDB.open('peerlabel'));
+	try {
+		return (await req(database.transaction('thumbnails').objectStore('thumbnails').getKey(hash))) !== undefined;
+	} finally {
+		database.close();
+	}
 }
 
 /** Join: a new peer opens the invite link of the large project and receives the whole document. */

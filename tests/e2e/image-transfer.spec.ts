@@ -50,10 +50,13 @@ test('an image only one peer has reaches another byte-identical, and every image
 
 		// "Make available offline" gets the rest (A's seeded images); then they open with no network.
 		await b.page.goto(`/project/${projectId}`);
+		await expect(b.page.getByTestId('image-cell').filter({ hasText: 'only-c.png' }).getByTestId('image-thumb')).toBeVisible();
+		await expect(b.page.getByTestId('image-thumb')).toHaveCount(1);
 		await b.page.getByTestId('sync-badge').click();
 		await b.page.getByTestId('offline-fetch').click();
 		await expect(b.page.getByTestId('offline-result')).toHaveText('All 3 images are on this device now.', { timeout: 60_000 });
 		await b.page.getByTestId('share-close').click();
+		await expect(b.page.getByTestId('image-thumb'), 'each fetched image shows its thumbnail in the library').toHaveCount(4);
 		await b.context.setOffline(true);
 		await expect(b.page.getByTestId('sync-badge')).toHaveAttribute('data-status', 'offline');
 		for (const name of ['image-00001.png', 'image-00003.png']) {
