@@ -569,7 +569,7 @@ try {
 				['  document loaded, project editable', `${liveMs.toFixed(0)} ms`],
 				['  longest main-thread task until then (the page answers input between tasks)', `${longestMs.toFixed(0)} ms`],
 				['  of which reading the document from IndexedDB', `${readMs.toFixed(0)} ms`],
-				[`  stored document per annotation (all its updates / ${PROJECT_ANNOTATIONS.toLocaleString('en')}, images included${shapes === 'mixed' ? '; target ≤ 120 B' : ''}): as seeded / after its rewrite`, `${(seededBytes / PROJECT_ANNOTATIONS).toFixed(1)} B / ${(bytes / PROJECT_ANNOTATIONS).toFixed(1)} B`],
+				[`  stored document per annotation (all its updates / ${PROJECT_ANNOTATIONS.toLocaleString('en')}, images included${shapes === 'mixed' ? '; target ≤ 120 B' : ''}): before the library's first open / after the rewrite that follows it`, `${(seededBytes / PROJECT_ANNOTATIONS).toFixed(1)} B / ${(bytes / PROJECT_ANNOTATIONS).toFixed(1)} B`],
 				['  JS heap with that project open', `${projectHeap.toFixed(0)} MB`]
 			);
 		}
