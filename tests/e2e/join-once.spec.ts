@@ -27,11 +27,14 @@ test('a new peer receives the project once from two teammates, and the second ta
 		// The one answering is the one sending: at least a megabyte more than the other.
 		let answering = -1;
 		await expect
-			.poll(async () => {
-				const sent = await Promise.all([a, b].map(async (p, i) => (await joinProbe(p.page)).sentBytes - sentBefore[i]));
-				answering = sent[0] > sent[1] + 1e6 ? 0 : sent[1] > sent[0] + 1e6 ? 1 : -1;
-				return answering;
-			})
+			.poll(
+				async () => {
+					const sent = await Promise.all([a, b].map(async (p, i) => (await joinProbe(p.page)).sentBytes - sentBefore[i]));
+					answering = sent[0] > sent[1] + 1e6 ? 0 : sent[1] > sent[0] + 1e6 ? 1 : -1;
+					return answering;
+				},
+				{ timeout: 30_000 }
+			)
 			.not.toBe(-1);
 		const [leaving, staying] = answering === 0 ? [a, b] : [b, a];
 		await expect(c.page.getByTestId('sync-badge')).toHaveAttribute('data-peers', '2');

@@ -70,7 +70,7 @@ class Peer {
 	) {
 		this.join = new JoinCoordinator<Link>(
 			{ stateVector: () => Y.encodeStateVector(this.doc), missing: (sv) => Y.encodeStateAsUpdate(this.doc, sv) },
-			{ silentMs: 10_000, seenFreshMs: 60_000 },
+			{ silentMs: 10_000, stalledMs: 30_000, seenFreshMs: 60_000 },
 			clock,
 			SPLIT
 		);
@@ -249,6 +249,25 @@ describe('a join answered by one peer, in parts', () => {
 		net.pump();
 		expect(annotations(j)).toBe(0); // still A's turn
 		clock.tick(10_000);
+		net.pump();
+		expect(annotations(j)).toBe(600);
+	});
+
+	it('a peer that keeps its link busy without answering is passed over after a while', () => {
+		const { net, peers, clock } = setup(['A', 'B', 'J'], ['A', 'B']);
+		const [a, b, j] = peers;
+		net.mute.add(a);
+		const ja = connect(net, j, a);
+		connect(net, j, b);
+		net.pump();
+		for (let t = 0; t < 2; t++) {
+			ja.bytesReceived += 100; // presence, say: never an answer
+			clock.tick(10_000);
+		}
+		net.pump();
+		expect(annotations(j)).toBe(0); // not silent yet
+		ja.bytesReceived += 100;
+		clock.tick(10_000); // 30 s without anything applied from it
 		net.pump();
 		expect(annotations(j)).toBe(600);
 	});

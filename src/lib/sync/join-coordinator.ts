@@ -38,6 +38,11 @@ export interface JoinClock {
 export const JOIN_TIMING = {
 	/** An answering peer that sends nothing this long is passed over, if another peer can answer. */
 	silentMs: 10_000,
+	/**
+	 * Nor may it send only what is not applied (say presence, or changes its failing edit proof holds
+	 * back) for longer than this: a peer that keeps its link busy must not keep the others from answering.
+	 */
+	stalledMs: 30_000,
 	/** A peer's step 1 seen this recently tells what it has when a join ends. */
 	seenFreshMs: 60_000
 };
@@ -75,6 +80,8 @@ export class JoinCoordinator<L extends JoinLink> {
 	/** The join whose part is being applied right now. */
 	private applying: { from: L; join: Join<L> } | null = null;
 	private lastBytes = 0;
+	/** When the answering peer was asked, or last had a change of its answer applied. */
+	private lastProgressAt = 0;
 	private readonly stopWatch: () => void;
 
 	constructor(
@@ -107,6 +114,7 @@ export class JoinCoordinator<L extends JoinLink> {
 		if (message[0] === JOIN_PARTS) {
 			const announced = readAnnouncement(message);
 			if (announced) this.startJoin(link, announced.total);
+			if (announced && link === this.answering) this.lastProgressAt = this.clock.now();
 			return; // ours: y-webrtc would not know it
 		}
 		const stateVector = stepOneStateVector(message);
@@ -114,6 +122,7 @@ export class JoinCoordinator<L extends JoinLink> {
 		const join = this.joins.get(link);
 		const sync = message[0] === 0;
 		const step2 = sync && message[1] === 1;
+		if (link === this.answering && sync && (step2 || message[1] === 2)) this.lastProgressAt = this.clock.now();
 		if (join && sync && (step2 || message[1] === 2)) {
 			this.applying = { from: link, join };
 			try {
@@ -157,6 +166,7 @@ export class JoinCoordinator<L extends JoinLink> {
 	private ask(link: L) {
 		this.answering = link;
 		this.lastBytes = link.bytesReceived;
+		this.lastProgressAt = this.clock.now();
 	}
 
 	/** The next held peer is asked for what this device lacks now. */
@@ -188,7 +198,7 @@ export class JoinCoordinator<L extends JoinLink> {
 		const link = this.answering;
 		if (!link) return;
 		const bytes = link.bytesReceived;
-		const silent = bytes === this.lastBytes;
+		const silent = bytes === this.lastBytes || this.clock.now() - this.lastProgressAt >= this.timing.stalledMs;
 		this.lastBytes = bytes;
 		// With no one else to ask, a slow peer is better than none: asking it again would restart its answer.
 		if (silent && this.standby.length) this.leave(link);
