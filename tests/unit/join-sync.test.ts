@@ -181,6 +181,39 @@ describe('a join answered by one peer, in parts', () => {
 		expect(inParts(syncMessage(2, whole), SPLIT.above)).toHaveLength(1);
 	});
 
+	it('applies the parts of a join one per task, and what comes behind them after them', async () => {
+		const waiting: (() => void)[] = [];
+		const nextTask = () => new Promise<void>((resolve) => waiting.push(resolve));
+		const runTask = async () => {
+			waiting.shift()!();
+			await new Promise((r) => setTimeout(r, 0));
+		};
+		const doc = new Y.Doc();
+		const join = new JoinCoordinator<Link>(
+			{ stateVector: () => Y.encodeStateVector(doc), missing: (sv) => Y.encodeStateAsUpdate(doc, sv) },
+			undefined,
+			new FakeClock(),
+			SPLIT,
+			nextTask
+		);
+		const link = new Link(new Peer('X', new FakeClock()), new Net());
+		const [announcement, ...parts] = inParts(syncMessage(1, project(600)), SPLIT.above, SPLIT.partBytes);
+		const applied: string[] = [];
+		const receive = (m: Uint8Array, name: string) => join.inbound(link, m, () => applied.push(name));
+		receive(announcement, 'announcement');
+		receive(parts[0], 'part 0');
+		receive(new Uint8Array([1, 0]), 'presence'); // behind the part
+		receive(parts[1], 'part 1');
+		expect(applied).toEqual([]);
+		expect(join.incoming).not.toBeNull();
+		await runTask();
+		expect(applied).toEqual(['part 0']);
+		await runTask();
+		await runTask();
+		expect(applied).toEqual(['part 0', 'presence', 'part 1']);
+		join.destroy();
+	});
+
 	it('a new peer gets the project once from two teammates, in parts, with nothing pending', () => {
 		const { net, peers, whole } = setup(['A', 'B', 'J'], ['A', 'B']);
 		const [a, b, j] = peers;

@@ -232,15 +232,18 @@ export class FramedChannel {
 
 	/** Marks this channel as the source while its user handles the message (no-echo.ts reads it). */
 	private readonly handOver = (message: ArrayBuffer) => {
-		const outer = FramedChannel.delivering;
-		FramedChannel.delivering = this;
-		try {
-			const deliver = () => this.onmessage?.({ data: message });
-			if (this.hooks) this.hooks.inbound(this, new Uint8Array(message), deliver);
-			else deliver();
-		} finally {
-			FramedChannel.delivering = outer;
-		}
+		// The hooks may deliver it later (join-coordinator.ts): the mark goes with the delivery.
+		const deliver = () => {
+			const outer = FramedChannel.delivering;
+			FramedChannel.delivering = this;
+			try {
+				this.onmessage?.({ data: message });
+			} finally {
+				FramedChannel.delivering = outer;
+			}
+		};
+		if (this.hooks) this.hooks.inbound(this, new Uint8Array(message), deliver);
+		else deliver();
 	};
 }
 

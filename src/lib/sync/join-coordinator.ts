@@ -80,6 +80,8 @@ export class JoinCoordinator<L extends JoinLink> {
 	/** The join whose part is being applied right now. */
 	private applying: { from: L; join: Join<L> } | null = null;
 	private lastBytes = 0;
+	/** Parts of a join, and what came behind them, waiting to be applied one per task. */
+	private queue: { link: L; message: Uint8Array; deliver: () => void }[] = [];
 	/** When the answering peer was asked, or last had a change of its answer applied. */
 	private lastProgressAt = 0;
 	private readonly stopWatch: () => void;
@@ -88,7 +90,13 @@ export class JoinCoordinator<L extends JoinLink> {
 		private readonly doc: JoinDoc,
 		private readonly timing = JOIN_TIMING,
 		private readonly clock: JoinClock = realClock,
-		private readonly split = { above: SPLIT_ABOVE_BYTES, partBytes: PART_BYTES }
+		private readonly split = { above: SPLIT_ABOVE_BYTES, partBytes: PART_BYTES },
+		/**
+		 * When given, a join's parts are applied one per task from a queue of their own (and what arrives
+		 * behind them waits its turn): the messages arriving meanwhile are taken in at once, so the page's
+		 * input and drawing are not queued behind a backlog of parts. Null: each is applied as it arrives.
+		 */
+		private readonly nextTask: (() => Promise<void>) | null = null
 	) {
 		this.stopWatch = clock.every(timing.silentMs, () => this.watchSilence());
 	}
@@ -111,6 +119,29 @@ export class JoinCoordinator<L extends JoinLink> {
 
 	/** A whole message from `link` that its gate let through; `deliver` hands it to y-webrtc. */
 	inbound(link: L, message: Uint8Array, deliver: () => void): void {
+		if (this.queue.length || (this.nextTask && this.joins.has(link) && message[0] === 0 && (message[1] === 1 || message[1] === 2))) {
+			this.queue.push({ link, message, deliver });
+			if (this.queue.length === 1) void this.drain();
+			return;
+		}
+		this.take(link, message, deliver);
+	}
+
+	private async drain() {
+		while (this.queue.length) {
+			await this.nextTask!();
+			const next = this.queue[0];
+			if (!next) return; // destroyed
+			try {
+				this.take(next.link, next.message, next.deliver);
+			} catch (error) {
+				console.error('A change from a peer could not be applied', error);
+			}
+			this.queue.shift();
+		}
+	}
+
+	private take(link: L, message: Uint8Array, deliver: () => void): void {
 		if (message[0] === JOIN_PARTS) {
 			const announced = readAnnouncement(message);
 			if (announced) this.startJoin(link, announced.total);
@@ -160,6 +191,7 @@ export class JoinCoordinator<L extends JoinLink> {
 
 	destroy(): void {
 		this.stopWatch();
+		this.queue = [];
 		this.onprogress = null;
 	}
 
