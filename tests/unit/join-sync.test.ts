@@ -200,6 +200,7 @@ describe('a join answered by one peer, in parts', () => {
 		const [announcement, ...parts] = inParts(syncMessage(1, project(600)), SPLIT.above, SPLIT.partBytes);
 		const applied: string[] = [];
 		const receive = (m: Uint8Array, name: string) => join.inbound(link, m, () => applied.push(name));
+		expect(join.outbound(link, stepOne(doc))).toHaveLength(1); // asked
 		receive(announcement, 'announcement');
 		receive(parts[0], 'part 0');
 		receive(new Uint8Array([1, 0]), 'presence'); // behind the part
@@ -303,6 +304,19 @@ describe('a join answered by one peer, in parts', () => {
 		clock.tick(10_000); // 30 s without anything applied from it
 		net.pump();
 		expect(annotations(j)).toBe(600);
+	});
+
+	it('takes an announcement of parts only from the peer it asked', () => {
+		const { net, peers } = setup(['A', 'M', 'J'], ['A']);
+		const [a, m, j] = peers;
+		connect(net, j, a); // asked
+		const jm = connect(net, j, m);
+		const [announcement] = inParts(syncMessage(1, project(600)), SPLIT.above, SPLIT.partBytes);
+		j.receive(jm, announcement); // M was not asked: nothing is shown as arriving from it
+		expect(j.join.incoming).toBeNull();
+		net.pump();
+		expect(annotations(j)).toBe(600);
+		expect(j.join.incoming).toBeNull();
 	});
 
 	it('a peer that cannot prove edit rights is passed over', () => {

@@ -143,9 +143,13 @@ export class JoinCoordinator<L extends JoinLink> {
 
 	private take(link: L, message: Uint8Array, deliver: () => void): void {
 		if (message[0] === JOIN_PARTS) {
-			const announced = readAnnouncement(message);
-			if (announced) this.startJoin(link, announced.total);
-			if (announced && link === this.answering) this.lastProgressAt = this.clock.now();
+			// Only the peer asked answers in parts: another's announcement (broken or hostile) would hold
+			// the project as "receiving" for as long as that peer likes. Its parts apply as any update.
+			const announced = link === this.answering ? readAnnouncement(message) : null;
+			if (announced) {
+				this.startJoin(link, announced.total);
+				this.lastProgressAt = this.clock.now();
+			}
 			return; // ours: y-webrtc would not know it
 		}
 		const stateVector = stepOneStateVector(message);
