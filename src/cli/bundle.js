@@ -52,7 +52,8 @@ export async function ensureBundle(name, entry = `src/cli/${name}.ts`) {
 				minify: false,
 				sourcemap: false,
 				target: 'node20',
-				rolldownOptions: { output: { entryFileNames: `${name}.mjs`, format: 'es' } }
+				// One file: a dynamic import (y-webrtc, loaded only for shared projects) is inlined, not a chunk beside it.
+				rolldownOptions: { output: { entryFileNames: `${name}.mjs`, format: 'es', codeSplitting: false } }
 			}
 		});
 		mkdirSync(cacheDir, { recursive: true });

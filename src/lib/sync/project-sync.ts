@@ -1,4 +1,4 @@
-import { WebrtcProvider } from 'y-webrtc';
+import type { WebrtcProvider } from 'y-webrtc';
 import { Awareness } from 'y-protocols/awareness';
 import type { ProjectDoc } from '$lib/model';
 import type { ProjectSharing } from '$lib/storage/db';
@@ -9,6 +9,7 @@ import type { FramedChannel } from './framed-channel';
 import { skipEchoes } from './no-echo';
 import { BlobExchange } from './blob-exchange';
 import { getImageBlob, hasImageBlob, sha256Hex } from '$lib/storage/blobs';
+import { behindOtherTasks } from '$lib/storage/chunked-load';
 import * as encoding from 'lib0/encoding';
 import { writeSyncStep1 } from 'y-protocols/sync';
 import { prepareEditKeys } from './access';
@@ -77,21 +78,6 @@ export function effectiveSignalingUrls(sharing: ProjectSharing): string[] {
 	return sharing.signalingUrls.length ? sharing.signalingUrls : [sameOriginSignalingUrl()];
 }
 
-/**
- * The next task, queued behind the tasks already waiting (timers, the page's own work), unlike
- * `scheduler.yield`, whose continuations go first; a message, not a timer, so a hidden tab is not slowed.
- */
-function behindOtherTasks(): Promise<void> {
-	return new Promise((resolve) => {
-		const channel = new MessageChannel();
-		channel.port1.onmessage = () => {
-			channel.port1.close();
-			resolve();
-		};
-		channel.port2.postMessage(null);
-	});
-}
-
 export class ProjectSync {
 	/** Null for a project that is not shared. */
 	readonly provider: WebrtcProvider | null;
@@ -120,7 +106,9 @@ export class ProjectSync {
 		projectId: string,
 		room: string | null,
 		/** This device's edit secrets (null: it views, or the project is not shared). */
-		private readonly editKeys: EditKeys | null
+		private readonly editKeys: EditKeys | null,
+		/** y-webrtc's provider class, loaded only for a shared project (null otherwise). */
+		Provider: typeof WebrtcProvider | null
 	) {
 		this.awareness = new Awareness(doc.ydoc);
 		this.tabs = new TabSync(projectId, doc.ydoc, this.awareness);
@@ -132,7 +120,7 @@ export class ProjectSync {
 				sha256Hex
 			}
 		);
-		if (!sharing || !room) {
+		if (!sharing || !room || !Provider) {
 			this.provider = null;
 			this.join = null;
 			return;
@@ -148,7 +136,7 @@ export class ProjectSync {
 			behindOtherTasks
 		));
 		join.onprogress = () => this.receiving(join.incoming?.received ?? 1, join.incoming?.total ?? 1);
-		const provider = (this.provider = new WebrtcProvider(room, doc.ydoc, {
+		const provider = (this.provider = new Provider(room, doc.ydoc, {
 			signaling: this.online ? effectiveSignalingUrls(sharing) : [],
 			password: sharing.key,
 			awareness: this.awareness,
@@ -185,7 +173,9 @@ export class ProjectSync {
 	/** Starts syncing a project: with its peers when it is shared, else with this browser's tabs. */
 	static async start(projectId: string, doc: ProjectDoc, sharing: ProjectSharing | undefined): Promise<ProjectSync> {
 		const room = sharing ? await roomName(sharing.key) : null;
-		return new ProjectSync(doc, sharing, projectId, room, sharing ? await prepareEditKeys(sharing) : null);
+		// y-webrtc and simple-peer (~107 KB) load only when a project is shared: the other pages need none of it.
+		const Provider = sharing ? (await import('y-webrtc')).WebrtcProvider : null;
+		return new ProjectSync(doc, sharing, projectId, room, sharing ? await prepareEditKeys(sharing) : null, Provider);
 	}
 
 	get status(): SyncStatus {

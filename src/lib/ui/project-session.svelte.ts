@@ -172,9 +172,9 @@ export class ProjectSession {
 					onProgress: (received, total, source) =>
 						(this.imageFetches[hash] = { received, total, waiting: false, from: this.peerName(source) })
 				});
-				const blob = await storeReceivedImage(this.id, image, bytes);
-				noteThumbnailsArrived();
-				return blob;
+				// The bytes are stored (and the image shown) first, the thumbnail after: decoding a large image for
+				// it was the longest step after the last byte.
+				return await storeReceivedImage(this.id, image, bytes, noteThumbnailsArrived);
 			} catch (e) {
 				if (!(e instanceof BlobUnavailableError) && this.sync === sync) throw e;
 				// Nobody online has it (or the connection was remade): wait for the next peer.
