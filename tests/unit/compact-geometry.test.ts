@@ -199,3 +199,31 @@ describe('encodeGeometry and inherited names', () => {
 			expect(encodeGeometry(type as never, {})).toMatchObject({ ok: false, reason: expect.stringMatching(/Unknown shape type/) });
 	});
 });
+
+describe('whether the bytes give back exactly what was encoded', () => {
+	const lossless = (type: Parameters<typeof encodeGeometry>[0], g: unknown) => {
+		const r = encodeGeometry(type, g);
+		if (!r.ok) throw new Error(r.reason);
+		return r.lossless;
+	};
+	it('says so for coordinates of up to 3 decimals, at any size', () => {
+		expect(lossless('box', { x: 10.25, y: 0, width: 999999.999, height: 1 })).toBe(true);
+		expect(lossless('polygon', { points: [0.1, 0.2, 10.123, 0, 5, 5], holes: [[1, 1, 2, 1, 1.5, 2]] })).toBe(true);
+	});
+	it('says not for what is rounded or left out: float noise, a 4th decimal, -0, empty holes or parts', () => {
+		expect(lossless('box', { x: 52.789999999999964, y: 0, width: 10, height: 10 })).toBe(false);
+		expect(lossless('keypoint', { x: 1.0001, y: 2 })).toBe(false);
+		expect(lossless('keypoint', { x: -0, y: 2 })).toBe(false);
+		expect(lossless('polygon', { points: [0, 0, 10, 0, 5, 5], holes: [] })).toBe(false);
+		expect(lossless('polygon', { points: [0, 0, 10, 0, 5, 5], parts: [] })).toBe(false);
+	});
+	it('agrees with a round trip: what it calls lossless decodes to the same geometry', () => {
+		for (const g of [{ points: [0.5, 0.25, 100, 0.125, 50, 80.375] }, { points: [1 / 3, 0, 10, 0, 5, 5] }]) {
+			const r = encodeGeometry('polygon', g);
+			if (!r.ok) throw new Error(r.reason);
+			const back = decodeGeometry(r.value);
+			if (!back.ok) throw new Error(back.reason);
+			expect(r.lossless).toBe(JSON.stringify(back.value.geometry) === JSON.stringify(g));
+		}
+	});
+});

@@ -75,13 +75,17 @@ export class AnnotationStore {
 	}
 
 	/**
-	 * `record` as it will be stored and read back by every replica, or why it cannot be: the bytes keep
-	 * coordinates to 1/1000 px, so a shape at a threshold (an area of exactly 1 px²) is checked again as read.
+	 * `record` (checked by the caller, as every model write is) as it will be stored and read back by
+	 * every replica, or why it cannot be: the bytes keep coordinates to 1/1000 px, so a record whose
+	 * coordinates they round is unpacked and checked again as read (a shape at a threshold, an area of
+	 * exactly 1 px², may fall under it).
 	 * `image` undefined: the record's image is gone (deleted by a peer), so there is nothing to clamp to.
 	 */
 	static pack(record: AnnotationRecord, image: Size | undefined): { ok: true; value: PackedAnnotation } | { ok: false; reason: string } {
 		const encoded = encodeAnnotation(record);
 		if (!encoded.ok) return encoded;
+		// Read back exactly as written: the caller's checks hold for what every replica reads.
+		if (encoded.lossless) return { ok: true, value: { bytes: encoded.value, record } };
 		const decoded = decodeAnnotation(record.id, encoded.value);
 		if (!decoded.ok) return decoded;
 		const checked = checkAnnotationRecord(record.id, decoded.value, image);

@@ -12,7 +12,7 @@ import {
 } from './record-check';
 import type { AnnotationRecord, ClassRecord, Id, ImageRecord, ProjectSettings, VersionRecord } from './records';
 import type { DocMaps } from './schema';
-import type { AnnotationStore } from './annotation-store';
+import type { AnnotationStore, StoredAnnotation } from './annotation-store';
 
 /** The maps whose records the boundary checks (meta holds the settings and the schema version). */
 export type RecordMap = 'meta' | 'classes' | 'images' | 'annotations' | 'versions';
@@ -208,7 +208,9 @@ export class CheckedRecords {
 	}
 
 	private applyAnnotation(key: string, trusted: boolean, change: CheckedChange): void {
-		const stored = this.store.read(key);
+		// This replica's own write, checked before it was written: not unpacked again.
+		const own = trusted ? this.store.ownWrite(key) : undefined;
+		const stored: StoredAnnotation | undefined = own ? { from: 'packed', raw: own, map: this.store.packed } : this.store.read(key);
 		const old = this.annotations.get(key);
 		this.unindex(key, old);
 		const waitedFor = this.waitingFor.get(key);
@@ -223,8 +225,7 @@ export class CheckedRecords {
 		let record: AnnotationRecord | null = null;
 		if (raw !== undefined) {
 			const image = typeof raw?.imageId === 'string' ? this.images.get(raw.imageId) : undefined;
-			const own = trusted && image ? this.store.ownWrite(key) : undefined;
-			const checked: RecordCheck<AnnotationRecord> = own ? { ok: true, record: own } : this.guardedCheck(() => checkAnnotationRecord(key, raw, image, stored !== undefined && 'sizeBounded' in stored && stored.sizeBounded === true));
+			const checked: RecordCheck<AnnotationRecord> = own && image ? { ok: true, record: own } : this.guardedCheck(() => checkAnnotationRecord(key, raw, image, stored !== undefined && 'sizeBounded' in stored && stored.sizeBounded === true));
 			if (!checked.ok) reason = checked.reason;
 			else if (!image) {
 				let set = this.waiting.get(checked.record.imageId);

@@ -1,6 +1,6 @@
 import type { Geometry, ShapeType } from '$lib/shapes/registry';
 import { ByteReader, ByteWriter } from '$lib/shapes/compact/bytes';
-import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult } from '$lib/shapes/compact/geometry-codec';
+import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult, type Encoded } from '$lib/shapes/compact/geometry-codec';
 import type { AnnotationRecord, AttributeValue, JsonValue } from './records';
 
 /**
@@ -76,6 +76,10 @@ const NO_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({}) as Recor
 /** Decoded app ids by their first half (48 random bits: two ids sharing one are not cached, only decoded). */
 const ID_STRINGS = new Map<number, { lo: number; id: string }>();
 const ID_STRINGS_MAX = 65_536;
+/** Ids as the encoder writes them (app ids in 1 + 12 bytes, others as length and UTF-8), by their text. */
+const ID_BYTES = new Map<string, Uint8Array>();
+/** Each base-62 digit's value by its character code. */
+const BASE62_VALUE = Array.from({ length: 128 }, (_, c) => BASE62.indexOf(String.fromCharCode(c)));
 
 function base62Half(v: number): string {
 	let half = '';
@@ -123,19 +127,28 @@ class Encoder {
 
 	id(v: unknown, what: string): void {
 		if (typeof v !== 'string') return this.fail(`${what} is not text`);
-		if (!APP_ID.test(v)) {
-			if (LONE_SURROGATE.test(v)) return this.fail(`${what} has a lone surrogate, which UTF-8 cannot hold`);
-			const bytes = utf8.encode(v);
-			this.w.uint(bytes.length + 1);
-			this.w.raw(bytes);
-			return;
+		// The same few image, class and author ids recur in every record: each is packed once.
+		let packed = ID_BYTES.get(v);
+		if (!packed) {
+			if (!APP_ID.test(v)) {
+				if (LONE_SURROGATE.test(v)) return this.fail(`${what} has a lone surrogate, which UTF-8 cannot hold`);
+				const text = utf8.encode(v);
+				const w = new ByteWriter();
+				w.uint(text.length + 1);
+				w.raw(text);
+				packed = w.done();
+			} else {
+				packed = new Uint8Array(13); // varint 0, then two halves of 6 bytes
+				for (let h = 0; h < 2; h++) {
+					let n = 0;
+					for (let i = 0; i < 8; i++) n = n * 62 + BASE62_VALUE[v.charCodeAt(h * 8 + i)];
+					for (let i = 0; i < 6; i++, n = Math.floor(n / 256)) packed[1 + h * 6 + i] = n % 256;
+				}
+			}
+			if (ID_BYTES.size >= ID_STRINGS_MAX) ID_BYTES.clear();
+			ID_BYTES.set(v, packed);
 		}
-		this.w.uint(0);
-		for (const half of [v.slice(0, 8), v.slice(8)]) {
-			let n = 0;
-			for (let i = 0; i < 8; i++) n = n * 62 + BASE62.indexOf(half[i]);
-			for (let i = 0; i < 6; i++, n = Math.floor(n / 256)) this.w.byte(n % 256);
-		}
+		this.w.raw(packed);
 	}
 
 	json(v: unknown, depth: number): void {
@@ -214,7 +227,7 @@ class Encoder {
 const when = (v: unknown, bit: number) => (v === undefined ? 0 : bit);
 
 /** `record` as the bytes of layout version 1, or why it cannot be (a field it cannot hold, a number that is not finite). */
-export function encodeAnnotation(record: unknown): CompactResult<Uint8Array> {
+export function encodeAnnotation(record: unknown): Encoded {
 	const refuse = (reason: string) => ({ ok: false as const, reason: `Cannot store this annotation compactly: ${reason}` });
 	if (!isObject(record)) return refuse('it is not a record');
 	const a = record;
@@ -271,7 +284,8 @@ export function encodeAnnotation(record: unknown): CompactResult<Uint8Array> {
 	if (a.imported !== undefined) e.imported(a.imported);
 	if (e.reason) return refuse(e.reason);
 	w.raw(geometry.value);
-	return { ok: true, value: w.done() };
+	// Every field but the geometry comes back as written; the geometry says whether it does.
+	return { ok: true, value: w.done(), lossless: geometry.lossless };
 }
 
 /** Reads what Encoder wrote; every count is checked against the bytes left before anything is allocated. */

@@ -20,6 +20,8 @@ import { ByteReader, ByteWriter, MAX_VARINT } from './bytes';
  */
 
 export type CompactResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** Encoded bytes, and whether decoding them gives back exactly what was encoded (every coordinate bit for bit). */
+export type Encoded = { ok: true; value: Uint8Array; lossless: boolean } | { ok: false; reason: string };
 export type DecodedGeometry = { [T in ShapeType]: { type: T; geometry: GeometryByType[T] } }[ShapeType];
 
 /** The kind's number in the header: fixed forever (a new kind takes the next free number). */
@@ -201,13 +203,19 @@ class Writer implements Sink {
 	private x = 0;
 	private y = 0;
 	private readonly m: number;
+	/** Every coordinate so far comes back bit for bit (not rounded to the step, not -0), no empty list left out. */
+	lossless = true;
 	constructor(
 		private readonly w: ByteWriter,
 		step: number
 	) {
 		this.m = 10 ** step;
 	}
-	private q = (v: unknown) => Math.round((v as number) * this.m);
+	private q = (v: unknown) => {
+		const n = Math.round((v as number) * this.m);
+		if (n / this.m !== v || Object.is(v, -0)) this.lossless = false;
+		return n;
+	};
 	fail(): void {}
 	coord(v: unknown): void {
 		this.w.int(this.q(v));
@@ -240,6 +248,7 @@ class Writer implements Sink {
 	}
 	rings(list: unknown): number {
 		const l = (list ?? []) as number[][];
+		if (list !== undefined && !l.length) this.lossless = false; // an empty list of holes reads back as none
 		this.w.uint(l.length);
 		for (const r of l) this.ring(r);
 		return l.length;
@@ -261,7 +270,7 @@ class Writer implements Sink {
 }
 
 /** The geometry of a shape of `type` as bytes, or why it cannot be (a field this layout cannot hold, a bad number). */
-export function encodeGeometry(type: ShapeType, geometry: unknown): CompactResult<Uint8Array> {
+export function encodeGeometry(type: ShapeType, geometry: unknown): Encoded {
 	if (typeof type !== 'string' || !Object.hasOwn(KIND_CODES, type)) return { ok: false, reason: `Unknown shape type: ${String(type)}` };
 	if (!geometry || typeof geometry !== 'object' || Array.isArray(geometry)) return { ok: false, reason: 'The geometry is not an object' };
 	const g = geometry as Fields;
@@ -273,8 +282,10 @@ export function encodeGeometry(type: ShapeType, geometry: unknown): CompactResul
 	const step = stepOf(collector.coords);
 	const w = new ByteWriter();
 	w.byte(KIND_CODES[type] | (step << 4));
-	writeFields(type, g, new Writer(w, step));
-	return { ok: true, value: w.done() };
+	const writer = new Writer(w, step);
+	writeFields(type, g, writer);
+	const emptyParts = Array.isArray(g.parts) && !g.parts.length; // read back as no parts
+	return { ok: true, value: w.done(), lossless: writer.lossless && !emptyParts };
 }
 
 /** Reads what Writer wrote; every count is checked against the bytes left before it is used. */
