@@ -84,10 +84,11 @@ export class AnnotationStore {
 	static pack(record: AnnotationRecord, image: Size | undefined): { ok: true; value: PackedAnnotation } | { ok: false; reason: string } {
 		const encoded = encodeAnnotation(record);
 		if (!encoded.ok) return encoded;
-		// Read back exactly as written: the caller's checks hold for what every replica reads.
-		if (encoded.lossless) return { ok: true, value: { bytes: encoded.value, record } };
+		// Unpacked as every replica will (its fields in the order they read them); checked again only when
+		// packing rounded a coordinate, since the caller's checks hold for what comes back bit for bit.
 		const decoded = decodeAnnotation(record.id, encoded.value);
 		if (!decoded.ok) return decoded;
+		if (encoded.lossless) return { ok: true, value: { bytes: encoded.value, record: decoded.value } };
 		const checked = checkAnnotationRecord(record.id, decoded.value, image);
 		if (!checked.ok) return { ok: false, reason: checked.reason };
 		return { ok: true, value: { bytes: encoded.value, record: checked.record } };
