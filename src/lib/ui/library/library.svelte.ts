@@ -12,6 +12,9 @@ export const STATUS_LABEL: Record<ImageStatus, string> = { new: 'New', in_progre
 
 const OPENING = 'Still opening the project…';
 
+/** How often the library redraws while a project arrives from a teammate in parts. */
+const RECEIVING_REDRAW_MS = 250;
+
 /**
  * What the library page shows of a project: its images, filtered by status and class, and its
  * classes. It starts from the saved summary of the project, if any, so that a large project can be
@@ -112,12 +115,29 @@ export class LibraryState {
 	attach(session: ProjectSession): void {
 		if (this.session) return;
 		this.session = session;
+		// While a project arrives from a teammate (a part every few tens of milliseconds), what the library
+		// derives from the document is brought up to date a few times a second, not once per part.
+		const pending = { images: false, annotations: false, classes: false, meta: false, problems: false };
+		let bumpTimer: ReturnType<typeof setTimeout> | null = null;
+		const bump = () => {
+			bumpTimer = null;
+			if (pending.images) this.imagesVersion++;
+			if (pending.annotations) this.annotationsVersion++;
+			if (pending.classes) this.classesVersion++;
+			if (pending.meta) this.metaVersion++;
+			if (pending.problems) this.problemsVersion++;
+			pending.images = pending.annotations = pending.classes = pending.meta = pending.problems = false;
+		};
 		const stopChanges = session.doc.onChange((change) => {
-			if (change.images.size) this.imagesVersion++;
-			if (change.annotations.size) this.annotationsVersion++;
-			if (change.classes) this.classesVersion++;
-			if (change.meta) this.metaVersion++;
-			if (change.problems) this.problemsVersion++;
+			pending.images ||= change.images.size > 0;
+			pending.annotations ||= change.annotations.size > 0;
+			pending.classes ||= change.classes;
+			pending.meta ||= change.meta;
+			pending.problems ||= change.problems;
+			if (!session.incoming) {
+				if (bumpTimer) clearTimeout(bumpTimer);
+				bump();
+			} else bumpTimer ??= setTimeout(bump, RECEIVING_REDRAW_MS);
 			this.scheduleSave();
 		});
 		// Only a cache, but a stale one shows wrong counts until the document has loaded again.
@@ -125,6 +145,7 @@ export class LibraryState {
 		this.stop = () => {
 			stopChanges();
 			stopFlush();
+			if (bumpTimer) clearTimeout(bumpTimer);
 		};
 		this.imagesVersion++;
 		this.annotationsVersion++;
