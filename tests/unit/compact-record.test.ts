@@ -229,6 +229,21 @@ describe('compact record: the same bytes on every peer', () => {
 		}
 	});
 
+	it('writes the same bytes after a record that needed a large buffer, and never shares bytes between records', () => {
+		const before = encoded(plain('polygon'));
+		const large = encoded({ ...plain('tag'), text: 'é'.repeat(100_000) });
+		const after = encoded(plain('polygon'));
+		expect(hex(after)).toBe(hex(before));
+		expect(after.buffer).not.toBe(before.buffer);
+		expect(decoded('k', large).text).toHaveLength(100_000);
+		expect(hex(before)).toBe(hex(encoded(plain('polygon')))); // an earlier result is not overwritten
+	});
+
+	it('reads short ASCII, longer and non-ASCII texts the same way (ids, names, kept fields)', () => {
+		for (const text of ['', 'a', 'x'.repeat(64), 'x'.repeat(65), 'café', 'x'.repeat(63) + 'é', '\u007f\u0000'])
+			expect(roundTrip({ ...plain('tag'), text, imported: { format: 'coco', id: text + '#' } })).toMatchObject({ text, imported: { format: 'coco', id: text + '#' } });
+	});
+
 	it('stores no id: records under two keys have the same bytes', () => {
 		expect(hex(encoded({ ...plain('box'), id: 'another' }))).toBe(hex(encoded(plain('box'))));
 		expect(decoded('another', encoded(plain('box'))).id).toBe('another');

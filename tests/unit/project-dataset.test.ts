@@ -167,6 +167,17 @@ describe('planImport and importDataset', () => {
 		expect(Object.keys(doc.getAnnotation('imported000000a2')!).sort()).toEqual(['attributes', 'author', 'classId', 'createdAt', 'geometry', 'id', 'imageId', 'type', 'updatedAt', 'z']);
 	});
 
+	it('validates the geometry of a plan it did not make (planImport marks its own plans as checked)', () => {
+		const { doc, car } = richProject();
+		const image = doc.images()[0];
+		const box = (id: string, width: number) => ({ id, imageId: image.id, classId: car.id, type: 'box' as const, geometry: { x: 1, y: 1, width, height: 5 }, attributes: {} });
+		const handMade = doc.importDataset({ classes: [], images: [], annotations: [box('imported000000b1', 5), box('imported000000b2', 0)] });
+		expect(handMade).toMatchObject({ ok: false, reason: expect.stringContaining('imported000000b2') });
+		expect(doc.getAnnotation('imported000000b1')).toBeUndefined();
+		const planned = planImport(doc, { images: [], classes: [{ name: 'car' }], annotations: [{ image: image.name, className: 'car', type: 'box', geometry: { x: 1, y: 1, width: 5, height: 5 } }] }, { mode: 'existing' });
+		expect(planned.ok && planned.plan.geometryChecked).toBe(true);
+	});
+
 	it('refuses invalid geometry and unknown images, naming the source, and plans nothing', () => {
 		const doc = emptyProject();
 		const d = base();

@@ -368,6 +368,7 @@ export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptio
 			classes,
 			images: newImageFiles.map((f) => f.record),
 			annotations,
+			geometryChecked: true,
 			...(options.mode === 'new' && dataset.tagMode && { tagMode: dataset.tagMode }),
 			...(dataset.imported && Object.keys(dataset.imported).length && { datasetFields: dataset.imported }),
 			...((importedOnExisting.images.length || importedOnExisting.classes.length) && { importedOnExisting }),

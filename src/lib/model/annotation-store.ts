@@ -89,7 +89,7 @@ export class AnnotationStore {
 		const decoded = decodeAnnotation(record.id, encoded.value);
 		if (!decoded.ok) return decoded;
 		if (encoded.lossless) return { ok: true, value: { bytes: encoded.value, record: decoded.value } };
-		const checked = checkAnnotationRecord(record.id, decoded.value, image);
+		const checked = checkAnnotationRecord(record.id, decoded.value, image, encoded.value.byteLength <= SIZE_BOUNDED_BYTES);
 		if (!checked.ok) return { ok: false, reason: checked.reason };
 		return { ok: true, value: { bytes: encoded.value, record: checked.record } };
 	}

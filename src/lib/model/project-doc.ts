@@ -73,6 +73,11 @@ export interface DatasetImportWrite {
 	images: ImageRecord[];
 	/** z, author and times are set when written; `source` names the input place for errors. */
 	annotations: (Omit<AnnotationRecord, 'z' | 'author' | 'createdAt' | 'updatedAt'> & { source?: string })[];
+	/**
+	 * Set by planImport: every annotation's geometry was validated against its image's size (which never
+	 * changes) as the plan was made, so it is not validated a second time as it is written.
+	 */
+	geometryChecked?: true;
 	/** Set on a new project from the dataset. */
 	tagMode?: 'single' | 'multi';
 	/** Dataset-level fields of the input by format (COCO's info and licenses): kept for its export. */
@@ -944,7 +949,7 @@ export class ProjectDoc {
 			if (!isShapeType(a.type)) return fail(`unknown shape type “${String(a.type)}”`);
 			if (cls.shapeTypes.length && !cls.shapeTypes.includes(a.type))
 				return fail(`class “${cls.name}” cannot be drawn as ${shapeKind(a.type).label.toLowerCase()}`);
-			const checked = shapeKind(a.type).validate(a.geometry, image);
+			const checked = plan.geometryChecked ? { ok: true as const, geometry: a.geometry } : shapeKind(a.type).validate(a.geometry, image);
 			if (!checked.ok) return fail(checked.reason);
 			const misfit = a.type === 'skeleton' && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
 			if (misfit) return fail(misfit);

@@ -1,6 +1,6 @@
 import type { Geometry, ShapeType } from '$lib/shapes/registry';
 import { ByteReader, ByteWriter } from '$lib/shapes/compact/bytes';
-import { decodeGeometry, encodeGeometry, KIND_CODES, type CompactResult, type Encoded } from '$lib/shapes/compact/geometry-codec';
+import { checkGeometry, KIND_CODES, readGeometry, writeGeometry, type CompactResult, type Encoded } from '$lib/shapes/compact/geometry-codec';
 import type { AnnotationRecord, AttributeValue, JsonValue } from './records';
 
 /**
@@ -76,10 +76,17 @@ const NO_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({}) as Recor
 /** Decoded app ids by their first half (48 random bits: two ids sharing one are not cached, only decoded). */
 const ID_STRINGS = new Map<number, { lo: number; id: string }>();
 const ID_STRINGS_MAX = 65_536;
-/** Ids as the encoder writes them (app ids in 1 + 12 bytes, others as length and UTF-8), by their text. */
-const ID_BYTES = new Map<string, Uint8Array>();
-/** Each base-62 digit's value by its character code. */
-const BASE62_VALUE = Array.from({ length: 128 }, (_, c) => BASE62.indexOf(String.fromCharCode(c)));
+/** Each base-62 digit's value by its character code (-1: not a digit). */
+const BASE62_VALUE = Int8Array.from({ length: 128 }, (_, c) => BASE62.indexOf(String.fromCharCode(c)));
+/** Whether `v` is one of the app's ids (APP_ID), without a regular expression's call. */
+function isAppId(v: string): boolean {
+	if (v.length !== 16) return false;
+	for (let i = 0; i < 16; i++) {
+		const c = v.charCodeAt(i);
+		if (c > 127 || BASE62_VALUE[c] < 0) return false;
+	}
+	return true;
+}
 
 function base62Half(v: number): string {
 	let half = '';
@@ -87,6 +94,13 @@ function base62Half(v: number): string {
 	return half;
 }
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Texts up to this length are read and written a character at a time when they are ASCII (no encoder call). */
+const SHORT_TEXT = 64;
+function isShortAscii(v: string): boolean {
+	if (v.length > SHORT_TEXT) return false;
+	for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) > 0x7f) return false;
+	return true;
+}
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -101,8 +115,8 @@ function put(o: Record<string, unknown>, key: string, value: unknown): void {
 
 /** Writes and checks in one pass; the first problem is kept and the bytes are then thrown away. */
 class Encoder {
-	readonly w = new ByteWriter();
 	reason: string | null = null;
+	constructor(readonly w: ByteWriter) {}
 
 	fail(reason: string): void {
 		this.reason ??= reason;
@@ -119,36 +133,33 @@ class Encoder {
 
 	text(v: unknown, what: string): void {
 		if (typeof v !== 'string') return this.fail(`${what} is not text`);
+		this.utf8(v, 0, what);
+	}
+
+	/** `v`'s UTF-8 after a varint of its length + `lengthBias`. */
+	private utf8(v: string, lengthBias: number, what: string): void {
+		if (isShortAscii(v)) {
+			// The common case (names, formats, imported ids): one byte a character, no encoder call.
+			this.w.uint(v.length + lengthBias);
+			for (let i = 0; i < v.length; i++) this.w.byte(v.charCodeAt(i));
+			return;
+		}
 		if (LONE_SURROGATE.test(v)) return this.fail(`${what} has a lone surrogate, which UTF-8 cannot hold`);
 		const bytes = utf8.encode(v);
-		this.w.uint(bytes.length);
+		this.w.uint(bytes.length + lengthBias);
 		this.w.raw(bytes);
 	}
 
 	id(v: unknown, what: string): void {
 		if (typeof v !== 'string') return this.fail(`${what} is not text`);
-		// The same few image, class and author ids recur in every record: each is packed once.
-		let packed = ID_BYTES.get(v);
-		if (!packed) {
-			if (!APP_ID.test(v)) {
-				if (LONE_SURROGATE.test(v)) return this.fail(`${what} has a lone surrogate, which UTF-8 cannot hold`);
-				const text = utf8.encode(v);
-				const w = new ByteWriter();
-				w.uint(text.length + 1);
-				w.raw(text);
-				packed = w.done();
-			} else {
-				packed = new Uint8Array(13); // varint 0, then two halves of 6 bytes
-				for (let h = 0; h < 2; h++) {
-					let n = 0;
-					for (let i = 0; i < 8; i++) n = n * 62 + BASE62_VALUE[v.charCodeAt(h * 8 + i)];
-					for (let i = 0; i < 6; i++, n = Math.floor(n / 256)) packed[1 + h * 6 + i] = n % 256;
-				}
-			}
-			if (ID_BYTES.size >= ID_STRINGS_MAX) ID_BYTES.clear();
-			ID_BYTES.set(v, packed);
+		if (!isAppId(v)) return this.utf8(v, 1, what);
+		// Varint 0, then two halves of 6 little-endian bytes (parsed each time: cheaper than a cache's lookup).
+		this.w.byte(0);
+		for (let h = 0; h < 2; h++) {
+			let n = 0;
+			for (let i = 0; i < 8; i++) n = n * 62 + BASE62_VALUE[v.charCodeAt(h * 8 + i)];
+			this.w.littleEndian(n, 6);
 		}
-		this.w.raw(packed);
 	}
 
 	json(v: unknown, depth: number): void {
@@ -223,6 +234,8 @@ class Encoder {
 	}
 }
 
+const SCRATCH = new ByteWriter(256);
+
 /** Sets `bit` when `v` is present (not undefined). */
 const when = (v: unknown, bit: number) => (v === undefined ? 0 : bit);
 
@@ -234,7 +247,7 @@ export function encodeAnnotation(record: unknown): Encoded {
 	const extra = Object.keys(a).find((k) => !FIELDS.has(k) && a[k] !== undefined);
 	if (extra) return refuse(`it has a field this layout cannot hold: ${extra}`);
 	if (typeof a.type !== 'string' || !Object.hasOwn(KIND_CODES, a.type)) return refuse(`its shape type ${String(a.type).slice(0, 40)} is unknown`);
-	const geometry = encodeGeometry(a.type as ShapeType, a.geometry);
+	const geometry = checkGeometry(a.type as ShapeType, a.geometry);
 	if (!geometry.ok) return refuse(geometry.reason);
 	if (!isObject(a.attributes)) return refuse('its attributes are not a record');
 	const attributeKeys = Object.keys(a.attributes).sort();
@@ -250,8 +263,10 @@ export function encodeAnnotation(record: unknown): Encoded {
 	const updated = !Object.is(createdAt, updatedAt);
 	const floatTimes = !isWholeTime(createdAt) || (updated && !isWholeTime(updatedAt));
 
-	const e = new Encoder();
-	const w = e.w;
+	// One writer for every record: encoding is synchronous and never re-entered, and `done` copies out.
+	const w = SCRATCH;
+	w.reset();
+	const e = new Encoder(w);
 	w.byte(RECORD_LAYOUT_VERSION);
 	w.uint(
 		(updated ? FLAG.updated : 0) |
@@ -283,9 +298,9 @@ export function encodeAnnotation(record: unknown): Encoded {
 	}
 	if (a.imported !== undefined) e.imported(a.imported);
 	if (e.reason) return refuse(e.reason);
-	w.raw(geometry.value);
 	// Every field but the geometry comes back as written; the geometry says whether it does.
-	return { ok: true, value: w.done(), lossless: geometry.lossless };
+	const lossless = writeGeometry(geometry.value, w);
+	return { ok: true, value: w.done(), lossless };
 }
 
 /** Reads what Encoder wrote; every count is checked against the bytes left before anything is allocated. */
@@ -318,6 +333,12 @@ class Decoder {
 	utf8(n: number): string {
 		const bytes = this.r.raw(n);
 		if (this.r.failed) return '';
+		if (n <= SHORT_TEXT) {
+			let ascii = '';
+			let i = 0;
+			for (; i < n && bytes[i] < 0x80; i++) ascii += String.fromCharCode(bytes[i]);
+			if (i === n) return ascii;
+		}
 		try {
 			return utf8Strict.decode(bytes);
 		} catch {
@@ -334,14 +355,12 @@ class Decoder {
 		const n = this.count(1);
 		if (n > 0) {
 			const s = this.utf8(n - 1);
-			if (APP_ID.test(s)) this.r.fail('an id of the app is written as text');
+			if (isAppId(s)) this.r.fail('an id of the app is written as text');
 			return s;
 		}
-		// Two halves of 6 little-endian bytes, read without a view of the bytes (one per id adds up at 100,000 records).
-		let hi = 0;
-		let lo = 0;
-		for (let i = 0, scale = 1; i < 6; i++, scale *= 256) hi += this.r.byte() * scale;
-		for (let i = 0, scale = 1; i < 6; i++, scale *= 256) lo += this.r.byte() * scale;
+		// Two halves of 6 little-endian bytes.
+		const hi = this.r.littleEndian(6);
+		const lo = this.r.littleEndian(6);
 		if (this.r.failed) return '';
 		if (hi >= HALF_LIMIT || lo >= HALF_LIMIT) {
 			this.r.fail('an id is out of range');
@@ -472,26 +491,20 @@ export function decodeAnnotation(id: string, bytes: unknown): CompactResult<Comp
 	const proposal = flags & FLAG.proposal ? { model: d.text(), score: d.number() } : undefined;
 	const imported = flags & FLAG.imported ? d.imported() : undefined;
 	if (r.failed) return refuse(r.failed);
-	const shape = decodeGeometry(r.raw(r.remaining));
+	const shape = readGeometry(r);
 	if (!shape.ok) return refuse(shape.reason);
-	// Fields in the order the model writes them; optional ones only when present.
-	const record: CompactAnnotation = {
-		id,
-		imageId,
-		classId,
-		type: shape.value.type,
-		geometry: shape.value.geometry as Geometry,
-		attributes,
-		...(text !== undefined && { text }),
-		...(instanceId !== undefined && { instanceId }),
-		...(direction && { direction }),
-		...(flags & FLAG.locked && { locked: (flags & FLAG.lockedOn) !== 0 }),
-		...(proposal && { proposal }),
-		z,
-		...(imported && { imported }),
-		author,
-		createdAt,
-		updatedAt
-	};
+	// Fields in the order the model writes them; optional ones only when present. Assigned one by one:
+	// an object literal with conditional spreads is several times slower to build (100,000 per project).
+	const record = { id, imageId, classId, type: shape.value.type, geometry: shape.value.geometry as Geometry, attributes } as CompactAnnotation;
+	if (text !== undefined) record.text = text;
+	if (instanceId !== undefined) record.instanceId = instanceId;
+	if (direction) record.direction = direction;
+	if (flags & FLAG.locked) record.locked = (flags & FLAG.lockedOn) !== 0;
+	if (proposal) record.proposal = proposal;
+	record.z = z;
+	if (imported) record.imported = imported;
+	record.author = author;
+	record.createdAt = createdAt;
+	record.updatedAt = updatedAt;
 	return { ok: true, value: record };
 }

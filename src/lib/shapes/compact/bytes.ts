@@ -10,9 +10,21 @@ export const MAX_VARINT = Number.MAX_SAFE_INTEGER;
 /** A varint of MAX_VARINT takes 8 bytes; a 9th is refused, so a run of 0x80 bytes costs bounded work. */
 const MAX_VARINT_BYTES = 8;
 
+/** One float64's bytes, for converting without a DataView per number (everything here is synchronous). */
+const FLOAT = new Float64Array(1);
+const FLOAT_BYTES = new Uint8Array(FLOAT.buffer);
+/** A writer reset for the next value keeps a buffer up to this size. */
+const KEPT_BUFFER_BYTES = 64 * 1024;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export class ByteWriter {
-	private buf = new Uint8Array(64);
+	private buf: Uint8Array;
 	private at = 0;
+
+	/** `capacity`: the bytes expected (it grows as needed). */
+	constructor(capacity = 64) {
+		this.buf = new Uint8Array(capacity);
+	}
 
 	private room(n: number): void {
 		if (this.at + n <= this.buf.length) return;
@@ -43,18 +55,35 @@ export class ByteWriter {
 
 	float64(v: number): void {
 		this.room(8);
-		new DataView(this.buf.buffer, this.buf.byteOffset + this.at, 8).setFloat64(0, v, true);
-		this.at += 8;
+		FLOAT[0] = v;
+		for (let i = 0; i < 8; i++) this.buf[this.at++] = FLOAT_BYTES[LITTLE_ENDIAN ? i : 7 - i];
+	}
+
+	/** n: a whole number below 256^bytes, in `bytes` ≤ 6 little-endian bytes. */
+	littleEndian(n: number, bytes: number): void {
+		this.room(bytes);
+		for (let i = 0; i < bytes; i++, n = Math.floor(n / 256)) this.buf[this.at++] = n % 256;
 	}
 
 	raw(bytes: Uint8Array): void {
 		this.room(bytes.length);
-		this.buf.set(bytes, this.at);
-		this.at += bytes.length;
+		// A loop beats TypedArray.set for the few bytes of an id or a name.
+		if (bytes.length <= 32) for (let i = 0; i < bytes.length; i++) this.buf[this.at++] = bytes[i];
+		else {
+			this.buf.set(bytes, this.at);
+			this.at += bytes.length;
+		}
 	}
 
+	/** The bytes written, as a copy of their own (the writer can be reset and used again). */
 	done(): Uint8Array {
 		return this.buf.slice(0, this.at);
+	}
+
+	/** Starts over, keeping the buffer (unless one large value grew it): a writer used for one value after another allocates once. */
+	reset(): void {
+		this.at = 0;
+		if (this.buf.length > KEPT_BUFFER_BYTES) this.buf = new Uint8Array(KEPT_BUFFER_BYTES);
 	}
 }
 
@@ -119,8 +148,19 @@ export class ByteReader {
 			this.fail(`${this.what} end too early`);
 			return 0;
 		}
-		const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.at, 8).getFloat64(0, true);
-		this.at += 8;
+		for (let i = 0; i < 8; i++) FLOAT_BYTES[LITTLE_ENDIAN ? i : 7 - i] = this.buf[this.at++];
+		return FLOAT[0];
+	}
+
+	/** A whole number of `n` ≤ 6 little-endian bytes (an id's half). */
+	littleEndian(n: number): number {
+		if (this.failed) return 0;
+		if (this.remaining < n) {
+			this.fail(`${this.what} end too early`);
+			return 0;
+		}
+		let v = 0;
+		for (let i = 0, scale = 1; i < n; i++, scale *= 256) v += this.buf[this.at++] * scale;
 		return v;
 	}
 

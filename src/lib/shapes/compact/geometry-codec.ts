@@ -211,11 +211,11 @@ class Writer implements Sink {
 	) {
 		this.m = 10 ** step;
 	}
-	private q = (v: unknown) => {
+	private q(v: unknown): number {
 		const n = Math.round((v as number) * this.m);
 		if (n / this.m !== v || Object.is(v, -0)) this.lossless = false;
 		return n;
-	};
+	}
 	fail(): void {}
 	coord(v: unknown): void {
 		this.w.int(this.q(v));
@@ -271,6 +271,22 @@ class Writer implements Sink {
 
 /** The geometry of a shape of `type` as bytes, or why it cannot be (a field this layout cannot hold, a bad number). */
 export function encodeGeometry(type: ShapeType, geometry: unknown): Encoded {
+	const checked = checkGeometry(type, geometry);
+	if (!checked.ok) return checked;
+	const w = new ByteWriter();
+	const lossless = writeGeometry(checked.value, w);
+	return { ok: true, value: w.done(), lossless };
+}
+
+/** A geometry `checkGeometry` accepted, with the step its coordinates are written at. */
+export interface CheckedGeometry {
+	type: ShapeType;
+	geometry: Fields;
+	step: number;
+}
+
+/** Whether `geometry` fits this layout (and at which step), without writing it. */
+export function checkGeometry(type: ShapeType, geometry: unknown): CompactResult<CheckedGeometry> {
 	if (typeof type !== 'string' || !Object.hasOwn(KIND_CODES, type)) return { ok: false, reason: `Unknown shape type: ${String(type)}` };
 	if (!geometry || typeof geometry !== 'object' || Array.isArray(geometry)) return { ok: false, reason: 'The geometry is not an object' };
 	const g = geometry as Fields;
@@ -279,13 +295,19 @@ export function encodeGeometry(type: ShapeType, geometry: unknown): Encoded {
 	const collector = new Collector();
 	writeFields(type, g, collector);
 	if (collector.reason) return { ok: false, reason: `Cannot store this ${type}: ${collector.reason}` };
-	const step = stepOf(collector.coords);
-	const w = new ByteWriter();
+	return { ok: true, value: { type, geometry: g, step: stepOf(collector.coords) } };
+}
+
+/**
+ * Appends a checked geometry's bytes to `w` (a record's bytes end with them); returns whether decoding
+ * gives back exactly what was written.
+ */
+export function writeGeometry({ type, geometry: g, step }: CheckedGeometry, w: ByteWriter): boolean {
 	w.byte(KIND_CODES[type] | (step << 4));
 	const writer = new Writer(w, step);
 	writeFields(type, g, writer);
 	const emptyParts = Array.isArray(g.parts) && !g.parts.length; // read back as no parts
-	return { ok: true, value: w.done(), lossless: writer.lossless && !emptyParts };
+	return writer.lossless && !emptyParts;
 }
 
 /** Reads what Writer wrote; every count is checked against the bytes left before it is used. */
@@ -300,9 +322,8 @@ class Reader {
 	) {
 		this.m = 10 ** step;
 	}
-	private limit = () => MAX_COORDINATE * this.m;
 	private checked(q: number): number {
-		if (Math.abs(q) > this.limit()) this.r.fail('a coordinate is out of range');
+		if (Math.abs(q) > MAX_COORDINATE * this.m) this.r.fail('a coordinate is out of range');
 		return q / this.m;
 	}
 	coord(): number {
@@ -346,9 +367,11 @@ class Reader {
 		return this.r.int() / 10 ** d;
 	}
 	box(): { x: number; y: number; width: number; height: number } {
-		const p: number[] = [];
-		this.point(p);
-		return { x: p[0], y: p[1], width: this.coord(), height: this.coord() };
+		this.x += this.r.int();
+		this.y += this.r.int();
+		const x = this.checked(this.x);
+		const y = this.checked(this.y);
+		return { x, y, width: this.coord(), height: this.coord() };
 	}
 }
 
@@ -414,7 +437,11 @@ function readFields(type: ShapeType, rd: Reader): unknown {
 /** The geometry in `bytes`, or why they cannot be read. Never throws; work is linear in the bytes' length. */
 export function decodeGeometry(bytes: unknown): CompactResult<DecodedGeometry> {
 	if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'The geometry is not bytes' };
-	const r = new ByteReader(bytes);
+	return readGeometry(new ByteReader(bytes));
+}
+
+/** The geometry in the rest of `r` (a record's bytes end with it): what decodeGeometry reads. */
+export function readGeometry(r: ByteReader): CompactResult<DecodedGeometry> {
 	const header = r.byte();
 	if (r.failed) return { ok: false, reason: 'The geometry bytes are empty' };
 	if (header >> 6) return { ok: false, reason: 'The geometry was written by a newer version of the app' };
