@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlobUnavailableError, type BlobChannel } from '$lib/sync/blob-exchange';
+import { GENTLE_START_BYTES } from '$lib/sync/blob-outbox';
 import { decodeDataFrame, encodeDataFrame, encodeDataFrameInPlace, FRAME_HEADER_BYTES } from '$lib/sync/blob-protocol';
 import { PROGRESS_STEPS } from '$lib/sync/blob-transfer';
 import { channelPair } from './fake-data-channel';
@@ -21,12 +22,37 @@ describe('blob exchange', () => {
 		const channel = holder.channels.get('asker')!;
 		expect(channel.maxBufferedAmount).toBeGreaterThan(0);
 		expect(channel.maxBufferedAmount).toBeLessThanOrEqual(256 * 1024); // the default high-water mark
-		expect(channel.maxMessageBytes).toBeLessThanOrEqual(64 * 1024); // the default chunk size
+		expect(channel.maxMessageBytes).toBeLessThanOrEqual(128 * 1024); // the default chunk size
 		expect(progress.at(-1)).toBe(1);
 		expect(progress).toEqual([...progress].sort((p, q) => p - q));
-		// 129 frames: one report per percent received (each redraws the page), plus the start at 0.
+		// 65 frames of 128 KiB: at most one report per percent received (each redraws the page), plus the start at 0.
 		expect(progress.length).toBeGreaterThan(50);
 		expect(progress.length).toBeLessThanOrEqual(PROGRESS_STEPS + 1);
+	});
+
+	it('starts gently after a pause: half-size frames and half the buffer for the first 4 MiB, then the full ones', async () => {
+		const [first, second] = await Promise.all([image(7 * MB, 3), image(5 * MB, 4)]);
+		const [asker, holder] = [new Device('asker'), new Device('holder').hold(first.hash, first.bytes).hold(second.hash, second.bytes)];
+		connect(asker, holder);
+		const channel = holder.channels.get('asker')!;
+		expectSameBytes(await asker.exchange.fetch(first.hash, first.size), first);
+		const firstSends = channel.binarySends.length;
+		expectSameBytes(await asker.exchange.fetch(second.hash, second.size), second);
+		for (const sends of [channel.binarySends.slice(0, firstSends), channel.binarySends.slice(firstSends)]) {
+			let payload = 0;
+			const gentle = [];
+			const full = [];
+			for (const send of sends) {
+				(payload < GENTLE_START_BYTES ? gentle : full).push(send);
+				payload += send.size - FRAME_HEADER_BYTES;
+			}
+			expect(gentle.reduce((n, s) => n + s.size - FRAME_HEADER_BYTES, 0)).toBeGreaterThanOrEqual(GENTLE_START_BYTES);
+			expect(Math.max(...gentle.map((s) => s.size))).toBe(64 * 1024);
+			expect(Math.max(...gentle.map((s) => s.buffered))).toBeLessThanOrEqual(128 * 1024);
+			expect(Math.max(...full.map((s) => s.size))).toBe(128 * 1024);
+			expect(Math.max(...full.map((s) => s.buffered))).toBeGreaterThan(128 * 1024);
+			expect(Math.max(...full.map((s) => s.buffered))).toBeLessThanOrEqual(256 * 1024);
+		}
 	});
 
 	it('keeps to a smaller high-water mark and chunk size when asked', async () => {

@@ -23,6 +23,8 @@ export class FakeDataChannel extends EventTarget {
 	sentBinaryBytes = 0;
 	maxBufferedAmount = 0;
 	maxMessageBytes = 0;
+	/** For each binary message: its size, and the bytes buffered once it was sent. */
+	readonly binarySends: { size: number; buffered: number }[] = [];
 
 	remote!: FakeDataChannel;
 	private queue: { data: string | ArrayBuffer; size: number }[] = [];
@@ -39,6 +41,7 @@ export class FakeDataChannel extends EventTarget {
 			this.sentBinaryBytes += size;
 		}
 		this.bufferedAmount += size;
+		if (typeof data !== 'string') this.binarySends.push({ size, buffered: this.bufferedAmount });
 		this.maxBufferedAmount = Math.max(this.maxBufferedAmount, this.bufferedAmount);
 		this.maxMessageBytes = Math.max(this.maxMessageBytes, size);
 		// Copied at once, as Chromium does (a view's bytes only): the sender may reuse its buffer.

@@ -29,12 +29,16 @@ export interface BlobExchangeDeps {
 export const STALL_TIMEOUT_MS = 15_000;
 
 export interface BlobExchangeOptions {
-	/** Largest message sent, header included. Default 64 KiB; Chromium's limit is 256 KiB. */
+	/**
+	 * Largest message sent, header included. Default 128 KiB (half the messages of 64 KiB, so less work
+	 * per byte on both pages: 69-83 % of the bench's ceiling against 59-79 %); Chromium's limit is 256 KiB.
+	 */
 	chunkBytes?: number;
 	/**
-	 * Sending pauses while the channel buffers more than this. Default 256 KiB: with 512 KiB or more
-	 * buffered, Chromium's channel between two pages often stalls for 1-3 s before its first 4 MiB
-	 * arrive (docs/benchmarks.md); Chromium closes a channel past 16 MiB.
+	 * Sending pauses while the channel buffers more than this. Default 256 KiB (two frames): with more
+	 * buffered, Chromium's channel between two pages often stalls for 1-3 s, or runs at a third of its
+	 * rate (docs/benchmarks.md, also when the buffer only grows after the first MiB); Chromium closes a
+	 * channel past 16 MiB.
 	 */
 	highWaterBytes?: number;
 	/** A peer that does not answer a request for this long has failed. Default 15 s. */
@@ -52,7 +56,7 @@ export interface BlobExchangeOptions {
 }
 
 export const DEFAULT_OPTIONS: Required<BlobExchangeOptions> = {
-	chunkBytes: 64 * 1024,
+	chunkBytes: 128 * 1024,
 	highWaterBytes: 256 * 1024,
 	replyTimeoutMs: 15_000,
 	stallTimeoutMs: STALL_TIMEOUT_MS,

@@ -16,9 +16,17 @@ const utf8 = new TextEncoder();
 export const MAX_QUEUED_CONTROLS = 256;
 
 /**
+ * After a pause (no stream to send), the first GENTLE_START_BYTES go in frames of half the size with half
+ * the buffer: Chromium's channel between two pages often stalls for 1-2 s before its first 4 MiB arrive
+ * with 256 KiB buffered from the first byte, and not with 128 KiB (docs/benchmarks.md, "Image transfer").
+ */
+export const GENTLE_START_BYTES = 4 * 1024 * 1024;
+
+/**
  * Everything sent on one blob channel goes through here, so that the channel never buffers more
  * than the high-water mark: control messages first, then one data frame of each stream in turn.
- * A data frame is sent as a view of the reader's slice (the channel copies it on send).
+ * A data frame is sent as a view of the reader's slice (the channel copies it on send). After a pause the
+ * first frames are smaller, with less buffered (GENTLE_START_BYTES).
  * Sending resumes on 'bufferedamountlow' and whenever a stream has read more bytes.
  */
 export class BlobOutbox {
@@ -26,6 +34,11 @@ export class BlobOutbox {
 	private readonly streams: Stream[] = [];
 	private turn = 0;
 	private readonly payloadBytes: number;
+	private readonly startPayloadBytes: number;
+	/** Payload bytes sent since the outbox last had no stream to send. */
+	private sentSinceIdle = 0;
+	/** What the channel may buffer now: half the high-water mark at a gentle start, else all of it. */
+	private limit = 0;
 
 	constructor(
 		private readonly channel: BlobChannel,
@@ -37,8 +50,20 @@ export class BlobOutbox {
 		private readonly onBroken: () => void
 	) {
 		this.payloadBytes = chunkBytes - FRAME_HEADER_BYTES;
-		// Half the high-water mark: when the event fires there is room for at least one more frame.
-		channel.bufferedAmountLowThreshold = Math.floor(highWaterBytes / 2);
+		this.startPayloadBytes = Math.max(1, Math.floor(chunkBytes / 2) - FRAME_HEADER_BYTES);
+		this.setLimit();
+	}
+
+	private get starting(): boolean {
+		return this.sentSinceIdle < GENTLE_START_BYTES;
+	}
+
+	private setLimit(): void {
+		const limit = this.starting ? Math.floor(this.highWaterBytes / 2) : this.highWaterBytes;
+		if (limit === this.limit) return;
+		this.limit = limit;
+		// Half the limit: when the event fires there is room for at least one more frame.
+		this.channel.bufferedAmountLowThreshold = Math.floor(limit / 2);
 	}
 
 	sendControl(message: ControlMessage): void {
@@ -49,6 +74,10 @@ export class BlobOutbox {
 
 	/** Sends the reader's bytes as data frames of request `id`, until it is done or removed. */
 	addStream(id: number, reader: BlobSliceReader): void {
+		if (!this.streams.length) {
+			this.sentSinceIdle = 0;
+			this.setLimit();
+		}
 		this.streams.push({ id, reader });
 		this.flush();
 	}
@@ -74,7 +103,7 @@ export class BlobOutbox {
 			while (this.streams.length && waiting < this.streams.length) {
 				this.turn %= this.streams.length;
 				const { id, reader } = this.streams[this.turn];
-				const bytes = Math.min(this.payloadBytes, reader.available);
+				const bytes = Math.min(this.starting ? this.startPayloadBytes : this.payloadBytes, reader.available);
 				if (bytes === 0) {
 					waiting++;
 					this.turn++;
@@ -86,6 +115,10 @@ export class BlobOutbox {
 				const inPlace = reader.spent >= FRAME_HEADER_BYTES;
 				const payload = reader.take(bytes);
 				this.channel.send(inPlace ? encodeDataFrameInPlace(id, offset, payload) : encodeDataFrame(id, offset, payload));
+				if (this.starting) {
+					this.sentSinceIdle += bytes;
+					this.setLimit();
+				}
 				waiting = 0;
 				if (!reader.done) this.turn++;
 				else {
@@ -99,6 +132,6 @@ export class BlobOutbox {
 	}
 
 	private fits(bytes: number): boolean {
-		return this.channel.bufferedAmount + bytes <= this.highWaterBytes;
+		return this.channel.bufferedAmount + bytes <= this.limit;
 	}
 }

@@ -11,6 +11,9 @@ import { canEdit, demotedSharing, newSharing, rotatedSharing, VIEWING_REASON } f
 import { ProjectSync, type SyncStatus } from '$lib/sync/project-sync';
 import { Presence, type PeerPresence } from '$lib/sync/presence';
 
+/** How often an image's progress on its way from a teammate is shown again (the first bytes and the last at once). */
+const FETCH_PROGRESS_MS = 100;
+
 /**
  * The project open in this tab, kept open while the user moves between the library and the editor.
  * Its revisions bump when the document's images, classes or annotations change, so components can
@@ -167,10 +170,16 @@ export class ProjectSession {
 			if (!this.sharing || !sync)
 				throw new Error('This image’s bytes are not on this device. Share the project with the teammate who added it to get them.');
 			this.imageFetches[hash] = { received: 0, total: image.size, waiting: false };
+			let shownAt = 0;
 			try {
 				const bytes = await sync.blobs.fetch(hash, image.size, {
-					onProgress: (received, total, source) =>
-						(this.imageFetches[hash] = { received, total, waiting: false, from: this.peerName(source) })
+					onProgress: (received, total, source) => {
+						// Each change redraws the page that takes the frames in (and its hover state under a still
+						// mouse): a few times a second is enough to see it move.
+						if (received > 0 && received < total && performance.now() - shownAt < FETCH_PROGRESS_MS) return;
+						if (received > 0) shownAt = performance.now();
+						this.imageFetches[hash] = { received, total, waiting: false, from: this.peerName(source) };
+					}
 				});
 				// The bytes are stored (and the image shown) first, the thumbnail after: decoding a large image for
 				// it was the longest step after the last byte.
