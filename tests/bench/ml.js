@@ -106,7 +106,7 @@ export async function mlBench() {
 			rows.push([`OCR of a 640x640 image (${ocr.regions} text lines), median of ${RUNS} (target < 500 ms)`, `${ms.toFixed(0)} ms ${ms < 500 ? '✔' : '✘'}`]);
 		} else rows.push(['OCR of a 640x640 image', 'not measured: no PP-OCR adapter registered in ml/families.ts']);
 
-		rows.push(...(await samAndYolo(page, `http://127.0.0.1:${port}`)));
+		rows.push(...(await samAndYolo(page, base)));
 	} finally {
 		await browser.close();
 		server.close();

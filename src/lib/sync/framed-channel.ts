@@ -30,8 +30,13 @@ export const FRAME_BYTES = 64 * 1024;
  * frames that do not add up to what it announced, is broken or hostile: the channel is closed.
  */
 export const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
-/** Stop handing frames to the browser above this many buffered bytes. */
-export const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+/**
+ * Stop handing frames to the browser above this many buffered bytes. Two frames: with 256 KiB or more
+ * buffered, Chromium's channel between two pages often stalls for 1-2 s before its first 4 MiB arrive
+ * (docs/benchmarks.md, "Image transfer"), which a join of a large project paid (4 MiB: 5.4-5.9 s, 128 KiB:
+ * 4.7-5.4 s in the same hour).
+ */
+export const HIGH_WATER_BYTES = 128 * 1024;
 
 /** What the wrapper needs of a channel (RTCDataChannel has it; unit tests pass a fake). */
 export interface RawChannel extends EventTarget {
