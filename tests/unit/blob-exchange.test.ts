@@ -40,8 +40,8 @@ describe('blob exchange', () => {
 		expectSameBytes(await asker.exchange.fetch(second.hash, second.size), second);
 		for (const sends of [channel.binarySends.slice(0, firstSends), channel.binarySends.slice(firstSends)]) {
 			let payload = 0;
-			const gentle = [];
-			const full = [];
+			const gentle: { size: number; buffered: number }[] = [];
+			const full: { size: number; buffered: number }[] = [];
 			for (const send of sends) {
 				(payload < GENTLE_START_BYTES ? gentle : full).push(send);
 				payload += send.size - FRAME_HEADER_BYTES;

@@ -301,6 +301,11 @@ describe('native bundle (peerlabel)', () => {
 		const sha = createHash('sha256').update(Buffer.from([1, 2, 3])).digest('hex');
 		expect(sha256HexSync(new Uint8Array([1, 2, 3]))).toBe(sha);
 		expect(written.files.map((f) => f.path)).toEqual(['project.json', 'document.yjs', `images/${sha}.jpg`]);
+		// The same bytes under a second name: one file, both images pointing at it.
+		dataset.images[1].bytes = new Uint8Array([1, 2, 3]);
+		const twice = peerlabelCodec.write(dataset, { includeImages: true });
+		expect(twice.files.map((f) => f.path)).toEqual(['project.json', 'document.yjs', `images/${sha}.jpg`]);
+		expect(readNativeBundle(twice.files).images).toHaveLength(1);
 		const again = peerlabelCodec.read(written.files).dataset;
 		expect(again.annotations).toEqual(dataset.annotations);
 		expect(again.classes.map((c) => c.name)).toEqual(['car', 'person']);

@@ -45,11 +45,15 @@ export const peerlabelCodec: FormatCodec = {
 		const doc = new ProjectDoc(new Y.Doc());
 		doc.initialize({ name: 'Dataset', ...(dataset.tagMode && { tagMode: dataset.tagMode }) });
 		const images: BundleImage[] = [];
+		const bundled = new Set<string>(); // one file per distinct image, however many names it has
 		const added = doc.addImages(
 			dataset.images.map((i) => {
 				const hash = i.bytes ? sha256HexSync(i.bytes) : '';
 				const mime = mimeOfName(i.name);
-				if (i.bytes && options.includeImages && !images.some((b) => b.hash === hash)) images.push({ hash, mime, bytes: i.bytes });
+				if (i.bytes && options.includeImages && !bundled.has(hash)) {
+					bundled.add(hash);
+					images.push({ hash, mime, bytes: i.bytes });
+				}
 				return { name: i.name, hash, width: i.width, height: i.height, mime, size: i.bytes?.length ?? 0 };
 			})
 		);
