@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every suite, unit tests (vitest, Node) then end-to-end tests (Playwright, real Chromium),
-// ending with one line that sums them all: "N passed, N failed, N skipped".
+// `npm test`: every suite — the type check (svelte-check over src and tests, counted as one test), unit
+// tests (vitest, Node), then end-to-end tests (Playwright, real Chromium) — ending with one line that sums
+// them all: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,14 @@ function readJson(path) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const args = process.argv.slice(2);
 const only = args.includes('--unit') ? 'unit' : args.includes('--e2e') ? 'e2e' : null;
+
+if (only === null) {
+	// A type error in any file fails the run, even where the code it is in happens to run.
+	const synced = run('npx', ['svelte-kit', 'sync']) === 0;
+	const typed = synced && run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--threshold', 'error']) === 0;
+	if (typed) totals.passed += 1;
+	else totals.failed += 1;
+}
 
 if (only !== 'e2e') {
 	const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${results}/unit.json`]);
