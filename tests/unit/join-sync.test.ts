@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { readSyncMessage, writeSyncStep1 } from 'y-protocols/sync';
-import { JoinCoordinator, type JoinClock, type JoinLink } from '$lib/sync/join-coordinator';
+import { JoinCoordinator, type JoinClock, type JoinDoc, type JoinLink, type JoinSplit } from '$lib/sync/join-coordinator';
+import { splitState } from '$lib/model/update-parts';
+import { applyPassingOn } from '$lib/model/pass-on';
 import { inParts, readAnnouncement } from '$lib/sync/join-parts';
 
 /**
@@ -12,7 +14,25 @@ import { inParts, readAnnouncement } from '$lib/sync/join-parts';
  * links whose messages are delivered one at a time when the test pumps them.
  */
 
-const SPLIT = { above: 20_000, partBytes: 4_000 };
+const SPLIT = { above: 20_000, partBytes: 4_000, firstPartBytes: 1_000 };
+/**
+ * Whether the peers write a large answer straight from their document and pass a join's parts on as
+ * they came (as the app does), or split Yjs' answer and let Yjs write each part again.
+ */
+const mode = { fromStore: true };
+
+function joinDoc(doc: Y.Doc, fromStore = mode.fromStore): JoinDoc {
+	return {
+		stateVector: () => Y.encodeStateVector(doc),
+		missing: (sv) => Y.encodeStateAsUpdate(doc, sv),
+		...(fromStore
+			? {
+					missingInParts: (sv: Uint8Array, split: JoinSplit) => splitState(doc, Y.decodeStateVector(sv), split.partBytes, split.above, split.firstPartBytes),
+					applyPassingOn: (update: Uint8Array, apply: () => void) => applyPassingOn(doc, update, apply)
+				}
+			: {})
+	};
+}
 
 class Link implements JoinLink {
 	bytesReceived = 0;
@@ -69,7 +89,7 @@ class Peer {
 		readonly clock: FakeClock
 	) {
 		this.join = new JoinCoordinator<Link>(
-			{ stateVector: () => Y.encodeStateVector(this.doc), missing: (sv) => Y.encodeStateAsUpdate(this.doc, sv) },
+			joinDoc(this.doc),
 			{ silentMs: 10_000, stalledMs: 30_000, seenFreshMs: 60_000 },
 			clock,
 			SPLIT
@@ -166,7 +186,11 @@ function setup(names: string[], holders: string[], n = 600) {
 
 const annotations = (p: Peer) => p.doc.getMap('a').size;
 
-describe('a join answered by one peer, in parts', () => {
+for (const fromStore of [true, false])
+describe(`a join answered by one peer, in parts (${fromStore ? 'written from the document' : "Yjs' answer split"})`, () => {
+	beforeAll(() => void (mode.fromStore = fromStore));
+	afterAll(() => void (mode.fromStore = true));
+
 	it('splits a large step 2 into an announcement and parts that rebuild it, the last one a step 2', () => {
 		const whole = project(600);
 		const messages = inParts(syncMessage(1, whole), SPLIT.above, SPLIT.partBytes);
@@ -353,5 +377,39 @@ describe('a join answered by one peer, in parts', () => {
 		net.pump();
 		expect(annotations(j)).toBe(600);
 		expect(c.changeBytes - before).toBeLessThan(whole.byteLength * 0.1);
+	});
+
+	it('answers a large step 1 itself, written from the document: Yjs writes no whole update; a small one Yjs answers', () => {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, project(600));
+		let wholeUpdates = 0;
+		const join = new JoinCoordinator<Link>(
+			{ ...joinDoc(doc, true), missing: (sv) => (wholeUpdates++, Y.encodeStateAsUpdate(doc, sv)) },
+			undefined,
+			new FakeClock(),
+			SPLIT
+		);
+		const net = new Net();
+		const link = new Link(new Peer('X', new FakeClock()), net);
+		link.remote = link;
+		let delivered = 0;
+		join.inbound(link, stepOne(new Y.Doc()), () => delivered++);
+		expect(delivered).toBe(0);
+		expect(wholeUpdates).toBe(0);
+		const [announcement, ...parts] = net.queue.map((q) => q.message);
+		expect(readAnnouncement(announcement)).toEqual({ parts: parts.length, total: parts.reduce((s, m) => s + m.byteLength, 0) });
+		expect(parts.length).toBeGreaterThan(10);
+		expect(parts.at(-1)!.subarray(0, 2)).toEqual(new Uint8Array([0, 1]));
+		const receiver = new Y.Doc();
+		for (const m of parts) Y.applyUpdate(receiver, decoding.readVarUint8Array(decoding.createDecoder(m.subarray(2))));
+		expect(receiver.getMap('a').toJSON()).toEqual(doc.getMap('a').toJSON());
+		// A peer that lacks only a little: y-webrtc answers as usual.
+		net.queue = [];
+		const almost = new Y.Doc();
+		Y.applyUpdate(almost, project(590));
+		join.inbound(link, stepOne(almost), () => delivered++);
+		expect(delivered).toBe(1);
+		expect(net.queue).toHaveLength(0);
+		join.destroy();
 	});
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { seededRandom } from '$lib/geometry/random';
-import { splitUpdate } from '$lib/model/update-parts';
+import { splitState, splitUpdate } from '$lib/model/update-parts';
 
 /**
  * Several devices edit one map (set, overwrite, delete; nested maps) and one array (inserts at random
@@ -161,5 +161,75 @@ describe('splitUpdate', () => {
 		encoding.writeVarUint(encoder, 0);
 		const parts = splitUpdate(encoding.toUint8Array(encoder), 60);
 		expect(parts.flatMap((p) => Y.decodeUpdate(p).structs.map((s) => s.id.client)).sort()).toEqual([1, 2]);
+	});
+});
+
+describe('splitState', () => {
+	for (const seed of [3, 42]) {
+		it(`writes a document (seed ${seed}) in parts that apply in order with nothing pending, as splitting Yjs' whole update does`, () => {
+			const source = editedTogether(seed);
+			const parts = splitState(source, new Map(), 600)!;
+			expect(parts.length).toBeGreaterThan(10);
+			for (const part of parts) if (part.byteLength > 600) expect(Y.decodeUpdate(part).structs).toHaveLength(1);
+			const receiver = new Y.Doc();
+			expect(applyAll(receiver, parts)).toBe(true);
+			same(source, receiver);
+			// The same bytes in all as Yjs' update split.
+			const total = (list: Uint8Array[]) => list.reduce((sum, p) => sum + p.byteLength, 0);
+			expect(total(parts)).toBe(total(splitUpdate(Y.encodeStateAsUpdate(source), 600)));
+		});
+	}
+
+	it('writes only what a receiver lacks, from inside a struct when it has the start of one', () => {
+		const source = editedTogether(7);
+		const receiver = new Y.Doc();
+		Y.applyUpdate(receiver, Y.encodeStateAsUpdate(editedTogether(7, 4, 12)));
+		// Text typed in two goes is one struct at the source; the receiver has only the first go.
+		const text = new Y.Doc();
+		text.clientID = 5;
+		text.getText('t').insert(0, 'abc');
+		Y.applyUpdate(receiver, Y.encodeStateAsUpdate(text));
+		text.getText('t').insert(3, 'def'.repeat(300));
+		Y.applyUpdate(source, Y.encodeStateAsUpdate(text));
+		expect(source.store.clients.get(5)).toHaveLength(1);
+		const parts = splitState(source, Y.decodeStateVector(Y.encodeStateVector(receiver)), 500)!;
+		expect(parts.length).toBeGreaterThan(3);
+		expect(applyAll(receiver, parts)).toBe(true);
+		same(source, receiver);
+		expect(receiver.getText('t').toString()).toBe('abc' + 'def'.repeat(300));
+	});
+
+	it('starts with small parts, each next one up to twice as large, up to the limit', () => {
+		const source = new Y.Doc();
+		for (let i = 0; i < 2000; i++) source.getMap('m').set(`key-${i}`, `value ${i} `.repeat(3));
+		const parts = splitState(source, new Map(), 4000, 0, 500)!;
+		const limits = parts.map((_, i) => Math.min(4000, 500 * 2 ** i));
+		parts.forEach((p, i) => expect(p.byteLength).toBeLessThanOrEqual(limits[i]));
+		// Filled near each limit (a struct is about 40 bytes).
+		parts.slice(0, -1).forEach((p, i) => expect(p.byteLength).toBeGreaterThan(limits[i] - 100));
+		expect(parts.slice(4, -1).every((p) => p.byteLength > 3900)).toBe(true);
+		const receiver = new Y.Doc();
+		expect(applyAll(receiver, parts)).toBe(true);
+		expect(receiver.getMap('m').toJSON()).toEqual(source.getMap('m').toJSON());
+	});
+
+	it('leaves an answer of at most `above` bytes to Yjs, and one that holds changes not yet applied', () => {
+		const source = editedTogether(11, 2, 4);
+		const all = splitState(source, new Map(), 300)!;
+		const bytes = all.reduce((sum, p) => sum + p.byteLength, 0);
+		expect(splitState(source, new Map(), 300, bytes)).toBeNull();
+		expect(splitState(source, new Map(), 300, Math.floor(bytes / 2))).not.toBeNull();
+		// Nothing missing at all.
+		expect(splitState(source, Y.decodeStateVector(Y.encodeStateVector(source)), 300)).toBeNull();
+		// An update whose start has not arrived: Yjs keeps it pending, and merges it into its own answer.
+		const later = new Y.Doc();
+		later.clientID = 77;
+		later.getMap('m').set('x', 1);
+		later.getMap('m').set('y', 2);
+		const first = Y.encodeStateAsUpdate(later);
+		later.getMap('m').set('z', 3);
+		Y.applyUpdate(source, Y.diffUpdate(Y.encodeStateAsUpdate(later), Y.encodeStateVectorFromUpdate(first)));
+		expect(source.store.pendingStructs).not.toBeNull();
+		expect(splitState(source, new Map(), 300)).toBeNull();
 	});
 });

@@ -1,4 +1,4 @@
-import { inParts, readAnnouncement, JOIN_PARTS, stepOneStateVector, syncMessage, SPLIT_ABOVE_BYTES, PART_BYTES } from './join-parts';
+import { inParts, partMessages, readAnnouncement, JOIN_PARTS, stepOneStateVector, stepTwoUpdate, updatePayload, syncMessage, SPLIT_ABOVE_BYTES, PART_BYTES, FIRST_PART_BYTES } from './join-parts';
 
 /**
  * One peer answers: y-webrtc asks every peer it connects to for what this device lacks (sync step 1),
@@ -28,6 +28,22 @@ export interface JoinDoc {
 	stateVector(): Uint8Array;
 	/** What a peer with this state vector lacks, as one update. */
 	missing(stateVector: Uint8Array): Uint8Array;
+	/**
+	 * The same in parts of at most `partBytes`, written straight from the document (update-parts.ts,
+	 * splitState), or null when it takes no more than `above` bytes.
+	 */
+	missingInParts?(stateVector: Uint8Array, split: JoinSplit): Uint8Array[] | null;
+	/** Runs `apply`, which applies a join's part `update`, giving the doc's update listeners `update` as it is (model/pass-on.ts). */
+	applyPassingOn?(update: Uint8Array, apply: () => void): void;
+}
+
+/** When a sync answer goes out in parts, and how large they are (join-parts.ts). */
+export interface JoinSplit {
+	/** An answer larger than this goes in parts. */
+	above: number;
+	partBytes: number;
+	/** The first part (of an answer written from the document); each next one is twice as large, up to partBytes. */
+	firstPartBytes: number;
 }
 
 export interface JoinClock {
@@ -90,7 +106,7 @@ export class JoinCoordinator<L extends JoinLink> {
 		private readonly doc: JoinDoc,
 		private readonly timing = JOIN_TIMING,
 		private readonly clock: JoinClock = realClock,
-		private readonly split = { above: SPLIT_ABOVE_BYTES, partBytes: PART_BYTES },
+		private readonly split: JoinSplit = { above: SPLIT_ABOVE_BYTES, partBytes: PART_BYTES, firstPartBytes: FIRST_PART_BYTES },
 		/**
 		 * When given, a join's parts are applied one per task from a queue of their own (and what arrives
 		 * behind them waits its turn): the messages arriving meanwhile are taken in at once, so the page's
@@ -153,7 +169,15 @@ export class JoinCoordinator<L extends JoinLink> {
 			return; // ours: y-webrtc would not know it
 		}
 		const stateVector = stepOneStateVector(message);
-		if (stateVector) this.sawStepOne(link, stateVector);
+		if (stateVector) {
+			this.sawStepOne(link, stateVector);
+			// A large answer is written in parts here: y-webrtc would write it whole, for outbound to split.
+			const answer = this.answerInParts(stateVector);
+			if (answer) {
+				for (const m of answer) this.send(link, m);
+				return;
+			}
+		}
 		const join = this.joins.get(link);
 		const sync = message[0] === 0;
 		const step2 = sync && message[1] === 1;
@@ -161,7 +185,9 @@ export class JoinCoordinator<L extends JoinLink> {
 		if (join && sync && (step2 || message[1] === 2)) {
 			this.applying = { from: link, join };
 			try {
-				deliver();
+				const update = this.doc.applyPassingOn ? (step2 ? stepTwoUpdate(message) : updatePayload(message)) : null;
+				if (update) this.doc.applyPassingOn!(update.slice(), deliver);
+				else deliver();
 			} finally {
 				this.applying = null;
 			}
@@ -259,8 +285,24 @@ export class JoinCoordinator<L extends JoinLink> {
 			const seen = this.seen.get(peer);
 			if (!seen) continue; // gone
 			this.seen.delete(peer);
-			const missing = this.doc.missing(seen.stateVector);
-			if (missing.byteLength > 2) for (const m of this.outbound(peer, syncMessage('step2', missing))) this.send(peer, m);
+			const answer = this.answerInParts(seen.stateVector);
+			if (answer) for (const m of answer) this.send(peer, m);
+			else {
+				const missing = this.doc.missing(seen.stateVector);
+				if (missing.byteLength > 2) for (const m of this.outbound(peer, syncMessage('step2', missing))) this.send(peer, m);
+			}
+		}
+	}
+
+	/** The messages that answer a step 1 with `stateVector` in parts, or null when it is small (or cannot be). */
+	private answerInParts(stateVector: Uint8Array): Uint8Array[] | null {
+		if (!this.doc.missingInParts) return null;
+		try {
+			const parts = this.doc.missingInParts(stateVector, this.split);
+			return parts ? partMessages(parts) : null;
+		} catch (error) {
+			console.error('A large sync answer could not be written in parts; Yjs answers it whole', error);
+			return null;
 		}
 	}
 

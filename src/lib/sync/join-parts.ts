@@ -17,6 +17,8 @@ export const JOIN_PARTS = 80;
 export const SPLIT_ABOVE_BYTES = 1024 * 1024;
 /** Each part: applied in one task on the receiver (about 60-100 ms per 256 KiB in a browser). */
 export const PART_BYTES = 256 * 1024;
+/** The first part, each next one twice as large up to PART_BYTES (update-parts.ts: a receiver warming up). */
+export const FIRST_PART_BYTES = 32 * 1024;
 
 const MESSAGE_SYNC = 0;
 const STEP_1 = 0;
@@ -69,7 +71,11 @@ export function inParts(message: Uint8Array, above = SPLIT_ABOVE_BYTES, partByte
 	if (message.byteLength <= above) return [message];
 	const update = stepTwoUpdate(message);
 	if (!update) return [message];
-	const parts = splitUpdate(update, partBytes);
+	return partMessages(splitUpdate(update, partBytes));
+}
+
+/** A step 2's update in `parts`: the announcement, then a message for each part, the last one the step 2. */
+export function partMessages(parts: Uint8Array[]): Uint8Array[] {
 	const messages = parts.map((p, i) => syncMessage(i === parts.length - 1 ? 'step2' : 'update', p));
 	const announcement = encoding.createEncoder();
 	encoding.writeVarUint(announcement, JOIN_PARTS);

@@ -16,6 +16,8 @@ import { prepareEditKeys } from './access';
 import { EditGate } from './edit-gate';
 import { connectionFingerprints, EditProof, type EditKeys } from './edit-proof';
 import { JoinCoordinator } from './join-coordinator';
+import { splitState } from '$lib/model/update-parts';
+import { applyPassingOn } from '$lib/model/pass-on';
 import * as Y from 'yjs';
 
 /**
@@ -128,7 +130,9 @@ export class ProjectSync {
 		const join = (this.join = new JoinCoordinator<FramedChannel>(
 			{
 				stateVector: () => Y.encodeStateVector(doc.ydoc),
-				missing: (stateVector) => Y.encodeStateAsUpdate(doc.ydoc, stateVector)
+				missing: (stateVector) => Y.encodeStateAsUpdate(doc.ydoc, stateVector),
+				missingInParts: (stateVector, split) => splitState(doc.ydoc, Y.decodeStateVector(stateVector), split.partBytes, split.above, split.firstPartBytes),
+				applyPassingOn: (update, apply) => applyPassingOn(doc.ydoc, update, apply)
 			},
 			undefined,
 			undefined,
