@@ -3,7 +3,8 @@ import * as encoding from 'lib0/encoding';
 
 /**
  * Splits one Yjs update (V1, as y-webrtc's sync sends it) into parts of at most `maxBytes` each, so a
- * joining peer can apply a large project in many short tasks instead of one that freezes its page.
+ * joining peer can apply a large project in many short tasks instead of one that freezes its page;
+ * or writes such parts straight from a document, for a peer with a given state vector (splitState).
  *
  * Each part is a valid V1 update: its structs, then a delete set (empty in every part but the ones at
  * the end, which carry the real one). Applying the parts in order gives the same document as applying

@@ -13,8 +13,9 @@ import { inParts, partMessages, readAnnouncement, JOIN_PARTS, stepOneStateVector
  * already have it); once it is in, each of those gets what it lacks against that step 1's state vector.
  * Other peers get the parts passed on as any update (a partial mesh still carries everything).
  *
- * Also splits every large step 2 this device sends (join-parts.ts). Pure: the links, the document and
- * the clock are given.
+ * Answers a step 1 whose answer is large itself, in parts written from the document, and splits any
+ * other large step 2 this device sends (join-parts.ts). Pure: the links, the document and the clock are
+ * given.
  */
 
 export interface JoinLink {
@@ -29,8 +30,8 @@ export interface JoinDoc {
 	/** What a peer with this state vector lacks, as one update. */
 	missing(stateVector: Uint8Array): Uint8Array;
 	/**
-	 * The same in parts of at most `partBytes`, written straight from the document (update-parts.ts,
-	 * splitState), or null when it takes no more than `above` bytes.
+	 * The same in parts (`split`'s sizes), written straight from the document (update-parts.ts,
+	 * splitState), or null when it takes no more than `split.above` bytes.
 	 */
 	missingInParts?(stateVector: Uint8Array, split: JoinSplit): Uint8Array[] | null;
 	/** Runs `apply`, which applies a join's part `update`, giving the doc's update listeners `update` as it is (model/pass-on.ts). */
