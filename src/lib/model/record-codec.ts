@@ -87,10 +87,16 @@ function isAppId(v: string): boolean {
 	return true;
 }
 
-function base62Half(v: number): string {
-	let half = '';
-	for (let i = 0; i < 8; i++, v = Math.floor(v / 62)) half = BASE62[v % 62] + half;
-	return half;
+const BASE62_CODES = Array.from(BASE62, (c) => c.charCodeAt(0));
+const ID_CODES: number[] = new Array(16).fill(0);
+/**
+ * The id whose halves are `hi` and `lo`, as one flat string: joined with `+`, V8 keeps a 16-character
+ * string as a pair of pieces, and every map keyed by such ids pays for it on each lookup.
+ */
+function appIdString(hi: number, lo: number): string {
+	for (let i = 7; i >= 0; i--, hi = Math.floor(hi / 62)) ID_CODES[i] = BASE62_CODES[hi % 62];
+	for (let i = 15; i >= 8; i--, lo = Math.floor(lo / 62)) ID_CODES[i] = BASE62_CODES[lo % 62];
+	return String.fromCharCode.apply(null, ID_CODES);
 }
 const LONE_SURROGATE = /\p{Cs}/u;
 /** Texts up to this length are read and written a character at a time when they are ASCII (no encoder call). */
@@ -333,10 +339,10 @@ class Decoder {
 		const bytes = this.r.raw(n);
 		if (this.r.failed) return '';
 		if (n <= SHORT_TEXT) {
-			let ascii = '';
 			let i = 0;
-			for (; i < n && bytes[i] < 0x80; i++) ascii += String.fromCharCode(bytes[i]);
-			if (i === n) return ascii;
+			while (i < n && bytes[i] < 0x80) i++;
+			// One call, one flat string (a string grown with `+=` is a chain of pieces in V8).
+			if (i === n) return String.fromCharCode.apply(null, bytes as unknown as number[]);
 		}
 		try {
 			return utf8Strict.decode(bytes);
@@ -368,7 +374,7 @@ class Decoder {
 		// The same few image, class and author ids recur in every record: one string each, not one per record.
 		const known = ID_STRINGS.get(hi);
 		if (known?.lo === lo) return known.id;
-		const id = base62Half(hi) + base62Half(lo);
+		const id = appIdString(hi, lo);
 		if (ID_STRINGS.size >= ID_STRINGS_MAX) ID_STRINGS.clear();
 		ID_STRINGS.set(hi, { lo, id });
 		return id;
