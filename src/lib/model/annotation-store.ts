@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { checkAnnotationRecord } from './record-check';
+import { annotationFieldsProblem, checkAnnotationRecord } from './record-check';
 import { MAX_RECORD_BYTES } from './limits';
 import { decodeAnnotation, encodeAnnotation } from './record-codec';
 import type { AnnotationRecord, Id } from './records';
@@ -84,11 +84,16 @@ export class AnnotationStore {
 	static pack(record: AnnotationRecord, image: Size | undefined): { ok: true; value: PackedAnnotation } | { ok: false; reason: string } {
 		const encoded = encodeAnnotation(record);
 		if (!encoded.ok) return encoded;
-		// Unpacked as every replica will (its fields in the order they read them); checked again only when
-		// packing rounded a coordinate, since the caller's checks hold for what comes back bit for bit.
+		// Unpacked as every replica will (its fields in the order they read them). Its geometry is checked
+		// again only when packing rounded a coordinate (the caller's check holds for what comes back bit for
+		// bit); its other fields always, as cheaply as every reader does: a writer's checks need not cover
+		// them all (an imported file's instance id, text or proposal).
 		const decoded = decodeAnnotation(record.id, encoded.value);
 		if (!decoded.ok) return decoded;
-		if (encoded.lossless) return { ok: true, value: { bytes: encoded.value, record: decoded.value } };
+		if (encoded.lossless) {
+			const problem = annotationFieldsProblem(decoded.value as unknown as Record<string, unknown>);
+			return problem ? { ok: false, reason: problem } : { ok: true, value: { bytes: encoded.value, record: decoded.value } };
+		}
 		const checked = checkAnnotationRecord(record.id, decoded.value, image, encoded.value.byteLength <= SIZE_BOUNDED_BYTES);
 		if (!checked.ok) return { ok: false, reason: checked.reason };
 		return { ok: true, value: { bytes: encoded.value, record: checked.record } };

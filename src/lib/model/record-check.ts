@@ -205,29 +205,48 @@ const UNBOUNDED: Size = { width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE };
  */
 export function checkAnnotationRecord(key: string, raw: unknown, image: Size | undefined, sizeBounded = false): RecordCheck<AnnotationRecord> {
 	if (!isObject(raw)) return fail('the annotation is not a record');
-	if (!isString(raw.imageId, MAX_ID_CHARS) || !isString(raw.classId, MAX_ID_CHARS)) return fail('its image or class is not named by an id');
-	if (!isShapeType(raw.type)) return fail(`its shape type “${String(raw.type).slice(0, 40)}” is unknown`);
+	const named = namesProblem(raw);
+	if (named) return fail(named);
 	const big = sizeBounded ? null : tooLarge(raw);
 	if (big) return fail(big);
-	const attributes = raw.attributes;
-	if (!isObject(attributes)) return fail('its attributes are not a record');
-	let count = 0;
-	for (const id in attributes) if (++count > MAX_ATTRIBUTES || !isAttributeValue(attributes[id])) return fail('an attribute value is malformed');
-	if (!isTime(raw.z)) return fail('its drawing order is not a number');
-	if (!isString(raw.author, MAX_ID_CHARS)) return fail('its author is not an id');
-	if (!isTime(raw.createdAt) || !isTime(raw.updatedAt)) return fail('its times are not numbers');
-	if (raw.text !== undefined && !isString(raw.text, MAX_TEXT_CHARS)) return fail(`its text is not text of at most ${MAX_TEXT_CHARS} characters`);
-	if (raw.instanceId !== undefined && !Number.isSafeInteger(raw.instanceId)) return fail('its instance id is not a whole number');
-	if (raw.direction !== undefined && !(isObject(raw.direction) && isTime(raw.direction.angle))) return fail('its direction is not an angle');
-	if (raw.locked !== undefined && typeof raw.locked !== 'boolean') return fail('its lock is not yes or no');
-	if (raw.proposal !== undefined && !isProposal(raw.proposal)) return fail('its proposal does not name a model and a score from 0 to 1');
-	const imported = importedProblem(raw.imported);
-	if (imported) return fail(imported);
-	const geometry = shapeKind(raw.type).validate(raw.geometry, image ?? UNBOUNDED);
+	const fields = fieldsProblem(raw);
+	if (fields) return fail(fields);
+	const geometry = shapeKind(raw.type as ShapeType).validate(raw.geometry, image ?? UNBOUNDED);
 	if (!geometry.ok) return fail(geometry.reason);
 	// Almost every record is already clean: keep Yjs' own object rather than a copy (half the memory at 100,000).
 	if (raw.id === key && sameJson(raw.geometry, geometry.geometry)) return { ok: true, record: raw as unknown as AnnotationRecord };
 	return { ok: true, record: { ...(raw as unknown as AnnotationRecord), id: key, geometry: geometry.geometry as Geometry } };
+}
+
+/**
+ * What checkAnnotationRecord finds wrong with an annotation apart from its geometry and its size, or
+ * null: for a writer whose geometry comes back from packing bit for bit, so that only these can differ
+ * from what a reader accepts.
+ */
+export function annotationFieldsProblem(raw: Raw): string | null {
+	return namesProblem(raw) ?? fieldsProblem(raw);
+}
+
+function namesProblem(raw: Raw): string | null {
+	if (!isString(raw.imageId, MAX_ID_CHARS) || !isString(raw.classId, MAX_ID_CHARS)) return 'its image or class is not named by an id';
+	if (!isShapeType(raw.type)) return `its shape type “${String(raw.type).slice(0, 40)}” is unknown`;
+	return null;
+}
+
+function fieldsProblem(raw: Raw): string | null {
+	const attributes = raw.attributes;
+	if (!isObject(attributes)) return 'its attributes are not a record';
+	let count = 0;
+	for (const id in attributes) if (++count > MAX_ATTRIBUTES || !isAttributeValue(attributes[id])) return 'an attribute value is malformed';
+	if (!isTime(raw.z)) return 'its drawing order is not a number';
+	if (!isString(raw.author, MAX_ID_CHARS)) return 'its author is not an id';
+	if (!isTime(raw.createdAt) || !isTime(raw.updatedAt)) return 'its times are not numbers';
+	if (raw.text !== undefined && !isString(raw.text, MAX_TEXT_CHARS)) return `its text is not text of at most ${MAX_TEXT_CHARS} characters`;
+	if (raw.instanceId !== undefined && !Number.isSafeInteger(raw.instanceId)) return 'its instance id is not a whole number';
+	if (raw.direction !== undefined && !(isObject(raw.direction) && isTime(raw.direction.angle))) return 'its direction is not an angle';
+	if (raw.locked !== undefined && typeof raw.locked !== 'boolean') return 'its lock is not yes or no';
+	if (raw.proposal !== undefined && !isProposal(raw.proposal)) return 'its proposal does not name a model and a score from 0 to 1';
+	return importedProblem(raw.imported);
 }
 
 /** Whether two JSON values (numbers, strings, arrays, plain objects) are equal, key for key. */
