@@ -79,6 +79,8 @@ export class Editor {
 	private tool: Tool;
 	private live: Geometry | null = null;
 	private raf = 0;
+	/** Torn down: work that finishes later (a zoom's tiles, an observer) asks for frames that must not run. */
+	private destroyed = false;
 	private baseDirty = true;
 	private overlayDirty = true;
 	private sized = false;
@@ -578,8 +580,11 @@ export class Editor {
 	}
 
 	destroy(): void {
-		cancelAnimationFrame(this.raf);
+		// The tool first: cancelling it redraws, which asked for a frame that ran after the overlay was gone.
 		this.tool.cancel();
+		this.destroyed = true;
+		cancelAnimationFrame(this.raf);
+		this.raf = 0;
 		for (const c of this.cleanups.splice(0)) c();
 		this.pyramid.close();
 		this.renderer.tiles.clear();
@@ -609,7 +614,7 @@ export class Editor {
 	}
 
 	private schedule(): void {
-		if (!this.raf) this.raf = requestAnimationFrame(this.frame);
+		if (!this.raf && !this.destroyed) this.raf = requestAnimationFrame(this.frame);
 	}
 
 	private readonly frame = () => {
