@@ -28,7 +28,9 @@ test('a new peer joins a project of 100,000 annotations, answering input while i
 		await expect(b.page.getByTestId('library-notice')).toHaveCount(0);
 		const probe = await joinProbe(b.page);
 		console.log(`joining page: ${(probe.syncBytes / 1e6).toFixed(1)} MB of sync received, longest task ${Math.max(0, ...probe.longTasks)} ms`);
-		// What arrived is stored: it is there after a reload, with no peer online.
+		// What arrived is stored: once the page says so, it is there after a reload, with no peer online.
+		// (A reload while it still says "Saving…" can lose the writes in flight, as with any IndexedDB app.)
+		await expect(b.page.getByTestId('save-state')).toHaveAttribute('data-state', 'saved', { timeout: 60_000 });
 		await a.context.close();
 		await b.page.reload();
 		await expect(b.page.getByTestId('library')).toHaveAttribute('data-annotation-count', '100000', { timeout: 60_000 });

@@ -30,7 +30,8 @@ describe('an import checks the fields every peer checks', () => {
 		['an instance id that is not a whole number', { instanceId: 1.5 }, /instance id/],
 		['a text over the limit', { text: 'x'.repeat(MAX_TEXT_CHARS + 1) }, /text/],
 		['a direction whose angle is not a number', { direction: { angle: 'north' } }, /direction/],
-		['a proposal scored above 1', { proposal: { model: 'yolo', score: 1.5 } }, /proposal/]
+		['a proposal scored above 1', { proposal: { model: 'yolo', score: 1.5 } }, /proposal/],
+		['kept fields of its file that are not a record', { imported: 'coco' }, /imported file/]
 	];
 	for (const [what, extra, reason] of bad) {
 		it(`refuses ${what}, naming the record, and writes nothing`, () => {

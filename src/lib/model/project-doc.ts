@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
-import { shapeKind, isShapeType, type Geometry, type ShapeType } from '$lib/shapes/registry';
+import { shapeKind, isShapeType, type ShapeType } from '$lib/shapes/registry';
 import { attributeDefaults, checkAttributeValues, mapAttributesByName, validateAttributeSpecs } from './attributes';
 import { newId } from './ids';
 import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
+import { checkNewShape } from './annotation-rules';
 import { AnnotationStore, LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS, type PackedAnnotation } from './annotation-store';
 import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
 import { checkSettings, importedProblem, isHexColor, isProposal } from './record-check';
@@ -607,16 +608,8 @@ export class ProjectDoc {
 			if (!image) return { ok: false, reason: 'That image no longer exists' };
 			const cls = this.getClass(input.classId);
 			if (!cls) return { ok: false, reason: 'Pick a class first' };
-			if (!isShapeType(input.type)) return { ok: false, reason: `Unknown shape type “${String(input.type)}”` };
-			if (cls.shapeTypes.length && !cls.shapeTypes.includes(input.type))
-				return { ok: false, reason: `Class “${cls.name}” cannot be drawn as ${shapeKind(input.type).label.toLowerCase()}` };
-			// A copy: a clean geometry comes back as it went in, and the caller (a tool) may reuse its arrays.
-			const checked = shapeKind(input.type).validate(structuredClone(input.geometry), image);
-			if (!checked.ok) return checked;
-			const misfit = input.type === 'skeleton' && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
-			if (misfit) return { ok: false, reason: misfit };
-			const values = checkAttributeValues(cls, input.attributes ?? {});
-			if (!values.ok) return values;
+			const shape = checkNewShape(input, cls, image, 'copy');
+			if (!shape.ok) return shape;
 			if (input.text !== undefined && !validText(input.text)) return { ok: false, reason: TEXT_REASON };
 			if (input.proposal !== undefined && !isProposal(input.proposal))
 				return { ok: false, reason: 'A proposal names its model and has a score from 0 to 1' };
@@ -626,9 +619,9 @@ export class ProjectDoc {
 					id: newId(),
 					imageId: image.id,
 					classId: cls.id,
-					type: input.type,
-					geometry: checked.geometry as Geometry,
-					attributes: { ...attributeDefaults(cls), ...values.value },
+					type: shape.value.type,
+					geometry: shape.value.geometry,
+					attributes: { ...attributeDefaults(cls), ...shape.value.attributes },
 					...(input.text !== undefined && { text: input.text }),
 					...(input.instanceId !== undefined && { instanceId: input.instanceId }),
 					...(input.direction !== undefined && { direction: input.direction }),
@@ -946,22 +939,14 @@ export class ProjectDoc {
 			if (!image) return fail('its image is neither in the project nor in the input');
 			const cls = classes.get(a.classId);
 			if (!cls) return fail('its class does not exist');
-			if (!isShapeType(a.type)) return fail(`unknown shape type “${String(a.type)}”`);
-			if (cls.shapeTypes.length && !cls.shapeTypes.includes(a.type))
-				return fail(`class “${cls.name}” cannot be drawn as ${shapeKind(a.type).label.toLowerCase()}`);
-			const checked = plan.geometryChecked ? { ok: true as const, geometry: a.geometry } : shapeKind(a.type).validate(a.geometry, image);
-			if (!checked.ok) return fail(checked.reason);
-			const misfit = a.type === 'skeleton' && skeletonMismatch(checked.geometry as SkeletonGeometry, cls.skeleton);
-			if (misfit) return fail(misfit);
-			const values = checkAttributeValues(cls, a.attributes);
-			if (!values.ok) return fail(values.reason);
-			const bad = importedProblem(a.imported);
-			if (bad) return fail(bad);
+			const shape = checkNewShape(a, cls, image, plan.geometryChecked ? 'checked' : 'as-is');
+			if (!shape.ok) return fail(shape.reason);
 			const z = (topZ.get(image.id) ?? (images.has(image.id) ? 0 : this.topZ(image.id))) + 1;
 			topZ.set(image.id, z);
 			// Built field by field, not by spreading the input (a third of this method's time at 100,000).
-			const r: AnnotationRecord = { id: a.id, imageId: a.imageId, classId: a.classId, type: a.type, geometry: checked.geometry as Geometry, attributes: values.value, z, author: this.actor.id, createdAt: now, updatedAt: now };
+			const r: AnnotationRecord = { id: a.id, imageId: a.imageId, classId: a.classId, type: shape.value.type, geometry: shape.value.geometry, attributes: shape.value.attributes, z, author: this.actor.id, createdAt: now, updatedAt: now };
 			for (const key of OPTIONAL_ANNOTATION_FIELDS) if (a[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = a[key];
+			// Packing checks the fields every reader checks (imported ones included).
 			const packed = AnnotationStore.pack(r, image);
 			if (!packed.ok) return fail(packed.reason);
 			records.push(packed.value);
