@@ -40,9 +40,9 @@ export async function applyImportPlan(projectId: string, doc: ProjectDoc, plan: 
 		plan.newImageFiles.map((f) => ({ name: f.record.name, bytes: f.bytes, mime: f.record.mime })),
 		doc
 	);
-	if (failed.length) return { ok: false, reason: `Nothing was imported: ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? ` (and ${failed.length - 3} more)` : ''}` };
+	if (failed.length) return { ok: false, reason: `Images not stored: ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? ` (and ${failed.length - 3} more)` : ''}` };
 	const written = doc.importDataset(plan);
-	if (!written.ok) return { ok: false, reason: `Nothing was imported: ${written.reason}` };
+	if (!written.ok) return written;
 	await updateProjectEntry(projectId, { imageCount: doc.imageCount });
 	return { ok: true };
 }
