@@ -8,6 +8,7 @@ import { seededRandom } from '$lib/geometry/random';
 import * as Y from 'yjs';
 import { ProjectDoc } from '$lib/model';
 import { exportSelection, planImport } from '$lib/formats/project-dataset';
+import { importBasisOf, planAndPack } from '$lib/storage/exchange/plan';
 
 export interface FormatsBenchOptions {
 	images: number;
@@ -165,36 +166,59 @@ export interface ProjectBenchRow {
 }
 
 /**
- * The app's side of an import and an export, beyond the codec: planning the synthetic dataset into an empty
- * project and writing it in one transaction (`planImport` + `ProjectDoc.importDataset`), then building the
- * dataset back from that project (`exportSelection`). Median of `runs`.
+ * The app's side of an import and an export, beyond the codec: planning the synthetic dataset into a
+ * project holding its images and writing it (`planImport` + `ProjectDoc.importDataset`, the converter's
+ * path), the same planned and packed as the exchange worker does and stored by the page (`planAndPack` +
+ * `importDataset`), then building the dataset back from that project (`exportSelection`). Median of `runs`.
  */
 export function runProjectBench(options: FormatsBenchOptions): ProjectBenchRow[] {
 	const dataset = syntheticDataset(options);
 	const plans: number[] = [];
 	const writes: number[] = [];
+	const workerPlans: number[] = [];
+	const pageWrites: number[] = [];
 	const exports: number[] = [];
+	const actor = { id: 'BenchActor0000000001', name: 'Bench' };
 	for (let run = 0; run < options.runs; run++) {
-		const doc = new ProjectDoc(new Y.Doc());
-		doc.initialize({ name: 'Bench' });
+		const seed = new ProjectDoc(new Y.Doc(), actor);
+		seed.initialize({ name: 'Bench' });
 		// The images are in the project already (matched by name), as when annotations are imported into it.
-		const added = doc.addImages(
+		const added = seed.addImages(
 			dataset.images.map((i, n) => ({ name: i.name, hash: n.toString(16).padStart(64, '0'), width: i.width, height: i.height, mime: 'image/jpeg', size: 1 }))
 		);
 		if (!added.ok) throw new Error(added.reason);
+		const start = Y.encodeStateAsUpdate(seed.ydoc);
+		const replica = () => {
+			const ydoc = new Y.Doc();
+			Y.applyUpdate(ydoc, start);
+			return new ProjectDoc(ydoc, actor);
+		};
+		// The converter's path: planned and packed where the document is.
+		const doc = replica();
 		const planned = time(() => planImport(doc, dataset, { mode: 'existing' }));
 		if (!planned.value.ok) throw new Error(planned.value.errors.join('; '));
 		const written = time(() => doc.importDataset(planned.value.ok ? planned.value.plan : (undefined as never)));
 		if (!written.value.ok) throw new Error(written.value.reason);
+		// The app's path: planned and packed in the exchange worker, the page stores the bytes.
+		const page = replica();
+		const basis = importBasisOf(page, actor.id);
+		const inWorker = time(() => planAndPack(dataset, [], [], 'existing', basis));
+		if (!inWorker.value.ok) throw new Error(inWorker.value.errors.join('; '));
+		const stored = time(() => page.importDataset(inWorker.value.ok ? inWorker.value.plan : (undefined as never)));
+		if (!stored.value.ok || page.annotationCount !== dataset.annotations.length) throw new Error(stored.value.ok ? 'the page lost annotations' : stored.value.reason);
 		const exported = time(() => exportSelection(doc));
 		if (exported.value.dataset.annotations.length !== dataset.annotations.length) throw new Error('export lost annotations');
 		plans.push(planned.ms);
 		writes.push(written.ms);
+		workerPlans.push(inWorker.ms);
+		pageWrites.push(stored.ms);
 		exports.push(exported.ms);
 	}
 	return [
 		{ step: 'plan an import into a project (match, validate)', ms: median(plans) },
-		{ step: 'write it in one transaction (importDataset)', ms: median(writes) },
+		{ step: 'pack and write it (importDataset; the converter)', ms: median(writes) },
+		{ step: 'the app: plan and pack in the exchange worker (planAndPack)', ms: median(workerPlans) },
+		{ step: 'the app: the page stores the packed records (importDataset)', ms: median(pageWrites) },
 		{ step: 'project → dataset for an export (exportSelection)', ms: median(exports) }
 	];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ProjectDoc } from '$lib/model';
-import { IMPORT_TRANSACTION_BYTES } from '$lib/model/project-doc';
+import { IMPORT_TRANSACTION_BYTES } from '$lib/model/import-records';
 import { encodeMask } from '$lib/shapes/mask/rle';
 
 /**

@@ -123,6 +123,9 @@ export interface ImportPlan extends DatasetImportWrite {
 	warnings: string[];
 }
 
+/** What a plan reads of the project: its images and classes (a ProjectDoc, or their copies in the exchange worker). */
+export type PlanBasis = Pick<ProjectDoc, 'images' | 'classes'>;
+
 export type PlanResult = { ok: true; plan: ImportPlan } | { ok: false; errors: string[]; warnings: string[] };
 
 /** At most this many errors are listed (the first one is enough to find the problem). */
@@ -145,7 +148,7 @@ const MAX_ERRORS = 20;
  * - geometry: checked and clamped by the shape kind against its image's size; a degenerate shape is an
  *   error naming the annotation's source.
  */
-export function planImport(doc: ProjectDoc, dataset: Dataset, options: PlanOptions): PlanResult {
+export function planImport(doc: PlanBasis, dataset: Dataset, options: PlanOptions): PlanResult {
 	const errors: string[] = [];
 	const warnings: string[] = [];
 	const warnOnce = new Set<string>();

@@ -105,6 +105,15 @@ export class AnnotationStore {
 		this.packed.set(packed.record.id, packed.bytes);
 	}
 
+	/**
+	 * Stores bytes packed elsewhere (an import packed in the exchange worker), inside the caller's
+	 * transaction: the read boundary unpacks and checks them as it does a peer's.
+	 */
+	putBytes(id: Id, bytes: Uint8Array): void {
+		this.written.delete(id);
+		this.packed.set(id, bytes);
+	}
+
 	/** Deletes an annotation from both maps (inside the caller's transaction). */
 	delete(id: Id): void {
 		this.written.delete(id);

@@ -6,6 +6,7 @@ import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/ki
 import { Origin, isLocalOrigin } from './origins';
 import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
 import { checkNewShape } from './annotation-rules';
+import { IMPORT_TRANSACTION_BYTES, batchesOf, classRules, importedClass, packImportedAnnotations, packedEntries, packedImportProblem, type PackedEntry, type PackedImport, type PlannedAnnotation } from './import-records';
 import { AnnotationStore, LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS, type PackedAnnotation } from './annotation-store';
 import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
 import { checkSettings, importedProblem, isHexColor, isProposal } from './record-check';
@@ -73,7 +74,9 @@ export interface DatasetImportWrite {
 	classes: ClassRecord[];
 	images: ImageRecord[];
 	/** z, author and times are set when written; `source` names the input place for errors. */
-	annotations: (Omit<AnnotationRecord, 'z' | 'author' | 'createdAt' | 'updatedAt'> & { source?: string })[];
+	annotations: PlannedAnnotation[];
+	/** The annotations already checked and packed (by the exchange worker): then `annotations` is empty. */
+	packed?: PackedImport;
 	/**
 	 * Set by planImport: every annotation's geometry was validated against its image's size (which never
 	 * changes) as the plan was made, so it is not validated a second time as it is written.
@@ -104,36 +107,6 @@ function settingsAfterImport(settings: ProjectSettings, plan: DatasetImportWrite
 		for (const f of formats) next.imported[f] = { ...settings.imported?.[f], ...plan.datasetFields![f] };
 	}
 	return next;
-}
-
-/** The fields an annotation may carry beyond the ones every record has: an import copies these when set. */
-const OPTIONAL_ANNOTATION_FIELDS = ['text', 'instanceId', 'direction', 'locked', 'proposal', 'imported'] as const satisfies readonly OptionalKeys<AnnotationRecord>[];
-type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
-/** Does not compile when AnnotationRecord gains an optional field the list above lacks. */
-const everyOptionalFieldListed: [Exclude<OptionalKeys<AnnotationRecord>, (typeof OPTIONAL_ANNOTATION_FIELDS)[number]>] extends [never] ? true : never = true;
-void everyOptionalFieldListed;
-
-/** About how much one import transaction writes (as JSON): the size of one stored chunk (storage/chunked-load). */
-export const IMPORT_TRANSACTION_BYTES = 256 * 1024;
-
-/** What a map entry costs in an update besides its value: its key, the map's name, the item's header. */
-const ENTRY_OVERHEAD_BYTES = 34;
-
-/** Packed records in runs of about `maxBytes` of update each (at least one record per run). */
-function* batchesOf(records: readonly PackedAnnotation[], maxBytes: number): Generator<PackedAnnotation[]> {
-	let batch: PackedAnnotation[] = [];
-	let bytes = 0;
-	for (const r of records) {
-		const size = r.bytes.byteLength + ENTRY_OVERHEAD_BYTES;
-		if (batch.length && bytes + size > maxBytes) {
-			yield batch;
-			batch = [];
-			bytes = 0;
-		}
-		batch.push(r);
-		bytes += size;
-	}
-	if (batch.length) yield batch;
 }
 
 function withoutDerived({ derived, ...rest }: ImportedFrom): ImportedFrom {
@@ -824,7 +797,8 @@ export class ProjectDoc {
 		return { ok: true, value: moved };
 	}
 
-	private topZ(imageId: Id): number {
+	/** The highest z on an image (0: no annotations). */
+	topZ(imageId: Id): number {
 		let z = 0;
 		for (const id of this.annotationIds(imageId)) z = Math.max(z, this.getAnnotation(id)?.z ?? 0);
 		return z;
@@ -909,10 +883,11 @@ export class ProjectDoc {
 			if (!fields.ok) return { ok: false, reason: `Class “${c.name}”: ${fields.reason}` };
 			const specs = validateAttributeSpecs(c.attributes);
 			if (!specs.ok) return { ok: false, reason: `Class “${c.name}”: ${specs.reason}` };
+			const record = importedClass(c)!;
 			const bad = importedProblem(c.imported) ?? (c.supercategory !== undefined && !(typeof c.supercategory === 'string' && c.supercategory.length <= MAX_NAME_CHARS) ? 'its supercategory is too long' : null);
 			if (bad) return { ok: false, reason: `Class “${c.name}”: ${bad}` };
 			names.add(c.name.trim().toLowerCase());
-			classes.set(c.id, { ...c, name: c.name.trim(), attributes: specs.value });
+			classes.set(c.id, record);
 		}
 		const images = new Map<Id, ImageRecord>();
 		for (const i of plan.images) {
@@ -926,31 +901,10 @@ export class ProjectDoc {
 			const bad = importedProblem(u.imported) ?? ('supercategory' in u && u.supercategory !== undefined && !(typeof u.supercategory === 'string' && u.supercategory.length <= MAX_NAME_CHARS) ? 'its supercategory is too long' : null);
 			if (bad) return { ok: false, reason: `${this.getImage(u.id)?.name ?? this.getClass(u.id)?.name ?? u.id}: ${bad}` };
 		}
-		const now = Date.now();
-		const topZ = new Map<Id, number>();
-		const records: PackedAnnotation[] = [];
-		const ids = new Set<Id>();
-		for (const a of plan.annotations) {
-			const where = a.source ?? a.id;
-			const fail = (reason: string) => ({ ok: false as const, reason: `${where}: ${reason}` });
-			if (this.getAnnotation(a.id) || ids.has(a.id)) return fail('its id is taken');
-			ids.add(a.id);
-			const image = images.get(a.imageId) ?? this.getImage(a.imageId);
-			if (!image) return fail('its image is neither in the project nor in the input');
-			const cls = classes.get(a.classId);
-			if (!cls) return fail('its class does not exist');
-			const shape = checkNewShape(a, cls, image, plan.geometryChecked ? 'checked' : 'as-is');
-			if (!shape.ok) return fail(shape.reason);
-			const z = (topZ.get(image.id) ?? (images.has(image.id) ? 0 : this.topZ(image.id))) + 1;
-			topZ.set(image.id, z);
-			// Built field by field, not by spreading the input (a third of this method's time at 100,000).
-			const r: AnnotationRecord = { id: a.id, imageId: a.imageId, classId: a.classId, type: shape.value.type, geometry: shape.value.geometry, attributes: shape.value.attributes, z, author: this.actor.id, createdAt: now, updatedAt: now };
-			for (const key of OPTIONAL_ANNOTATION_FIELDS) if (a[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = a[key];
-			// Packing checks the fields every reader checks (imported ones included).
-			const packed = AnnotationStore.pack(r, image);
-			if (!packed.ok) return fail(packed.reason);
-			records.push(packed.value);
-		}
+		const written = plan.packed ? this.checkPackedImport(plan.packed, classes, images) : this.packImport(plan, classes, images);
+		if (!written.ok) return written;
+		const annotated = new Set<Id>();
+		for (const r of written.value) annotated.add('record' in r ? r.record.imageId : r.imageId);
 		const settings = settingsAfterImport(this.settings, plan);
 		const settingsCheck = settings && checkSettings(settings);
 		if (settingsCheck && !settingsCheck.ok) return { ok: false, reason: `The dataset's own fields: ${settingsCheck.reason}` };
@@ -961,27 +915,66 @@ export class ProjectDoc {
 				const c = this.getClass(u.id);
 				if (c) this.maps.classes.set(c.id, { ...c, ...(u.imported && { imported: u.imported }), ...(u.supercategory && { supercategory: u.supercategory }) });
 			}
-
-			for (const i of images.values()) this.maps.images.set(i.id, topZ.has(i.id) && i.status === 'new' ? { ...i, status: 'in_progress' } : i);
+			for (const i of images.values()) this.maps.images.set(i.id, annotated.has(i.id) && i.status === 'new' ? { ...i, status: 'in_progress' } : i);
 		}, Origin.import);
 		// Annotations in bounded transactions: each is one stored update, so a large import is loaded again
 		// (and sent to a joining peer) in slices rather than as one update that takes seconds to apply.
-		for (const batch of batchesOf(records, IMPORT_TRANSACTION_BYTES))
+		for (const batch of batchesOf<PackedAnnotation | PackedEntry>(written.value, IMPORT_TRANSACTION_BYTES))
 			this.ydoc.transact(() => {
-				for (const r of batch) this.store.put(r);
+				for (const r of batch) {
+					if ('record' in r) this.store.put(r);
+					else this.store.putBytes(r.id, r.bytes);
+				}
 			}, Origin.import);
 		this.ydoc.transact(() => {
 			// Project images the input named: now in progress when they got annotations, and the file's id.
 			const importedOn = new Map((plan.importedOnExisting?.images ?? []).map((u) => [u.id, u.imported]));
-			for (const imageId of new Set([...topZ.keys(), ...importedOn.keys()])) {
+			for (const imageId of new Set([...annotated, ...importedOn.keys()])) {
 				const existing = images.has(imageId) ? undefined : this.getImage(imageId);
 				if (!existing) continue;
-				const started = topZ.has(imageId) && existing.status === 'new';
+				const started = annotated.has(imageId) && existing.status === 'new';
 				const imported = importedOn.get(imageId);
 				if (started || imported) this.maps.images.set(imageId, { ...existing, ...(started && { status: 'in_progress' as const }), ...(imported && { imported }) });
 			}
 		}, Origin.import);
-		return { ok: true, value: { classes: plan.classes.length, images: images.size, annotations: records.length } };
+		return { ok: true, value: { classes: plan.classes.length, images: images.size, annotations: plan.packed?.ids.length ?? plan.annotations.length } };
+	}
+
+	/** Checks and packs a plan's annotations here (the converter's path; the app packs in its worker). */
+	private packImport(plan: DatasetImportWrite, classes: ReadonlyMap<Id, ClassRecord>, images: ReadonlyMap<Id, ImageRecord>): Result<PackedAnnotation[]> {
+		return packImportedAnnotations(plan.annotations, {
+			actorId: this.actor.id,
+			now: Date.now(),
+			geometryChecked: plan.geometryChecked === true,
+			image: (id) => images.get(id) ?? this.getImage(id),
+			cls: (id) => classes.get(id),
+			taken: (id) => this.getAnnotation(id) !== undefined,
+			topZ: (id) => (images.has(id) ? 0 : this.topZ(id))
+		});
+	}
+
+	/**
+	 * Checks annotations the exchange worker packed (`packPlannedImport`) against the project as it is now:
+	 * what a peer may have changed since the plan was made (a class, a deleted image, an id) refuses them.
+	 */
+	private checkPackedImport(packed: PackedImport, classes: ReadonlyMap<Id, ClassRecord>, images: ReadonlyMap<Id, ImageRecord>): Result<PackedEntry[]> {
+		const again = 'read the files again';
+		const problem = packedImportProblem(packed);
+		if (problem) return { ok: false, reason: `The prepared import is damaged: ${problem}` };
+		if (packed.author !== this.actor.id) return { ok: false, reason: `The import was prepared for another member; ${again}` };
+		for (const [id, json] of packed.classBasis) {
+			const now = classes.get(id);
+			if (!now || classRules(now) !== json) return { ok: false, reason: `The class “${now?.name ?? id}” changed while the import was prepared; ${again}` };
+		}
+		const entries: PackedEntry[] = [];
+		const ids = new Set<Id>();
+		for (const entry of packedEntries(packed)) {
+			if (this.getAnnotation(entry.id) || ids.has(entry.id)) return { ok: false, reason: `An imported annotation's id is taken; ${again}` };
+			ids.add(entry.id);
+			if (!images.has(entry.imageId) && !this.getImage(entry.imageId)) return { ok: false, reason: `An image the import annotates was deleted while the import was prepared; ${again}` };
+			entries.push(entry);
+		}
+		return { ok: true, value: entries };
 	}
 
 	// ---- undo ------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { ImportBasis } from '$lib/model/import-records';
 import type { ExchangeFileInput, ExchangePhase, ExchangeProblem, ExportSource, FromWorker, ReadOutcome, ToWorker } from './protocol';
 
 export interface ExchangeProgress {
@@ -75,8 +76,9 @@ export class ExchangeClient {
 		return this.start({ type: 'export', requestId: this.nextId++, source }, [], onProgress, (m) => m as ExportAnswer);
 	}
 
-	read(files: ExchangeFileInput[], formatId: string | null, target: 'new' | 'existing', onProgress: (p: ExchangeProgress) => void): ExchangeRun<ReadAnswer> {
-		return this.start({ type: 'import', requestId: this.nextId++, files, formatId, target }, [], onProgress, (m) => {
+	/** Reads files; with `basis`, a dataset comes back planned into that project and packed. */
+	read(files: ExchangeFileInput[], formatId: string | null, target: 'new' | 'existing', basis: ImportBasis | undefined, onProgress: (p: ExchangeProgress) => void): ExchangeRun<ReadAnswer> {
+		return this.start({ type: 'import', requestId: this.nextId++, files, formatId, target, basis }, [], onProgress, (m) => {
 			const r = m as Extract<FromWorker, { type: 'read' }>;
 			return { formatId: r.formatId, formatLabel: r.formatLabel, outcome: r.outcome };
 		});

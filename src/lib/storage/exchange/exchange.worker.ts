@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
  * The exchange worker: export (read stored images, run a codec, zip) and import (unzip, detect, read,
- * hash and size the image files) off the main thread. The page plans and writes the document.
+ * hash and size the image files, plan and pack an import) off the main thread. The page writes the document.
  */
 import { getImageBlob, sha256Hex } from '../blobs';
 import type { FromWorker, ToWorker } from './protocol';
@@ -26,6 +26,12 @@ function transferables(message: FromWorker): Transferable[] {
 	const out = new Set<ArrayBuffer>();
 	const add = (b: Uint8Array | undefined) => b && b.buffer instanceof ArrayBuffer && out.add(b.buffer);
 	if (message.type === 'read' && message.outcome.kind === 'dataset') for (const i of message.outcome.dataset.images) add(i.bytes);
+	if (message.type === 'read' && message.outcome.kind === 'planned' && message.outcome.planned.ok) {
+		const plan = message.outcome.planned.plan;
+		for (const f of plan.newImageFiles) add(f.bytes);
+		add(plan.packed?.bytes);
+		if (plan.packed) out.add(plan.packed.ends.buffer as ArrayBuffer);
+	}
 	if (message.type === 'read' && message.outcome.kind === 'native') {
 		add(message.outcome.bundle.update);
 		for (const i of message.outcome.bundle.images) add(i.bytes);

@@ -1,6 +1,7 @@
 import type { Dataset } from '$lib/formats/dataset';
 import type { WriteOptions } from '$lib/formats/codec';
-import type { ExportImageRef, ImageFileFacts } from '$lib/formats/project-dataset';
+import type { ExportImageRef, ImageFileFacts, PlanResult } from '$lib/formats/project-dataset';
+import type { ImportBasis } from '$lib/model/import-records';
 import type { BundleManifest, NativeBundle } from '$lib/formats/native/bundle';
 import type { ShapeType } from '$lib/shapes/registry';
 
@@ -22,8 +23,11 @@ export interface ExchangeFileInput {
 
 export type ToWorker =
 	| { type: 'export'; requestId: number; source: ExportSource }
-	/** `formatId` null: detect. `target` 'new': a native bundle comes back as a bundle, to restore exactly. */
-	| { type: 'import'; requestId: number; files: ExchangeFileInput[]; formatId: string | null; target: 'new' | 'existing' }
+	/**
+	 * `formatId` null: detect. `target` 'new': a native bundle comes back as a bundle, to restore exactly.
+	 * With `basis` (the project's images, classes, z and member), the dataset comes back planned and packed.
+	 */
+	| { type: 'import'; requestId: number; files: ExchangeFileInput[]; formatId: string | null; target: 'new' | 'existing'; basis?: ImportBasis }
 	| { type: 'cancel'; requestId: number };
 
 export type ExchangePhase = 'reading' | 'converting' | 'zipping' | 'unzipping';
@@ -43,6 +47,8 @@ export type ReadOutcome =
 			files: [string, ImageFileFacts][];
 			warnings: string[];
 	  }
+	/** The dataset planned into the project and its annotations packed (`storage/exchange/plan.ts`). */
+	| { kind: 'planned'; planned: PlanResult }
 	| { kind: 'native'; bundle: NativeBundle };
 
 export type FromWorker =

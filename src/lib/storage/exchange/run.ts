@@ -8,6 +8,8 @@ import { checkedImageSize } from '$lib/formats/limits';
 import { safeOutputFiles } from '$lib/formats/output-paths';
 import { writeDataset } from '$lib/formats/write';
 import { IMAGE_MIME, sniffImage } from '../import/sniff';
+import type { ImportBasis } from '$lib/model/import-records';
+import { planAndPack } from './plan';
 import type { ExchangeFileInput, ExchangeProblem, ExportSource, FromWorker, ReadOutcome } from './protocol';
 import { isZip, unzipFiles, zipFiles } from './zip';
 
@@ -97,7 +99,7 @@ function commonTopFolder(files: readonly DatasetFile[]): string {
  */
 export async function runImport(
 	requestId: number,
-	request: { files: ExchangeFileInput[]; formatId: string | null; target: 'new' | 'existing' },
+	request: { files: ExchangeFileInput[]; formatId: string | null; target: 'new' | 'existing'; basis?: ImportBasis },
 	deps: ExchangeDeps,
 	post: Post,
 	isCancelled: () => boolean
@@ -148,7 +150,10 @@ export async function runImport(
 			facts.push([image.name, { hash: await deps.hash(image.bytes), mime, size: image.bytes.length }]);
 			post({ type: 'progress', requestId, phase: 'reading', done: i + 1, total: dataset.images.length, bytes: 0 });
 		}
-		outcome = { kind: 'dataset', dataset, files: facts, warnings };
+		post({ type: 'progress', requestId, phase: 'converting', done: 0, total: 1, bytes: 0 });
+		outcome = request.basis
+			? { kind: 'planned', planned: planAndPack(dataset, facts, warnings, request.target, request.basis) }
+			: { kind: 'dataset', dataset, files: facts, warnings };
 	}
 	post({ type: 'read', requestId, formatId: codec.id, formatLabel: codec.label, outcome });
 }

@@ -1,13 +1,15 @@
 import * as Y from 'yjs';
 import { ProjectDoc, SCHEMA_VERSION, IMAGE_STATUSES, type ImageStatus } from '$lib/model';
 import { formats, formatById } from '$lib/formats/registry';
-import { describePlan, exportSelection, planImport, type ImportPlan } from '$lib/formats/project-dataset';
+import { describePlan, exportSelection, type ImportPlan } from '$lib/formats/project-dataset';
 import { BUNDLE_VERSION } from '$lib/formats/native/bundle';
 import { stem } from '$lib/formats/files';
 import { assignSplits, parseSplitRatios } from '$lib/formats/split';
 import { exchangeClient, ExchangeFailure, type ExchangeProgress, type ReadAnswer } from '$lib/storage/exchange/client';
 import type { ExchangeFileInput, ExchangeProblem, ExportSource } from '$lib/storage/exchange/protocol';
 import { applyImportPlan, restoreNativeBundle } from '$lib/storage/exchange/apply';
+import { importBasisOf } from '$lib/storage/exchange/plan';
+import { deviceActor } from '$lib/storage/actor';
 import { createProject, deleteProject, openProject, type OpenProject } from '$lib/storage/projects';
 
 /** The formats the dialogs offer: every codec in the registry, the native bundle first. */
@@ -221,7 +223,15 @@ export class ImportState {
 		this.clearResult();
 		if (!this.files.length) return;
 		this.running = true;
-		const run = exchangeClient().read($state.snapshot(this.files) as ExchangeFileInput[], this.formatId, this.target, (p) => (this.progress = p));
+		// The worker plans and packs against what it is sent of the project: the page only stores the bytes.
+		const doc = this.target === 'existing' ? this.project()?.doc : null;
+		if (this.target === 'existing' && !doc) {
+			this.problem = { file: '', place: '', problem: 'The project is still opening' };
+			this.running = false;
+			return;
+		}
+		const basis = importBasisOf(doc ?? null, deviceActor().id);
+		const run = exchangeClient().read($state.snapshot(this.files) as ExchangeFileInput[], this.formatId, this.target, basis, (p) => (this.progress = p));
 		this.cancelRun = run.cancel;
 		try {
 			const answer = await run.done;
@@ -232,17 +242,15 @@ export class ImportState {
 				this.summary = `Restores the project “${m.name}”: ${m.counts.images} images, ${m.counts.classes} classes, ${m.counts.annotations} annotations (${answer.outcome.bundle.images.length} image files)`;
 				return;
 			}
-			const { dataset, files, warnings } = answer.outcome;
-			const doc = this.target === 'existing' ? this.project()?.doc : emptyDoc();
-			if (!doc) throw new Error('The project is still opening');
-			const planned = planImport(doc, dataset, { mode: this.target, files: new Map(files) });
-			this.warnings = [...warnings, ...(planned.ok ? planned.plan.warnings : planned.warnings)];
+			if (answer.outcome.kind !== 'planned') throw new Error('The import was read but not planned');
+			const planned = answer.outcome.planned;
+			this.warnings = planned.ok ? planned.plan.warnings : planned.warnings;
 			if (!planned.ok) {
 				this.errors = planned.errors;
 				return;
 			}
 			this.plan = planned.plan;
-			this.summary = describePlan({ ...planned.plan, warnings: this.warnings });
+			this.summary = describePlan(planned.plan);
 		} catch (e) {
 			if (e instanceof ExchangeFailure) this.problem = e.cancelled ? { file: '', place: '', problem: 'Cancelled' } : e.problem;
 			else this.problem = { file: '', place: '', problem: message(e) };
@@ -300,8 +308,3 @@ export class ImportState {
 	}
 }
 
-function emptyDoc(): ProjectDoc {
-	const doc = new ProjectDoc(new Y.Doc());
-	doc.initialize({ name: 'New' });
-	return doc;
-}
