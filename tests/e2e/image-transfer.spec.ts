@@ -76,6 +76,7 @@ test('when the peer sending an image leaves, the transfer goes on from another p
 	const c = await newPeer(browser, 'Cy');
 	const peers = { Ada: a, Cy: c };
 	try {
+		for (const p of [a, c]) await p.context.addInitScript(mischief);
 		const { projectId } = await seedOn(a.page, 'images=1&polygons=0&width=800&height=600&seed=17');
 		const link = await shareProject(a.page, projectId);
 		const bytes = png(4000, 3000, 78, { noise: true }); // 36 MB
@@ -88,8 +89,9 @@ test('when the peer sending an image leaves, the transfer goes on from another p
 		await waitForEditor(c.page);
 		expect(await storedImageHash(c.page, hash)).toBe(hash);
 		await c.page.goBack();
-		// Slower senders, so that the transfer is still running when its sender leaves.
-		for (const p of [a, c]) await (await p.context.newCDPSession(p.page)).send('Emulation.setCPUThrottlingRate', { rate: 4 });
+		// Slow senders (a frame every 30 ms, ~8 s for the image), so that the transfer is still running when
+		// its sender leaves, however fast this machine is at the moment.
+		for (const p of [a, c]) await p.page.evaluate(() => ((window as unknown as { __blobMischief: string }).__blobMischief = 'slow'));
 
 		await join(b.page, link);
 		await expect(b.page.getByTestId('sync-badge')).toHaveAttribute('data-peers', '2', { timeout: 30_000 });
@@ -128,7 +130,8 @@ test('when the peer sending an image leaves, the transfer goes on from another p
 /**
  * Lets a test turn a peer's page into a bad image sender, by what `window.__blobMischief` says:
  * 'lie-size' announces 1 GiB for every image; 'stall' keeps each transfer open with empty data
- * frames (one a second) but sends no byte. Its blob channel's sends are rewritten under the app.
+ * frames (one a second) but sends no byte; 'slow' sends every message in order, a data frame every
+ * 30 ms. Its blob channel's sends are rewritten under the app.
  */
 function mischief(): void {
 	const create = RTCPeerConnection.prototype.createDataChannel;
@@ -138,7 +141,16 @@ function mischief(): void {
 		const send = channel.send.bind(channel) as (data: string | ArrayBuffer | Uint8Array<ArrayBuffer>) => void;
 		const mode = () => (window as unknown as { __blobMischief?: string }).__blobMischief;
 		const stalled = new Set<number>();
+		let slowQueue = Promise.resolve();
 		(channel as unknown as { send: typeof send }).send = (data) => {
+			if (mode() === 'slow') {
+				// A copy: the app may reuse a frame's buffer once send returns.
+				const copy = typeof data === 'string' ? data : data instanceof ArrayBuffer ? data.slice(0) : data.slice();
+				slowQueue = slowQueue
+					.then(() => new Promise((resolve) => setTimeout(resolve, typeof copy === 'string' ? 0 : 30)))
+					.then(() => void (channel.readyState === 'open' && send(copy)));
+				return;
+			}
 			if (mode() === 'lie-size' && typeof data === 'string' && JSON.parse(data).t === 'size') data = JSON.stringify({ ...JSON.parse(data), size: 2 ** 30 });
 			if (mode() === 'stall' && typeof data !== 'string') {
 				// The frame's header (request id, and offset 0); a frame may be a view of a larger buffer.
