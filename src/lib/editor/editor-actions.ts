@@ -1,10 +1,18 @@
 import { DRAWABLE_TYPES, shapeViews } from '$lib/shapes/views';
 import { ActionRegistry, type Action } from './actions';
 import type { Editor } from './editor';
+import { copyPasteActions } from './commands/copy-paste';
+import { polygonPartActions } from './commands/polygon-parts';
+import { proposalActions } from './commands/proposals';
+import { shapeFlagActions } from './commands/shape-flags';
+import { shapeOrderActions } from './commands/shape-order';
 
 const ZOOM_STEP = 1.25;
 
-/** Every keyboard shortcut of the editor; toolbar buttons run the same actions by id. */
+/**
+ * Every keyboard shortcut of the editor; toolbar buttons run the same actions by id. Commands that own
+ * their behaviour live in `editor/commands/` and bring their actions with them.
+ */
 export function editorActions(): ActionRegistry<Editor> {
 	const tools: Action<Editor>[] = [
 		{ id: 'tool.select', label: 'Select', keys: ['v'], group: 'tools', run: (e) => e.setTool('select') },
@@ -19,23 +27,13 @@ export function editorActions(): ActionRegistry<Editor> {
 		{ id: 'undo', label: 'Undo', keys: ['mod+z'], run: (e) => e.undo() },
 		{ id: 'redo', label: 'Redo', keys: ['mod+shift+z', 'mod+y'], run: (e) => e.redo() },
 		{ id: 'delete', label: 'Delete shape', keys: ['delete', 'backspace'], run: (e) => e.deleteSelected() },
-		{ id: 'polygon.hole', label: 'Cut a hole in the selected polygon', keys: ['h'], run: (e) => e.cutHole() },
-		{ id: 'polygon.addPart', label: 'Add a part to the selected polygon (draw it next)', keys: ['shift+p'], run: (e) => e.addPart() },
-		{ id: 'polygon.removePart', label: 'Remove the pointed part of the selected polygon', keys: ['shift+delete', 'shift+backspace'], run: (e) => e.removePart() },
-		{ id: 'copy', label: 'Copy shape', keys: ['mod+c'], run: (e) => e.copySelected() },
-		{ id: 'paste', label: 'Paste shape', keys: ['mod+v'], run: (e) => e.paste() },
-		{ id: 'duplicate', label: 'Duplicate shape', keys: ['mod+d'], run: (e) => e.duplicateSelected() },
-		{ id: 'repeat.previous', label: 'Copy shapes from previous image', keys: ['shift+r'], run: (e) => e.repeatPreviousImage() },
-		{ id: 'order.front', label: 'Bring to front', keys: [']'], run: (e) => e.moveToEnd(1) },
-		{ id: 'order.back', label: 'Send to back', keys: ['['], run: (e) => e.moveToEnd(-1) },
-		{ id: 'order.forward', label: 'Bring forward', keys: ['mod+]'], run: (e) => e.moveOneStep(1) },
-		{ id: 'order.backward', label: 'Send backward', keys: ['mod+['], run: (e) => e.moveOneStep(-1) },
-		{ id: 'proposal.accept', label: 'Accept model proposal (then the next)', keys: ['a'], run: (e) => e.acceptSelectedProposal() },
-		{ id: 'proposal.acceptAll', label: 'Accept every model proposal on the image', keys: ['shift+a'], run: (e) => e.acceptAllProposals() },
-		{ id: 'proposal.next', label: 'Next model proposal', keys: ['n'], group: 'navigation', run: (e) => e.selectNextProposal() },
-		{ id: 'lock', label: 'Lock / unlock shape', keys: ['mod+l'], run: (e) => e.toggleLock() },
+		...polygonPartActions,
+		...copyPasteActions,
+		...shapeOrderActions,
+		...proposalActions,
+		// Deselect before Hide: the shortcut sheet lists each group in this order.
 		{ id: 'deselect', label: 'Deselect', keys: ['escape'], group: 'view', fixedKeys: true, run: (e) => e.select(null) },
-		{ id: 'hide', label: 'Hide shape (nothing selected: show all)', keys: ['alt+h'], group: 'view', run: (e) => e.toggleHidden() },
+		...shapeFlagActions,
 		{ id: 'zoom.in', label: 'Zoom in', keys: ['+', '='], group: 'view', run: (e) => e.zoomBy(ZOOM_STEP) },
 		{ id: 'zoom.out', label: 'Zoom out', keys: ['-'], group: 'view', run: (e) => e.zoomBy(1 / ZOOM_STEP) },
 		{ id: 'zoom.fit', label: 'Fit to screen', keys: ['0'], group: 'view', run: (e) => e.fit() },

@@ -3,12 +3,10 @@ import type { AnnotationPatch, AnnotationRecord, ClassRecord, DocChange, Project
 import { isShapeType, shapeKind, type Geometry, type ShapeType } from '$lib/shapes/registry';
 import { shapeView } from '$lib/shapes/views';
 import { createPolygonTool, type RingTarget } from '$lib/shapes/polygon/view';
-import { partAt, withoutPart, type PolygonGeometry } from '$lib/shapes/polygon/kind';
 import { onPageHide } from '$lib/storage/page-hide';
 import { LOCKED_REASON } from '$lib/model/project-doc';
 import { formatCombo, keyCombo, type ActionRegistry } from './actions';
 import { directionArrow, overlayDirectionArrow } from './direction-arrow';
-import { clipShape, copyToClipboard, placeShapes, readClipboard, type ClipShape } from './clipboard';
 import { applyOverrides, loadOverrides, rebind, resetAllBindings, resetBinding, saveOverrides, type HotkeyOverrides } from './hotkeys';
 import { viewPrefs } from './view-prefs.svelte';
 import { editorActions } from './editor-actions';
@@ -23,17 +21,12 @@ import { createAssistTool } from './tools/assist-tool';
 import type { AssistBridge, MaskToolOptions, Tool, ToolContext } from './tools/tool';
 import { toolContext } from './tools/tool-context';
 import { Viewport } from './viewport';
+import type { CommandContext } from './commands/context';
+import { rejectProposals } from './commands/proposals';
+import { toggleLock } from './commands/shape-flags';
+import { FrameLoop } from './frame-loop';
 
-/**
- * Time per frame spent (re)drawing tiles: the rest of the 16.7 ms goes to drawing and compositing the
- * layers. When the view has been still for a moment nothing else competes, so tiles get more.
- */
-const TILE_BUDGET_MS = 5;
-const IDLE_TILE_BUDGET_MS = 11;
-const IDLE_AFTER_MS = 150;
 const HIT_TOLERANCE_PX = 4;
-/** A part is picked within this many screen px of its outline (the select tool's handle reach). */
-const HANDLE_TOLERANCE_PX = 7;
 const SNAP_PX = 8;
 const FALLBACK_COLOR = '#9aa4b2';
 const NUDGE_KEYS: Record<string, [number, number]> = {
@@ -76,17 +69,14 @@ export class Editor {
 	private readonly pyramid = new ImagePyramid();
 	private readonly cleanups: (() => void)[] = [];
 	private readonly toolContext: ToolContext;
+	/** What the commands (`editor/commands/`) reach of the editor. */
+	readonly commands: CommandContext;
 	private tool: Tool;
 	private live: Geometry | null = null;
-	private raf = 0;
-	/** Torn down: work that finishes later (a zoom's tiles, an observer) asks for frames that must not run. */
-	private destroyed = false;
-	private baseDirty = true;
-	private overlayDirty = true;
+	private readonly frames: FrameLoop;
 	private sized = false;
 	/** Null until first set, so the first state is always written out. */
 	private ready: boolean | null = null;
-	private lastViewChange = 0;
 	private overlayEmpty = false;
 	private pointerAt: Point | null = null;
 	private pressedAt: Point | null = null;
@@ -115,7 +105,17 @@ export class Editor {
 		this.overlay = new Overlay(top);
 		this.renderer.isHidden = (a) => viewPrefs.isHidden(a);
 		this.renderer.setStyle(viewPrefs.fillOpacity, viewPrefs.outlineWidth);
+		this.frames = new FrameLoop({
+			canDraw: () => this.sized,
+			drawBase: (budget) => {
+				const tilesDone = this.renderer.render(budget);
+				this.setReady(tilesDone && this.pyramid.complete);
+				return tilesDone;
+			},
+			drawOverlay: () => this.drawOverlay()
+		});
 		this.toolContext = toolContext(this);
+		this.commands = this.commandContext();
 		this.tool = createSelectTool(this.toolContext);
 
 		this.cleanups.push(
@@ -167,79 +167,35 @@ export class Editor {
 
 	// ---- model proposals ---------------------------------------------------------------------------
 
-	/** Accepts the selected proposal and selects the next one (image order, top first). */
-	acceptSelectedProposal(): void {
-		const a = this.selectedShape();
-		if (!a?.proposal) return void this.hint(a ? 'This shape is not a model proposal' : 'Select a model proposal first (N jumps to the next)');
-		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
-		const next = this.proposalAfter(a.id);
-		const r = this.doc.acceptProposals([a.id]);
-		if (!r.ok) return void this.refuse(r.reason);
-		this.select(next?.id ?? a.id);
-	}
-
-	/** Accepts every proposal on this image as one undo step. */
-	acceptAllProposals(): void {
-		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
-		const r = this.doc.acceptAllProposals(this.options.imageId);
-		if (!r.ok) return void this.refuse(r.reason);
-		this.hint(r.value ? `Accepted ${r.value} proposal${r.value === 1 ? '' : 's'}` : 'No model proposals on this image');
-	}
-
 	/** Rejects (deletes) the given proposals, or the selected one. */
-	rejectProposals(ids: string[] = this.state.selectedId ? [this.state.selectedId] : []): void {
-		if (this.doc.readOnlyReason) return void this.refuse(this.doc.readOnlyReason);
-		const r = this.doc.rejectProposals(ids);
-		if (!r.ok) this.refuse(r.reason);
+	rejectProposals(ids?: string[]): void {
+		rejectProposals(this.commands, ids);
 	}
 
-	/** Selects the next proposal awaiting review, after the selected shape (wrapping round). */
-	selectNextProposal(): void {
-		const next = this.proposalAfter(this.state.selectedId);
-		if (!next) return void this.hint('No model proposals on this image');
-		this.select(next.id);
+	toggleLock(id?: string | null): void {
+		toggleLock(this.commands, id);
 	}
 
-	/** The proposal after `id` in the shape list's order (topmost first), wrapping; not `id` itself. */
-	private proposalAfter(id: string | null): AnnotationRecord | undefined {
-		const list = this.doc.annotationsOf(this.options.imageId).reverse();
-		const at = id ? list.findIndex((a) => a.id === id) : -1;
-		const order = [...list.slice(at + 1), ...list.slice(0, Math.max(0, at))];
-		return order.find((a) => a.proposal && !viewPrefs.isHidden(a));
-	}
-
-	/** The polygon tool, drawing a ring that becomes a hole of the selected polygon. */
-	cutHole(): void {
-		const sel = this.selectedShape();
-		if (sel?.type !== 'polygon') return this.hint('Select a polygon first, then press H to cut a hole in it');
-		this.armRing({ id: sel.id, as: 'hole' });
-		this.hint('Click the corners of the hole inside the polygon and close it on the first point; Escape cancels', 6000);
-	}
-
-	/** The polygon tool, drawing a ring that becomes a further part of the selected polygon (one object). */
-	addPart(): void {
-		const sel = this.selectedShape();
-		if (sel?.type !== 'polygon') return this.hint(`Select a polygon first, then press ${this.keyOf('polygon.addPart')} to add a part to it`);
-		if (sel.locked) return void this.refuse(LOCKED_REASON);
-		this.armRing({ id: sel.id, as: 'part' });
-		this.hint('Click the corners of the new part and close it on the first point: it joins the selected polygon; Escape cancels', 6000);
-	}
-
-	/**
-	 * Removes one part of the selected polygon: the part under the pointer, or else the part last
-	 * clicked (the toolbar's button is off the canvas); refused for its last part.
-	 */
-	removePart(): void {
-		const sel = this.selectedShape();
-		if (sel?.type !== 'polygon') return this.hint('Select a polygon of several parts first');
-		const g = sel.geometry as PolygonGeometry;
-		if (!g.parts?.length) return void this.refuse('This polygon has one part: delete the shape to remove it');
-		if (sel.locked) return void this.refuse(LOCKED_REASON);
-		const p = this.pointerAt ?? this.pressedAt;
-		const part = p ? partAt(g, p, HANDLE_TOLERANCE_PX / this.viewport.scale) : -1;
-		if (part < 0) return this.hint('Point at the part to remove (or click it first), then remove it');
-		const next = withoutPart(g, part);
-		if (next && this.updateGeometry(sel.id, next)) this.hint(`Part ${part + 1} removed (${shapeKind('polygon').describe(next)})`);
+	private commandContext(): CommandContext {
+		// The getter reads the selection as it is now.
+		const editor = this;
+		return {
+			doc: this.doc,
+			imageId: this.options.imageId,
+			viewport: this.viewport,
+			get selectedId() {
+				return editor.state.selectedId;
+			},
+			selected: () => this.selectedShape(),
+			shape: (id) => this.store.get(id),
+			select: (id) => this.select(id),
+			hint: (text, ms) => this.hint(text, ms),
+			refuse: (reason) => this.refuse(reason),
+			updateGeometry: (id, geometry) => this.updateGeometry(id, geometry),
+			armRing: (target) => this.armRing(target),
+			pointer: () => this.pointerAt ?? this.pressedAt,
+			keyOf: (actionId) => this.keyOf(actionId)
+		};
 	}
 
 	/** Where the pointer is over the canvas (null when it is off it), and where it was last pressed. */
@@ -423,79 +379,6 @@ export class Editor {
 
 	// ---- editing comforts: clipboard, order, lock, hide, shortcuts -------------------------------------
 
-	copySelected(): void {
-		const a = this.selectedShape();
-		if (!a) return void this.hint('Select a shape to copy');
-		copyToClipboard({ sourceImageId: this.options.imageId, shapes: [clipShape(a)] });
-		this.hint('Copied 1 shape: Ctrl+V pastes it here or on another image');
-	}
-
-	/** Pastes the clipboard at the same place (10 px off when an identical shape is already there). */
-	paste(): void {
-		const clip = readClipboard();
-		if (!clip?.shapes.length) return void this.hint('Nothing copied yet: select a shape and press Ctrl+C');
-		this.placeCopies(clip.shapes, true);
-	}
-
-	duplicateSelected(): void {
-		const a = this.selectedShape();
-		if (!a) return void this.hint('Select a shape to duplicate');
-		this.placeCopies([clipShape(a)], true);
-	}
-
-	/** Copies every shape of the previous image (project order) onto this one, as one undo step. */
-	repeatPreviousImage(): void {
-		const images = this.doc.images();
-		const previous = images[images.findIndex((i) => i.id === this.options.imageId) - 1];
-		if (!previous) return void this.hint('This is the first image: there is no previous one to copy from');
-		// Tags the image already has are not doubled; in single-label mode any tag here stands.
-		const here = this.doc.annotationsOf(this.options.imageId).filter((a) => shapeKind(a.type).imageLevel);
-		const tagTaken = (classId: string) => (this.doc.tagMode === 'single' ? here.length > 0 : here.some((t) => t.classId === classId));
-		const shapes = this.doc
-			.annotationsOf(previous.id)
-			.filter((a) => !shapeKind(a.type).imageLevel || !tagTaken(a.classId))
-			.map(clipShape);
-		if (!shapes.length) return void this.hint(`${previous.name} has no shapes to copy`);
-		const { placed, skipped } = this.placeCopies(shapes, false);
-		if (placed) this.hint(`Copied ${placed} shape${placed === 1 ? '' : 's'} from ${previous.name}${skipped ? ` (${skipped} did not fit)` : ''}`);
-	}
-
-	/** Brings the selected shape to the front (+1) or sends it to the back (-1). */
-	moveToEnd(side: 1 | -1): void {
-		const a = this.selectedShape();
-		if (!a) return void this.hint('Select a shape first');
-		const r = this.doc.setZExtreme(a.id, side);
-		if (!r.ok) this.refuse(r.reason);
-	}
-
-	/** Moves the selected shape one place up (+1) or down (-1) the drawing order. */
-	moveOneStep(step: 1 | -1): void {
-		const a = this.selectedShape();
-		if (!a) return void this.hint('Select a shape first');
-		const r = this.doc.stepZ(a.id, step);
-		if (!r.ok) this.refuse(r.reason);
-	}
-
-	toggleLock(id = this.state.selectedId): void {
-		const a = id ? this.store.get(id) : undefined;
-		if (!a) return void this.hint('Select a shape to lock or unlock');
-		const r = this.doc.updateAnnotation(a.id, { locked: !a.locked });
-		if (!r.ok) return void this.refuse(r.reason);
-		this.hint(r.value.locked ? 'Locked: it cannot be moved, reshaped or deleted (its class and attributes still can change)' : 'Unlocked');
-	}
-
-	/** Hides the selected shape on this device; with nothing selected, shows every hidden shape again. */
-	toggleHidden(): void {
-		const id = this.state.selectedId;
-		if (id) {
-			viewPrefs.setShapeHidden(id, true);
-			this.hint('Hidden on this device: show it again with its eye in the shape list');
-		} else if (viewPrefs.hiddenShapes.size) {
-			for (const hidden of viewPrefs.hiddenShapes) viewPrefs.setShapeHidden(hidden, false);
-			this.hint('Every hidden shape is shown again');
-		} else this.hint('Select a shape to hide');
-	}
-
 	openShortcuts(): void {
 		this.tool.cancel();
 		this.state.shortcutsOpen = true;
@@ -523,21 +406,6 @@ export class Editor {
 
 	private selectedShape(): AnnotationRecord | undefined {
 		return this.state.selectedId ? this.store.get(this.state.selectedId) : undefined;
-	}
-
-	/** Creates copies on this image as one undo step and selects the topmost; refused ones are counted. */
-	private placeCopies(shapes: ClipShape[], offsetIfOccupied: boolean): { placed: number; skipped: number } {
-		if (this.doc.readOnlyReason) return this.refuse(this.doc.readOnlyReason), { placed: 0, skipped: shapes.length };
-		const image = this.viewport.image;
-		const { inputs, skipped } = placeShapes(shapes, this.options.imageId, image, this.doc.annotationsOf(this.options.imageId), offsetIfOccupied);
-		const results = this.doc.createAnnotations(inputs);
-		const created = results.flatMap((r) => (r.ok ? [r.value] : []));
-		const refused = results.find((r) => !r.ok);
-		if (!created.length) {
-			const reason = refused && !refused.ok ? refused.reason : `It does not fit this image (${image.width}×${image.height})`;
-			this.refuse(shapes.length === 1 ? reason : `None of the ${shapes.length} shapes could be placed: ${reason}`);
-		} else this.select(created[created.length - 1].id);
-		return { placed: created.length, skipped: skipped + results.length - created.length };
 	}
 
 	private viewPrefsChanged(): void {
@@ -582,9 +450,7 @@ export class Editor {
 	destroy(): void {
 		// The tool first: cancelling it redraws, which asked for a frame that ran after the overlay was gone.
 		this.tool.cancel();
-		this.destroyed = true;
-		cancelAnimationFrame(this.raf);
-		this.raf = 0;
+		this.frames.stop();
 		for (const c of this.cleanups.splice(0)) c();
 		this.pyramid.close();
 		this.renderer.tiles.clear();
@@ -598,40 +464,17 @@ export class Editor {
 	// ---- drawing ----------------------------------------------------------------------------------
 
 	requestRender(): void {
-		this.baseDirty = true;
-		this.overlayDirty = true;
 		this.setReady(false);
-		this.schedule();
+		this.frames.invalidateAll();
 	}
 
 	redrawOverlay(): void {
-		this.overlayDirty = true;
-		this.schedule();
+		this.frames.invalidateOverlay();
 	}
 
 	setCursor(cursor: string): void {
 		if (this.container.style.cursor !== cursor) this.container.style.cursor = cursor;
 	}
-
-	private schedule(): void {
-		if (!this.raf && !this.destroyed) this.raf = requestAnimationFrame(this.frame);
-	}
-
-	private readonly frame = () => {
-		this.raf = 0;
-		if (!this.sized) return;
-		if (this.baseDirty) {
-			const idle = performance.now() - this.lastViewChange > IDLE_AFTER_MS;
-			const tilesDone = this.renderer.render(idle ? IDLE_TILE_BUDGET_MS : TILE_BUDGET_MS);
-			this.baseDirty = !tilesDone;
-			this.setReady(tilesDone && this.pyramid.complete);
-		}
-		if (this.overlayDirty) {
-			this.overlayDirty = false;
-			this.drawOverlay();
-		}
-		if (this.baseDirty) this.schedule();
-	};
 
 	private drawOverlay(): void {
 		const o = this.overlay;
@@ -652,7 +495,7 @@ export class Editor {
 
 	private viewChanged(): void {
 		const v = this.viewport;
-		this.lastViewChange = performance.now();
+		this.frames.viewChanged();
 		this.state.zoom = v.scale;
 		this.state.viewRevision++;
 		const d = this.container.dataset;
