@@ -270,7 +270,7 @@ test('zooming and panning keep the shape under the cursor', async () => {
 test('sidebar: selects, changes class, deletes', async () => {
 	await row(boxId).click();
 	expect(await selectedId()).toBe(boxId);
-	await expect(row(boxId)).toHaveAttribute('aria-selected', 'true');
+	await expect(row(boxId).getByTestId('shape-pick')).toHaveAttribute('aria-current', 'true');
 	await row(boxId).getByTestId('shape-class').selectOption({ label: 'tree' });
 	await expect(row(boxId).getByTestId('shape-class-name')).toHaveText('tree');
 	await row(topBoxId).getByTestId('shape-delete').click();

@@ -1,0 +1,146 @@
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { waitForEditor } from './support/editor';
+
+/**
+ * Every screen and dialog audited by axe-core (WCAG 2.1 A and AA, and axe's best practices, which are
+ * what Lighthouse's accessibility score is made of): no serious or critical violation. And the controls
+ * a person finds by role and name: symbol buttons named in words, two model pickers told apart, shape
+ * rows in a list, the class filter's toggles not named like the class picker, a thumbnail's counts in words.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+async function expectAccessible(page: Page, what: string, include?: string): Promise<void> {
+	const builder = new AxeBuilder({ page }).withTags(TAGS);
+	if (include) builder.include(include);
+	const { violations } = await builder.analyze();
+	const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	const said = bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	expect(said, `${what}: accessibility violations`).toEqual([]);
+}
+
+async function screens(page: Page, name: string): Promise<void> {
+	mkdirSync('test-results/screens', { recursive: true });
+	for (const [width, height] of [
+		[1440, 900],
+		[1280, 720]
+	]) {
+		await page.setViewportSize({ width, height });
+		await page.screenshot({ path: `test-results/screens/a11y-${name}-${width}x${height}.png` });
+	}
+}
+
+let page: Page;
+let projectUrl = '';
+
+test.beforeAll(async ({ browser }) => {
+	// axe-core's Playwright runner needs a page of a context of its own.
+	page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+});
+test.afterAll(async () => page.context().close());
+
+test('the project list, empty and with a project, and the dialog that makes one from a dataset', async () => {
+	await page.goto('/');
+	await expect(page.getByTestId('project-from-dataset')).toBeVisible();
+	await expectAccessible(page, 'empty project list');
+	await page.goto('/dev/seed?images=3&polygons=2&width=800&height=600&seed=7');
+	await expect(page.getByTestId('seed-done')).toBeVisible({ timeout: 60_000 });
+	await page.goto('/');
+	await expect(page.getByTestId('project-row').first()).toBeVisible();
+	await expectAccessible(page, 'project list');
+	await screens(page, 'project-list');
+	await page.setViewportSize({ width: 1280, height: 800 });
+	// A link in running text is underlined, not told apart by colour alone.
+	expect(await page.getByTestId('models-link').evaluate((a) => getComputedStyle(a).textDecorationLine)).toBe('underline');
+	await page.getByTestId('project-from-dataset').click();
+	await expect(page.getByTestId('import-dialog')).toBeVisible();
+	await expectAccessible(page, 'new project from a dataset');
+	await page.keyboard.press('Escape');
+});
+
+test('the library, its thumbnails named with their counts in words, and its dialogs', async () => {
+	await page.getByTestId('project-row').first().click();
+	await expect(page.getByTestId('image-cell').first()).toBeVisible();
+	projectUrl = page.url();
+	await expect(page.getByTestId('image-annotations').first()).not.toHaveText('0');
+	await expectAccessible(page, 'library');
+	const cell = page.getByTestId('image-cell').first();
+	const count = (await cell.getByTestId('image-annotations').innerText()).trim();
+	await expect(cell).toHaveAccessibleName(new RegExp(`\\b${count}\\s+annotations?$`));
+	await screens(page, 'library');
+	await page.setViewportSize({ width: 1280, height: 800 });
+	for (const [open, dialog] of [
+		['import-dataset-button', 'import-dialog'],
+		['export-button', 'export-dialog'],
+		['class-edit', 'class-dialog']
+	]) {
+		await page.getByTestId(open).first().click();
+		await expect(page.getByTestId(dialog)).toBeVisible();
+		await expectAccessible(page, dialog);
+		await page.keyboard.press('Escape');
+		await expect(page.getByTestId(dialog)).toBeHidden();
+	}
+	// Sharing: before the link is made, and with the invite link shown.
+	await page.getByTestId('sync-badge').click();
+	await expect(page.getByTestId('share-dialog')).toBeVisible();
+	await expectAccessible(page, 'share dialog, asking for a name');
+	await page.getByRole('textbox', { name: 'Your name, as teammates see it' }).fill('Ada');
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await expectAccessible(page, 'share dialog');
+	await page.getByTestId('share-start').click();
+	await expect(page.getByTestId('invite-link')).not.toHaveValue('');
+	await expectAccessible(page, 'share dialog with its link');
+	await screens(page, 'share');
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.getByTestId('share-close').click();
+});
+
+test('the editor: named controls, a list of shapes, distinct model pickers, and its panels', async () => {
+	await page.goto(projectUrl);
+	await page.getByTestId('image-cell').first().click();
+	await waitForEditor(page);
+	await expectAccessible(page, 'editor');
+	for (const name of ['Back to the library', 'Zoom in', 'Zoom out', 'Shape display', 'Undo', 'Redo', 'Keyboard shortcuts'])
+		await expect(page.getByRole(name === 'Back to the library' ? 'link' : 'button', { name, exact: true })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Previous image', exact: true })).toBeDisabled();
+	await expect(page.getByRole('button', { name: 'Next image', exact: true })).toBeEnabled();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(/\.(png|jpe?g|webp)$/);
+	// Two model pickers, each with a name of its own.
+	await expect(page.getByRole('combobox', { name: 'Segmentation model' })).toHaveCount(1);
+	await expect(page.getByRole('combobox', { name: 'Text reading model' })).toHaveCount(1);
+	await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveCount(0);
+	// Shapes are items of a list; each is picked by a button named by its class and shape.
+	const list = page.getByRole('list', { name: 'Shapes on this image, topmost first' });
+	const rows = await page.getByTestId('shape-row').count();
+	expect(rows).toBeGreaterThan(0);
+	await expect(list.getByRole('listitem')).toHaveCount(rows);
+	const pick = list.getByRole('listitem').first().getByTestId('shape-pick');
+	await pick.focus();
+	await page.keyboard.press('Enter');
+	await expect(pick).toHaveAttribute('aria-current', 'true');
+	await expect(page.getByTestId('editor-canvas')).toHaveAttribute('data-selected-id', (await page.getByTestId('shape-row').first().getAttribute('data-id'))!);
+	// The class filter's toggles say what they do; the class picker's buttons are the class names.
+	const className = (await page.getByTestId('class-option').first().innerText()).replace(/\d$/, '').trim();
+	await expect(page.getByRole('button', { name: `Show ${className} shapes` })).toHaveAttribute('aria-pressed', 'true');
+	await expect(page.getByRole('group', { name: 'Class for new shapes' }).getByRole('button', { name: className })).toBeVisible();
+	await screens(page, 'editor');
+	await page.setViewportSize({ width: 1280, height: 800 });
+
+	await page.getByRole('button', { name: 'Shape display' }).click();
+	await expect(page.getByTestId('view-settings')).toBeVisible();
+	await expectAccessible(page, 'shape display');
+	await page.getByRole('button', { name: 'Shape display' }).click();
+	await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+	await expect(page.getByTestId('shortcut-sheet')).toBeVisible();
+	await expectAccessible(page, 'keyboard shortcuts');
+	await page.keyboard.press('Escape');
+});
+
+test('the models page', async () => {
+	await page.goto('/models');
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await expectAccessible(page, 'models');
+});
