@@ -44,3 +44,39 @@ describe('checkNewShape', () => {
 		expect(checkNewShape({ ...input, attributes: { nope: 1 } }, any, image, 'copy').ok).toBe(false);
 	});
 });
+
+describe('the same rules for a change (updateAnnotation)', () => {
+	function project() {
+		const doc = new ProjectDoc(new Y.Doc());
+		doc.initialize({ name: 'change' });
+		const cls = doc.addClass({
+			name: 'thing',
+			attributes: [{ id: 'sKind', name: 'kind', kind: 'select', options: ['a', 'b'], min: null, max: null, default: null, required: false }]
+		});
+		const boxes = doc.addClass({ name: 'car', shapeTypes: ['box'] });
+		const img = doc.addImages([{ name: 'i.png', hash: 'c'.repeat(64), width: 640, height: 480, mime: 'image/png', size: 1 }]);
+		if (!cls.ok || !boxes.ok || !img.ok) throw new Error('project');
+		const shape = doc.createAnnotation({ imageId: img.value[0].id, classId: cls.value.id, type: 'polygon', geometry: { points: [0, 0, 100, 0, 100, 100] }, attributes: { sKind: 'a' } });
+		if (!shape.ok) throw new Error(shape.reason);
+		return { doc, cls: cls.value, boxes: boxes.value, id: shape.value.id };
+	}
+
+	it('a move is clamped to the image as a drawing is; a change to a class that does not allow the shape is refused', () => {
+		const { doc, boxes, id } = project();
+		const moved = doc.updateAnnotation(id, { geometry: { points: [600, 0, 700, 0, 700, 100] } });
+		expect(moved.ok && moved.value.geometry).toEqual({ points: [600, 0, 640, 0, 640, 100] });
+		expect(doc.updateAnnotation(id, { classId: boxes.id })).toEqual({ ok: false, reason: 'Class “car” cannot be drawn as polygon' });
+	});
+
+	it('only the rules the patch touches: a class narrowed since, or a spec changed since, does not lock a shape in place', () => {
+		const { doc, cls, id } = project();
+		// The class now allows boxes only, and its select lost the value the shape holds.
+		expect(doc.updateClass(cls.id, { shapeTypes: ['box'], attributes: [{ ...cls.attributes[0], options: ['b'] }] }).ok).toBe(true);
+		const moved = doc.updateAnnotation(id, { geometry: { points: [10, 10, 110, 10, 110, 110] } });
+		expect(moved.ok).toBe(true);
+		expect(moved.ok && moved.value.attributes).toEqual({ sKind: 'a' });
+		// Values given are checked against the class as it is now.
+		expect(doc.updateAnnotation(id, { attributes: { sKind: 'a' } }).ok).toBe(false);
+		expect(doc.updateAnnotation(id, { attributes: { sKind: 'b' } }).ok).toBe(true);
+	});
+});

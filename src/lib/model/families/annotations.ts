@@ -1,7 +1,6 @@
-import { shapeKind, type ShapeType } from '$lib/shapes/registry';
-import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
-import { attributeDefaults, checkAttributeValues, mapAttributesByName } from '../attributes';
-import { checkNewShape } from '../annotation-rules';
+import type { ShapeType } from '$lib/shapes/registry';
+import { attributeDefaults, mapAttributesByName } from '../attributes';
+import { checkNewShape, checkShape } from '../annotation-rules';
 import { AnnotationStore, type PackedAnnotation } from '../annotation-store';
 import { newId } from '../ids';
 import { Origin } from '../origins';
@@ -154,11 +153,10 @@ export class AnnotationRecords {
 		const current = this.getAnnotation(id);
 		if (!current) return { ok: false, reason: 'That shape no longer exists' };
 		const next: AnnotationRecord = { ...current, author: this.core.actor.id, updatedAt: Date.now() };
+		// Undefined when a peer deleted the class meanwhile: the shape still moves, its class cannot be kept.
+		const cls = this.doc.getClass(patch.classId ?? current.classId);
 		if (patch.classId !== undefined) {
-			const cls = this.doc.getClass(patch.classId);
 			if (!cls) return { ok: false, reason: 'That class no longer exists' };
-			if (cls.shapeTypes.length && !cls.shapeTypes.includes(current.type))
-				return { ok: false, reason: `Class “${cls.name}” cannot be drawn as ${shapeKind(current.type).label.toLowerCase()}` };
 			next.classId = cls.id;
 			// Values follow by attribute name; the new class's defaults fill the rest.
 			const old = this.doc.getClass(current.classId);
@@ -167,26 +165,19 @@ export class AnnotationRecords {
 		}
 		if (patch.geometry !== undefined && current.locked && patch.locked !== false && patch.locked !== null)
 			return { ok: false, reason: LOCKED_REASON };
-		if (patch.geometry !== undefined) {
-			const image = this.doc.getImage(current.imageId);
-			if (!image) return { ok: false, reason: 'That image no longer exists' };
-			const checked = shapeKind(current.type).validate(structuredClone(patch.geometry), image);
-			if (!checked.ok) return checked;
-			next.geometry = checked.geometry;
-			// What a format derived from the imported geometry (COCO's area, bbox) no longer holds.
-			if (current.imported?.derived) next.imported = withoutDerived(current.imported);
-		}
-		if (current.type === 'skeleton' && (patch.geometry !== undefined || patch.classId !== undefined)) {
-			const misfit = skeletonMismatch(next.geometry as SkeletonGeometry, this.doc.getClass(next.classId)?.skeleton);
-			if (misfit) return { ok: false, reason: misfit };
-		}
-		if (patch.attributes !== undefined) {
-			const cls = this.doc.getClass(next.classId);
-			if (!cls) return { ok: false, reason: 'That class no longer exists' };
-			const values = checkAttributeValues(cls, patch.attributes);
-			if (!values.ok) return values;
-			next.attributes = values.value;
-		}
+		// The rules of a new annotation, those the patch touches: a shape whose class was narrowed since it
+		// was drawn still moves, and values kept from before are not checked again.
+		const shape = checkShape({ type: current.type, geometry: patch.geometry ?? next.geometry, attributes: patch.attributes ?? next.attributes }, cls, this.doc.getImage(current.imageId), {
+			geometry: patch.geometry !== undefined ? 'copy' : 'checked',
+			typeAllowed: patch.classId !== undefined,
+			skeleton: patch.geometry !== undefined || patch.classId !== undefined,
+			attributes: patch.attributes !== undefined
+		});
+		if (!shape.ok) return shape;
+		next.geometry = shape.value.geometry;
+		next.attributes = shape.value.attributes;
+		// What a format derived from the imported geometry (COCO's area, bbox) no longer holds.
+		if (patch.geometry !== undefined && current.imported?.derived) next.imported = withoutDerived(current.imported);
 		if (patch.z !== undefined) {
 			if (!Number.isFinite(patch.z)) return { ok: false, reason: 'A drawing order is a number' };
 			next.z = patch.z;
