@@ -110,6 +110,7 @@ export interface PackedImport {
 	author: Id;
 	ids: Id[];
 	imageIds: Id[];
+	classIds: Id[];
 	/** Every record's bytes, one after the other; record n ends at `ends[n]`. */
 	bytes: Uint8Array;
 	ends: Uint32Array;
@@ -177,6 +178,7 @@ function toPackedImport(records: readonly PackedAnnotation[], author: Id, classe
 	const ends = new Uint32Array(records.length);
 	const ids: Id[] = new Array(records.length);
 	const imageIds: Id[] = new Array(records.length);
+	const classIds: Id[] = new Array(records.length);
 	const used = new Set<Id>();
 	let at = 0;
 	records.forEach((r, n) => {
@@ -185,9 +187,10 @@ function toPackedImport(records: readonly PackedAnnotation[], author: Id, classe
 		ends[n] = at;
 		ids[n] = r.record.id;
 		imageIds[n] = r.record.imageId;
+		classIds[n] = r.record.classId;
 		used.add(r.record.classId);
 	});
-	return { author, ids, imageIds, bytes, ends, classBasis: [...used].map((id) => [id, classRules(classes.get(id)!)]) };
+	return { author, ids, imageIds, classIds, bytes, ends, classBasis: [...used].map((id) => [id, classRules(classes.get(id)!)]) };
 }
 
 /** What of a class a new annotation is checked against (`checkNewShape`), as one comparable string. */
@@ -199,6 +202,7 @@ export function classRules(c: ClassRecord): string {
 export interface PackedEntry {
 	id: Id;
 	imageId: Id;
+	classId: Id;
 	bytes: Uint8Array;
 }
 
@@ -210,7 +214,7 @@ export function* packedEntries(p: PackedImport): Generator<PackedEntry> {
 	let start = 0;
 	for (let n = 0; n < p.ids.length; n++) {
 		const end = p.ends[n];
-		yield { id: p.ids[n], imageId: p.imageIds[n], bytes: p.bytes.subarray(start, end) };
+		yield { id: p.ids[n], imageId: p.imageIds[n], classId: p.classIds[n], bytes: p.bytes.subarray(start, end) };
 		start = end;
 	}
 }
@@ -218,7 +222,7 @@ export function* packedEntries(p: PackedImport): Generator<PackedEntry> {
 /** Why a PackedImport does not fit together (lengths, offsets): a worker's answer is checked before it is used. */
 export function packedImportProblem(p: PackedImport): string | null {
 	const n = p.ids.length;
-	if (p.imageIds.length !== n || p.ends.length !== n) return 'its records are incomplete';
+	if (p.imageIds.length !== n || p.classIds.length !== n || p.ends.length !== n) return 'its records are incomplete';
 	let previous = 0;
 	for (let i = 0; i < n; i++) {
 		if (p.ends[i] <= previous) return 'its records overlap';

@@ -165,6 +165,7 @@ export class DatasetImport {
 		const problem = packedImportProblem(packed);
 		if (problem) return { ok: false, reason: `The prepared import is damaged: ${problem}` };
 		if (packed.author !== this.core.actor.id) return { ok: false, reason: `The import was prepared for another member; ${again}` };
+		const checkedClasses = new Set(packed.classBasis.map(([id]) => id));
 		for (const [id, json] of packed.classBasis) {
 			const now = classes.get(id);
 			if (!now || classRules(now) !== json) return { ok: false, reason: `The class “${now?.name ?? id}” changed while the import was prepared; ${again}` };
@@ -174,6 +175,8 @@ export class DatasetImport {
 		for (const entry of packedEntries(packed)) {
 			if (this.doc.getAnnotation(entry.id) || ids.has(entry.id)) return { ok: false, reason: `An imported annotation's id is taken; ${again}` };
 			ids.add(entry.id);
+			// Every record's class is one whose rules were compared above.
+			if (!checkedClasses.has(entry.classId)) return { ok: false, reason: 'The prepared import is damaged: a record names a class it was not checked against' };
 			if (!images.has(entry.imageId) && !this.doc.getImage(entry.imageId)) return { ok: false, reason: `An image the import annotates was deleted while the import was prepared; ${again}` };
 			entries.push(entry);
 		}
