@@ -143,4 +143,5 @@ test('the models page', async () => {
 	await page.goto('/models');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 	await expectAccessible(page, 'models');
+	await screens(page, 'models');
 });
