@@ -27,10 +27,11 @@ export function planAndPack(
 /** What the worker needs of the project an import goes into (a new project: none of it). */
 export function importBasisOf(doc: ProjectDoc | null, actorId: string): ImportBasis {
 	if (!doc) return { actorId, images: [], classes: [], topZ: [] };
+	const images = doc.images();
 	const topZ: [string, number][] = [];
-	for (const image of doc.images()) {
+	for (const image of images) {
 		const z = doc.topZ(image.id);
 		if (z) topZ.push([image.id, z]);
 	}
-	return { actorId, images: doc.images(), classes: doc.classes(), topZ };
+	return { actorId, images, classes: doc.classes(), topZ };
 }
