@@ -13,12 +13,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { ProjectDoc, IMAGE_STATUSES, type AnnotationRecord, type ClassRecord, type Id, type ImageRecord } from '$lib/model';
+import { ProjectDoc, type AnnotationRecord, type ClassRecord, type Id, type ImageRecord } from '$lib/model';
 import { isShapeType, shapeKind, type ShapeType } from '$lib/shapes/registry';
 import { seededRandom } from '$lib/geometry/random';
 import type { Size } from '$lib/geometry';
 import { decodeGeometry, encodeGeometry } from '$lib/shapes/compact/geometry-codec';
 import { LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS } from '$lib/model/annotation-store';
+import { STAGES } from '$lib/model/team/records';
 
 /**
  * What the model stores for a geometry (schema v7): validated, kept to 1/1000 px by the packed record,
@@ -270,6 +271,7 @@ function dump(doc: ProjectDoc): string {
 		settings: doc.settings,
 		classes: doc.classes(),
 		images,
+		stages: images.map((i) => doc.review.stageOf(i.id).stage),
 		annotations: sortedAnnotations(doc),
 		layers: images.map((i) => [i.id, doc.annotationsOf(i.id).map((a) => a.id)])
 	});
@@ -289,7 +291,7 @@ function checkSchema(doc: ProjectDoc, label: string): void {
 		expect(Number.isFinite(c.order), `${label}: class order`).toBe(true);
 	}
 	for (const i of images.values()) {
-		expect(IMAGE_STATUSES, `${label}: image status`).toContain(i.status);
+		expect(STAGES, `${label}: image stage`).toContain(doc.review.stageOf(i.id).stage);
 		expect(i.width > 0 && i.height > 0, `${label}: image size`).toBe(true);
 	}
 	const byImage = new Map<Id, Id[]>();
@@ -542,7 +544,7 @@ function runFuzz(seed: number, options: FuzzOptions = {}): FuzzResult {
 				break;
 			case 'imageStatus': {
 				const image = pick(rand, images);
-				expect(doc.setImageStatus(image.id, pick(rand, IMAGE_STATUSES)).ok, where).toBe(true);
+				expect(doc.review.setStage([image.id], pick(rand, STAGES)).ok, where).toBe(true);
 				break;
 			}
 			case 'addClass': {
@@ -657,18 +659,6 @@ describe('undo after a concurrent edit of the same record', () => {
 		sync();
 		return { a, b, sync, classId: cls.value.id, imageId: img.value[0].id };
 	}
-
-	it('keeps the image record (it was deleted on every replica)', () => {
-		const { a, b, sync, imageId } = pair();
-		a.setImageStatus(imageId, 'done');
-		b.setImageStatus(imageId, 'in_progress'); // concurrent: A's write wins
-		sync();
-		expect(a.getImage(imageId)?.status).toBe('done');
-		a.undo();
-		sync();
-		expect(a.getImage(imageId)).toBeDefined();
-		expect(b.getImage(imageId)).toEqual(a.getImage(imageId));
-	});
 
 	it('keeps the annotation record (it was deleted on every replica)', () => {
 		const { a, b, sync, classId, imageId } = pair();

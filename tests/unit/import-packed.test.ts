@@ -80,7 +80,7 @@ describe('an import packed in the exchange worker', () => {
 		expect(box.geometry).toEqual({ x: 10.123, y: 20.5, width: 30.25, height: 40 });
 		expect(box.z).toBe(2);
 		expect(packedHere.problems()).toEqual([]);
-		expect(packedHere.images().map((i) => i.status)).toEqual(['in_progress', 'in_progress']);
+		expect(packedHere.images().map((i) => packedHere.review.stageOf(i.id).stage)).toEqual(['annotate', 'annotate']);
 		// A peer receives the same.
 		const peer = new ProjectDoc(new Y.Doc(), { id: 'Other000000000000001', name: 'B' });
 		Y.applyUpdate(peer.ydoc, Y.encodeStateAsUpdate(packedHere.ydoc));

@@ -54,7 +54,7 @@ describe('an import in bounded transactions', () => {
 			expect(seen).toBe(peer.annotationCount);
 		}
 		expect(peer.images()).toHaveLength(3);
-		expect(peer.images().every((im) => im.status === 'in_progress')).toBe(true);
+		expect(peer.images().every((im) => peer.review.stageOf(im.id).stage === 'annotate')).toBe(true);
 		expect(peer.images().reduce((s, im) => s + peer.annotationsOf(im.id).length, 0)).toBe(8000);
 	});
 

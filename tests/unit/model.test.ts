@@ -39,7 +39,7 @@ describe('project document', () => {
 		});
 		expect(poly.ok && poly.value.geometry).toEqual({ points: [10, 10, 640, 10, 640, 480] });
 		expect(doc.annotationsOf(image.id).map((a) => a.type)).toEqual(['box', 'polygon']);
-		expect(doc.getImage(image.id)?.status).toBe('in_progress');
+		expect(doc.review.stageOf(image.id).stage).toBe('annotate');
 	});
 
 	it('refuses degenerate geometry with a reason and stores nothing', () => {

@@ -62,7 +62,7 @@ function richProject(): { doc: ProjectDoc; car: ClassRecord; person: ClassRecord
 	must(doc.updateAnnotation([...doc.annotationIds(a.id)][0], { text: 'plate 12', instanceId: 7, direction: { angle: 90 } }));
 	must(doc.createAnnotation({ imageId: b.id, classId: person.id, type: 'skeleton', geometry: { points: [30, 5, 10, 40, 50, 40], visibility: [2, 1, 0] } }));
 	must(doc.createAnnotation({ imageId: b.id, classId: car.id, type: 'tag', geometry: {} }));
-	doc.setImageStatus(b.id, 'done');
+	doc.review.setStage([b.id], 'done');
 	return { doc, car, person };
 }
 
@@ -92,9 +92,9 @@ describe('datasetFromProject', () => {
 		expect(box.geometry).toEqual({ x: 10, y: 10, width: 30, height: 20 });
 	});
 
-	it('filters by status, class and image', () => {
+	it('filters by stage, class and image', () => {
 		const { doc, person } = richProject();
-		const done = datasetFromProject(doc, { status: ['done'] });
+		const done = datasetFromProject(doc, { stages: ['done'] });
 		expect(done.images.map((i) => i.name)).toEqual(['sub/b.png']);
 		expect(done.annotations.map((a) => a.type)).toEqual(['skeleton', 'tag']);
 		const people = datasetFromProject(doc, { classIds: [person.id] });
@@ -204,7 +204,7 @@ describe('planImport and importDataset', () => {
 		expect(planned.plan.summary.newImages).toBe(1);
 		expect(planned.plan.newImageFiles[0].record).toMatchObject({ name: 'train/a.jpg', hash: 'f'.repeat(64), width: 200, height: 100 });
 		must(doc.importDataset(planned.plan));
-		expect(doc.images().map((i) => [i.name, i.status])).toEqual([['train/a.jpg', 'in_progress']]);
+		expect(doc.images().map((i) => [i.name, doc.review.stageOf(i.id).stage])).toEqual([['train/a.jpg', 'annotate']]);
 		expect(doc.annotationCount).toBe(3);
 	});
 

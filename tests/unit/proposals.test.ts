@@ -65,11 +65,11 @@ describe('schema v5: model proposals', () => {
 		expect(doc.readOnlyReason).toMatch(/holds 1 record this app cannot read, saved by a newer version/);
 	});
 
-	it('adds proposals in one undoable transaction, marked with model and score, without touching the image status', () => {
+	it('adds proposals in one undoable transaction, marked with model and score, without touching the image stage', () => {
 		const { doc, ids, images } = withProposals();
 		expect(ids.every(Boolean)).toBe(true);
 		expect(doc.proposalsOf(images[0].id).map((a) => a.proposal)).toEqual([model(0.9), model(0.6), model(0.4)]);
-		expect(doc.getImage(images[0].id)?.status).toBe('new');
+		expect(doc.review.stageOf(images[0].id).stage).toBe('annotate');
 		expect(doc.undo()).toBe(true);
 		expect(doc.annotationsOf(images[0].id)).toHaveLength(0);
 	});
@@ -88,16 +88,16 @@ describe('schema v5: model proposals', () => {
 		expect(doc.annotationsOf(images[0].id)).toHaveLength(1);
 	});
 
-	it('accepting removes the mark, makes the image in progress, and undoes in one step', () => {
+	it('accepting removes the mark, and undoes in one step', () => {
 		const { doc, ids, images } = withProposals();
 		expect(doc.acceptProposals([ids[0]])).toEqual({ ok: true, value: 1 });
 		expect(doc.getAnnotation(ids[0])?.proposal).toBeUndefined();
 		expect('proposal' in doc.getAnnotation(ids[0])!).toBe(false);
 		expect(doc.getAnnotation(ids[1])?.proposal).toEqual(model(0.6));
-		expect(doc.getImage(images[0].id)?.status).toBe('in_progress');
+		expect(doc.review.stageOf(images[0].id).stage).toBe('annotate'); // a stage moves by review only
 		expect(doc.undo()).toBe(true);
 		expect(doc.getAnnotation(ids[0])?.proposal).toEqual(model(0.9));
-		expect(doc.getImage(images[0].id)?.status).toBe('new');
+		expect(doc.review.stageOf(images[0].id).stage).toBe('annotate');
 	});
 
 	it('rejecting deletes proposals only: a person’s shape among the ids stays', () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_CLASS_COLORS, newId, type ProjectDoc } from '$lib/model';
 import { checkAttributeValue } from '$lib/model/attributes';
-import type { AttributeSpec, AttributeValue, ClassRecord, ImageRecord, ImageStatus, SkeletonTemplate } from '$lib/model/records';
+import type { AttributeSpec, AttributeValue, ClassRecord, ImageRecord, SkeletonTemplate } from '$lib/model/records';
+import type { Stage } from '$lib/model/team/records';
 import type { DatasetImportWrite } from '$lib/model/project-doc';
 import { isShapeType, shapeKind } from '$lib/shapes/registry';
 import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
@@ -14,7 +15,8 @@ import { basename, extension } from './files';
  */
 
 export interface ExportFilter {
-	status?: ImageStatus[];
+	/** Only images in these review stages (`['done']`: accepted images only). */
+	stages?: Stage[];
 	classIds?: string[];
 	imageIds?: string[];
 	/** Model proposals nobody has accepted yet are left out unless this is true. */
@@ -30,7 +32,7 @@ export interface ExportImageRef {
 
 /** The project as a Dataset (no bytes), and which stored blob each image's bytes are. */
 export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { dataset: Dataset; images: ExportImageRef[] } {
-	const status = filter.status && new Set(filter.status);
+	const stages = filter.stages && new Set(filter.stages);
 	const onlyImages = filter.imageIds && new Set(filter.imageIds);
 	const onlyClasses = filter.classIds && new Set(filter.classIds);
 	const classes = doc.classes().filter((c) => !onlyClasses || onlyClasses.has(c.id));
@@ -45,7 +47,7 @@ export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { d
 	const refs: ExportImageRef[] = [];
 	const taken = new Set<string>();
 	for (const image of doc.images()) {
-		if (status && !status.has(image.status)) continue;
+		if (stages && !stages.has(doc.review.stageOf(image.id).stage)) continue;
 		if (onlyImages && !onlyImages.has(image.id)) continue;
 		const name = uniqueName(image.name, taken);
 		dataset.images.push({ name, width: image.width, height: image.height, ...(image.imported && { imported: image.imported }) });
@@ -205,7 +207,6 @@ export function planImport(doc: PlanBasis, dataset: Dataset, options: PlanOption
 				height: image.height,
 				mime: facts.mime,
 				size: facts.size,
-				status: 'new',
 				addedAt: now + newImageFiles.length * 1e-3,
 				...(image.imported && { imported: image.imported })
 			};

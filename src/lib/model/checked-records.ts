@@ -11,11 +11,44 @@ import {
 	type RecordCheck
 } from './record-check';
 import type { AnnotationRecord, ClassRecord, Id, ImageRecord, ProjectSettings, VersionRecord } from './records';
-import type { DocMaps } from './schema';
+import { TEAM_MAPS, type DocMaps, type TeamMap } from './schema';
+import type { AssignmentRecord, CommentRecord, MemberRecord, ReviewRecord, StageRecord, ThreadRecord } from './team/records';
+import {
+	TEAM_KNOWN_FIELDS,
+	checkActivityChunk,
+	checkAssignmentRecord,
+	checkCommentRecord,
+	checkMemberRecord,
+	checkReviewRecord,
+	checkStageRecord,
+	checkThreadRecord
+} from './team/checks';
 import type { AnnotationStore, StoredAnnotation } from './annotation-store';
 
 /** The maps whose records the boundary checks (meta holds the settings and the schema version). */
-export type RecordMap = 'meta' | 'classes' | 'images' | 'annotations' | 'versions';
+export type RecordMap = 'meta' | 'classes' | 'images' | 'annotations' | 'versions' | TeamMap;
+
+/** The team's records as checked (schema v8), by map. */
+export interface TeamRecords {
+	members: Map<Id, MemberRecord>;
+	threads: Map<Id, ThreadRecord>;
+	comments: Map<Id, CommentRecord>;
+	assignments: Map<Id, AssignmentRecord>;
+	stages: Map<Id, StageRecord>;
+	reviews: Map<Id, ReviewRecord>;
+	/** The activity log's chunks, as bytes (read lazily: families/activity.ts). */
+	activity: Map<string, Uint8Array>;
+}
+
+const TEAM_CHECKS: { [M in TeamMap]: (key: string, raw: unknown) => RecordCheck<TeamRecords[M] extends Map<string, infer T> ? T : never> } = {
+	members: checkMemberRecord,
+	threads: checkThreadRecord,
+	comments: checkCommentRecord,
+	assignments: checkAssignmentRecord,
+	stages: checkStageRecord,
+	reviews: checkReviewRecord,
+	activity: checkActivityChunk
+};
 
 /** A record kept out of the project because it cannot be read: listed so that a person can delete it. */
 export interface Problem {
@@ -40,6 +73,8 @@ export interface CheckedChange {
 	versions: boolean;
 	/** The list of records kept out as unreadable changed (`ProjectDoc.problems()`). */
 	problems: boolean;
+	/** The team's maps whose readable records changed. */
+	team: Set<TeamMap>;
 }
 
 type YMapInternals = { _map: Map<string, { id: { client: number } }> };
@@ -55,6 +90,15 @@ export class CheckedRecords {
 	readonly images = new Map<Id, ImageRecord>();
 	readonly annotations = new Map<Id, AnnotationRecord>();
 	readonly versions = new Map<Id, VersionRecord>();
+	readonly team: TeamRecords = {
+		members: new Map(),
+		threads: new Map(),
+		comments: new Map(),
+		assignments: new Map(),
+		stages: new Map(),
+		reviews: new Map(),
+		activity: new Map()
+	};
 	settings: ProjectSettings | null = null;
 	/** Annotation ids by image id, of readable annotations only. */
 	readonly byImage = new Map<Id, Set<Id>>();
@@ -90,6 +134,10 @@ export class CheckedRecords {
 		return map === 'versions' ? this.versionMap : this.maps[map];
 	}
 
+	private static isTeam(map: RecordMap): map is TeamMap {
+		return (TEAM_MAPS as readonly string[]).includes(map);
+	}
+
 	/** Checks every record again (a new document, or after a migration). */
 	rebuild(): CheckedChange {
 		const keys = (m: Y.Map<unknown>) => new Set(m.keys());
@@ -99,7 +147,8 @@ export class CheckedRecords {
 				['images', [...keys(this.maps.images), ...this.images.keys()]],
 				['classes', [...keys(this.maps.classes), ...this.classes.keys()]],
 				['annotations', [...keys(this.maps.packedAnnotations), ...keys(this.maps.annotations), ...this.annotations.keys(), ...this.waitingFor.keys()]],
-				['versions', [...keys(this.versionMap), ...this.versions.keys()]]
+				['versions', [...keys(this.versionMap), ...this.versions.keys()]],
+				...TEAM_MAPS.map((m): [RecordMap, string[]] => [m, [...keys(this.maps[m]), ...this.team[m].keys()]])
 			]),
 			false
 		);
@@ -111,7 +160,7 @@ export class CheckedRecords {
 	 * written by this replica's model, which checked them already (an import of 100,000 is not checked twice).
 	 */
 	apply(changed: ReadonlyMap<RecordMap, Iterable<string>>, trusted: boolean): CheckedChange {
-		const change: CheckedChange = { annotations: new Map(), images: new Map(), classes: false, meta: false, versions: false, problems: false };
+		const change: CheckedChange = { annotations: new Map(), images: new Map(), classes: false, meta: false, versions: false, problems: false, team: new Set() };
 		// Images first: an annotation is clamped to its image, which may arrive in the same transaction.
 		const annotationKeys = new Set(changed.get('annotations') ?? []);
 		for (const key of new Set(changed.get('images') ?? [])) {
@@ -121,6 +170,13 @@ export class CheckedRecords {
 		for (const key of new Set(changed.get('classes') ?? [])) change.classes = this.applySimple('classes', key, trusted, this.classes, checkClassRecord, change) || change.classes;
 		for (const key of annotationKeys) this.applyAnnotation(key, trusted, change);
 		for (const key of new Set(changed.get('versions') ?? [])) change.versions = this.applySimple('versions', key, trusted, this.versions, checkVersionRecord, change) || change.versions;
+		for (const map of TEAM_MAPS) {
+			const keys = changed.get(map);
+			if (!keys) continue;
+			const into = this.team[map] as Map<string, unknown>;
+			const check = TEAM_CHECKS[map] as (key: string, raw: unknown) => RecordCheck<unknown>;
+			for (const key of new Set(keys)) if (this.applySimple(map, key, trusted, into, check, change)) change.team.add(map);
+		}
 		const metaKeys = [...(changed.get('meta') ?? [])];
 		if (metaKeys.length) {
 			change.meta = true;
@@ -154,13 +210,15 @@ export class CheckedRecords {
 	private noteUnknown(map: Exclude<RecordMap, 'meta'>, key: string, raw: unknown, packed = false): void {
 		// A packed record has only the fields its layout knows (a newer layout is unreadable instead).
 		if (packed && !this.unknown.size) return;
+		if (map === 'activity') return; // bytes: a newer layout is unreadable instead
 		const id = `${map}/${key}`;
-		if (raw !== undefined && (map === 'annotations' ? hasUnknownAnnotationFields(raw) : hasUnknownFields(raw, KNOWN_FIELDS[map]))) this.unknown.set(id, map);
+		const known = map === 'annotations' ? null : CheckedRecords.isTeam(map) ? TEAM_KNOWN_FIELDS[map] : KNOWN_FIELDS[map];
+		if (raw !== undefined && (known ? hasUnknownFields(raw, known) : hasUnknownAnnotationFields(raw))) this.unknown.set(id, map);
 		else this.unknown.delete(id);
 	}
 
 	private applySimple<T>(
-		map: 'classes' | 'versions',
+		map: 'classes' | 'versions' | TeamMap,
 		key: string,
 		trusted: boolean,
 		into: Map<Id, T>,

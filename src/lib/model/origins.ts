@@ -10,7 +10,9 @@ export const Origin = {
 	/** Bulk imports (images, datasets). */
 	import: 'peerlabel:import',
 	/** Schema migrations. */
-	migration: 'peerlabel:migration'
+	migration: 'peerlabel:migration',
+	/** The activity log's entries of this replica's own edits (written right after them; never undone). */
+	activity: 'peerlabel:activity'
 } as const;
 
 export type LocalOrigin = (typeof Origin)[keyof typeof Origin];

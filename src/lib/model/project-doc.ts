@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { Origin, isLocalOrigin } from './origins';
-import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, type DocMaps } from './schema';
+import { FIRST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION, TEAM_MAPS, type DocMaps, type TeamMap } from './schema';
 import { AnnotationStore, LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS } from './annotation-store';
 import { CheckedRecords, type ChangeAction, type CheckedChange, type Problem, type RecordMap } from './checked-records';
-import type { Actor, Id, ImageStatus, ProjectSettings } from './records';
+import type { Actor, Id, ProjectSettings } from './records';
 import type { DocCore, Result } from './families/core';
 import { ClassRecords } from './families/classes';
 import { ImageRecords } from './families/images';
@@ -12,6 +12,11 @@ import { Proposals } from './families/proposals';
 import { ZOrder } from './families/z-order';
 import { Versions } from './families/versions';
 import { DatasetImport, type DatasetImportWrite } from './families/dataset-import';
+import { MemberRecords } from './families/members';
+import { CommentThreads } from './families/comments';
+import { Assignments } from './families/assignments';
+import { Review } from './families/review';
+import { ActivityLog } from './families/activity';
 
 export type { Result } from './families/core';
 export type { AnnotationPatch, NewAnnotation, NewProposal } from './families/annotations';
@@ -81,6 +86,13 @@ export class ProjectDoc {
 	private readonly versionRecords: Versions;
 	private readonly datasetImport: DatasetImport;
 
+	/** The team (schema v8): reached directly, one object per record family. */
+	readonly members: MemberRecords;
+	readonly comments: CommentThreads;
+	readonly assignments: Assignments;
+	readonly review: Review;
+	readonly activity: ActivityLog;
+
 	constructor(ydoc: Y.Doc = new Y.Doc(), actor: Actor = { id: 'local', name: 'Local user' }) {
 		this.ydoc = ydoc;
 		this.actor = actor;
@@ -89,7 +101,14 @@ export class ProjectDoc {
 			classes: ydoc.getMap('classes'),
 			images: ydoc.getMap('images'),
 			annotations: ydoc.getMap(LEGACY_ANNOTATIONS),
-			packedAnnotations: ydoc.getMap(PACKED_ANNOTATIONS)
+			packedAnnotations: ydoc.getMap(PACKED_ANNOTATIONS),
+			members: ydoc.getMap('members'),
+			threads: ydoc.getMap('threads'),
+			comments: ydoc.getMap('comments'),
+			assignments: ydoc.getMap('assignments'),
+			stages: ydoc.getMap('stages'),
+			reviews: ydoc.getMap('reviews'),
+			activity: ydoc.getMap('activity')
 		};
 		this.store = new AnnotationStore(this.maps.packedAnnotations, this.maps.annotations);
 		this.versionMap = ydoc.getMap('versions');
@@ -125,6 +144,11 @@ export class ProjectDoc {
 		this.zOrder = new ZOrder(this, core);
 		this.versionRecords = new Versions(core);
 		this.datasetImport = new DatasetImport(this, core, this.classRecords);
+		this.members = new MemberRecords(core);
+		this.comments = new CommentThreads(core);
+		this.assignments = new Assignments(core);
+		this.review = new Review(core, this.comments);
+		this.activity = new ActivityLog(core);
 		ydoc.on('afterTransaction', (tr: Y.Transaction) => this.afterTransaction(tr));
 		this.checked.rebuild();
 	}
@@ -179,7 +203,7 @@ export class ProjectDoc {
 
 	/** Why a document of a newer schema cannot be edited here, or null when it holds nothing this app cannot read. */
 	private newerSchemaReason(version: number): string | null {
-		const ours = new Set<string>(['meta', 'classes', 'images', LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS, 'versions']);
+		const ours = new Set<string>(['meta', 'classes', 'images', LEGACY_ANNOTATIONS, PACKED_ANNOTATIONS, 'versions', ...TEAM_MAPS]);
 		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any root type
 		const holdsSomething = (type: Y.AbstractType<any>) => type._length > 0 || [...type._map.values()].some((item) => !item.deleted);
 		const foreignMaps = [...this.ydoc.share.entries()].filter(([name, type]) => !ours.has(name) && holdsSomething(type)).length;
@@ -313,10 +337,6 @@ export class ProjectDoc {
 
 	addImages(inputs: Parameters<ImageRecords['addImages']>[0]) {
 		return this.imageRecords.addImages(inputs);
-	}
-
-	setImageStatus(id: Id, status: ImageStatus) {
-		return this.imageRecords.setImageStatus(id, status);
 	}
 
 	// ---- annotations (model/families/annotations.ts) ----------------------------
@@ -475,7 +495,8 @@ export class ProjectDoc {
 			['images', this.maps.images],
 			['annotations', this.maps.annotations],
 			['annotations', this.maps.packedAnnotations],
-			['versions', this.versionMap]
+			['versions', this.versionMap],
+			...TEAM_MAPS.map((m): [RecordMap, Y.Map<unknown>] => [m, this.maps[m]])
 		];
 		for (const [name, type] of names) {
 			const keys = tr.changed.get(type);
@@ -490,9 +511,13 @@ export class ProjectDoc {
 		const trusted = tr.local && (tr.origin === Origin.edit || tr.origin === Origin.admin || tr.origin === Origin.import);
 		const c = changed.size ? this.checked.apply(changed, trusted) : null;
 		this.store.endTransaction();
+		if (c) this.afterTeamChange(c.team, c.annotations.size > 0);
+		// What this replica's own edits did goes into its activity log (an undo is an edit too).
+		const own = tr.local && (trusted || tr.origin instanceof Y.UndoManager);
+		if (c && own && c.annotations.size) this.activity.note(c.annotations, tr.origin);
 		this.refreshVersionLock();
 		const lockChanged = wasReadOnly !== this.versionReadOnly;
-		if (!lockChanged && (!c || (!c.annotations.size && !c.images.size && !c.classes && !c.meta && !c.versions && !c.problems))) return;
+		if (!lockChanged && (!c || (!c.annotations.size && !c.images.size && !c.classes && !c.meta && !c.versions && !c.problems && !c.team.size))) return;
 		this.emit({
 			origin: tr.origin,
 			local: isLocalOrigin(tr.origin) || tr.origin instanceof Y.UndoManager,
@@ -501,8 +526,16 @@ export class ProjectDoc {
 			classes: c?.classes ?? false,
 			meta: (c?.meta ?? false) || lockChanged,
 			versions: c?.versions ?? false,
-			problems: c?.problems ?? false
+			problems: c?.problems ?? false,
+			team: c?.team ?? new Set()
 		});
+	}
+
+	/** Drops what the team's families derived from records that changed (rebuilt when next asked). */
+	private afterTeamChange(team: ReadonlySet<TeamMap>, annotationsChanged: boolean): void {
+		if (team.has('members')) this.members.invalidate();
+		if (team.has('comments')) this.comments.invalidate();
+		if (team.has('activity') || annotationsChanged) this.activity.invalidate();
 	}
 
 	/**

@@ -3,7 +3,6 @@ import { isShapeType, shapeKind, type Geometry, type GeometryByType, type ShapeT
 import { validateAttributeSpecs } from './attributes';
 import { MAX_ATTRIBUTES, MAX_DATASET_FIELDS_BYTES, MAX_ID_CHARS, MAX_IMAGE_SIDE, MAX_IMPORTED_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS, MAX_OPTIONS, MAX_RECORD_BYTES, MAX_TEMPLATE_POINTS, MAX_TEXT_CHARS, approximateJsonBytes } from './limits';
 import {
-	IMAGE_STATUSES,
 	type AnnotationRecord,
 	type AttributeSpec,
 	type AttributeValue,
@@ -173,7 +172,8 @@ export function checkImageRecord(key: string, raw: unknown): RecordCheck<ImageRe
 	}
 	if (!isString(raw.mime, 255)) return fail('its file type is not text');
 	if (!Number.isSafeInteger(raw.size) || (raw.size as number) < 0) return fail('its file size is not a number of bytes');
-	if (!IMAGE_STATUSES.includes(raw.status as ImageRecord['status'])) return fail('its status is unknown');
+	// A v7 record's status (read before the migration moves it, or from a v7 peer's offline work): kept as it is.
+	if (raw.status !== undefined && raw.status !== 'new' && raw.status !== 'in_progress' && raw.status !== 'done') return fail('its status is unknown');
 	if (!isTime(raw.addedAt)) return fail('its time is not a number');
 	const imported = importedProblem(raw.imported);
 	if (imported) return fail(imported);

@@ -513,3 +513,15 @@ export function decodeAnnotation(id: string, bytes: unknown): CompactResult<Comp
 	record.updatedAt = updatedAt;
 	return { ok: true, value: record };
 }
+
+/** Writes an id as the annotation layout does (the app's ids in 1 + 12 bytes); the reason when it cannot. */
+export function writeId(w: ByteWriter, id: unknown): string | null {
+	const e = new Encoder(w);
+	e.id(id, 'an id');
+	return e.reason;
+}
+
+/** Reads an id written by `writeId` (failures latch in the reader, as every read here). */
+export function readId(r: ByteReader): string {
+	return new Decoder(r).id();
+}

@@ -4,8 +4,6 @@ import type { Geometry, ShapeType } from '$lib/shapes/registry';
 
 export type Id = string;
 
-export type ImageStatus = 'new' | 'in_progress' | 'done';
-export const IMAGE_STATUSES: readonly ImageStatus[] = ['new', 'in_progress', 'done'];
 
 export interface ProjectSettings {
 	name: string;
@@ -91,7 +89,8 @@ export interface ImageRecord {
 	height: number;
 	mime: string;
 	size: number;
-	status: ImageStatus;
+	/** Schema v7 and older only (the migration to v8 moves it into the image's stage). */
+	status?: 'new' | 'in_progress' | 'done';
 	addedAt: number;
 	imported?: ImportedFrom;
 }

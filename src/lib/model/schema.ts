@@ -6,7 +6,7 @@ import { moveLegacyAnnotations } from './annotation-store';
  * The document's schema version. Bump it with a migration below whenever the meaning or layout of a
  * stored record changes; docs/schema.md describes each version.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** The version of a document that holds records but no version marker: the first layout. */
 export const FIRST_SCHEMA_VERSION = 1;
@@ -19,7 +19,19 @@ export interface DocMaps {
 	annotations: Y.Map<unknown>;
 	/** Annotations as packed bytes (schema v7): the map `a`. */
 	packedAnnotations: Y.Map<unknown>;
+	/** The team (schema v8): members, comment threads and comments, assignments, stages, review decisions, the activity log. */
+	members: Y.Map<unknown>;
+	threads: Y.Map<unknown>;
+	comments: Y.Map<unknown>;
+	assignments: Y.Map<unknown>;
+	stages: Y.Map<unknown>;
+	reviews: Y.Map<unknown>;
+	activity: Y.Map<unknown>;
 }
+
+/** The team's maps (schema v8), by their names in the document. */
+export const TEAM_MAPS = ['members', 'threads', 'comments', 'assignments', 'stages', 'reviews', 'activity'] as const;
+export type TeamMap = (typeof TEAM_MAPS)[number];
 
 export interface Migration {
 	from: number;
@@ -138,6 +150,27 @@ export const MIGRATIONS: readonly Migration[] = [
 		migrate({ annotations, packedAnnotations }) {
 			// Keys both maps hold (a v6 peer's edit merged after a move) keep the record changed last.
 			return moveLegacyAnnotations(annotations, packedAnnotations);
+		}
+	},
+	{
+		from: 7,
+		to: 8,
+		description:
+			'The team: new maps for members, comment threads, assignments, review stages and decisions, and the activity log. An image\'s `status` becomes its stage: `done` stays done (a stage record), `new` and `in_progress` are in annotate (no record: the default); `status` leaves the image record.',
+		migrate({ images, stages }) {
+			let skipped = 0;
+			for (const [key, value] of images.entries()) {
+				if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+					skipped++;
+					continue;
+				}
+				const { status, ...rest } = value as Record<string, unknown>;
+				if (status === undefined) continue;
+				// Deterministic (no time, no member): two peers migrating at once write the same values.
+				if (status === 'done' && !stages.has(key)) stages.set(key, { imageId: key, stage: 'done', by: '', at: 0 });
+				images.set(key, rest);
+			}
+			return skipped;
 		}
 	}
 ];

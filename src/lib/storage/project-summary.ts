@@ -1,9 +1,12 @@
 import type { ClassRecord, Id, ImageRecord, ProjectDoc } from '$lib/model';
 import { missingRequired } from '$lib/model/attributes';
 import { db } from './db';
+import type { Stage } from '$lib/model/team/records';
 
 /** One image as the library shows it. */
-export type ImageSummary = Pick<ImageRecord, 'id' | 'name' | 'hash' | 'width' | 'height' | 'status'> & {
+export type ImageSummary = Pick<ImageRecord, 'id' | 'name' | 'hash' | 'width' | 'height'> & {
+	/** Its review stage (absent in summaries saved before schema v8: annotate). */
+	stage?: Stage;
 	annotationCount: number;
 	classIds: Id[];
 	/** How many of its annotations lack a required attribute (absent in summaries saved before v3). */
@@ -41,13 +44,13 @@ export function summarizeProject(projectId: string, doc: ProjectDoc): ProjectSum
 		savedAt: Date.now(),
 		name: doc.settings.name,
 		classes: doc.classes(),
-		images: doc.images().map(({ id, name, hash, width, height, status }) => ({
+		images: doc.images().map(({ id, name, hash, width, height }) => ({
 			id,
 			name,
 			hash,
 			width,
 			height,
-			status,
+			stage: doc.review.stageOf(id).stage,
 			annotationCount: doc.annotationIds(id).size,
 			classIds: [...(classIdsOf.get(id) ?? [])],
 			missingRequired: missingOf.get(id) ?? 0,

@@ -25,6 +25,8 @@ export class ProjectSession {
 	annotationsRevision = $state(0);
 	/** Bumped when the project's settings change (the tag mode). */
 	metaRevision = $state(0);
+	/** Bumped when the team's records change (members, threads, comments, assignments, stages, reviews, activity). */
+	teamRevision = $state(0);
 	/** Set while the browser refuses to store this project's latest changes (a full disk). */
 	saveProblem = $state<string | null>(null);
 	/** How this device shares the project (null: not shared). */
@@ -62,6 +64,7 @@ export class ProjectSession {
 			if (change.images.size) this.imagesRevision++;
 			if (change.classes) this.classesRevision++;
 			if (change.annotations.size) this.annotationsRevision++;
+			if (change.team.size) this.teamRevision++;
 			if (change.meta) {
 				this.metaRevision++;
 				// A peer's document arrived, or a peer wrote with an older schema: bring it to ours.

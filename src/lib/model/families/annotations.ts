@@ -137,12 +137,6 @@ export class AnnotationRecords {
 		});
 		this.core.ydoc.transact(() => {
 			for (const p of stored) this.core.store.put(p);
-			for (const r of results) {
-				if (!r.ok) continue;
-				const image = this.doc.getImage(r.value.imageId)!;
-				// A model's proposal is not a person's work on the image: the status waits for a review.
-				if (image.status === 'new' && !r.value.proposal) this.core.maps.images.set(image.id, { ...image, status: 'in_progress' });
-			}
 		}, origin);
 		return results;
 	}

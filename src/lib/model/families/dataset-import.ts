@@ -98,7 +98,9 @@ export class DatasetImport {
 			if (!(i.width > 0 && i.height > 0)) return { ok: false, reason: `${i.name}: the image has no pixels` };
 			const bad = importedProblem(i.imported);
 			if (bad) return { ok: false, reason: `${i.name}: ${bad}` };
-			images.set(i.id, i);
+			// A v7 plan's `status` is not part of a v8 image record (the stage is: annotate, the default).
+			const { status: _status, ...record } = i;
+			images.set(i.id, record);
 		}
 		for (const u of [...(plan.importedOnExisting?.images ?? []), ...(plan.importedOnExisting?.classes ?? [])]) {
 			const bad = importedProblem(u.imported) ?? ('supercategory' in u && u.supercategory !== undefined && !(typeof u.supercategory === 'string' && u.supercategory.length <= MAX_NAME_CHARS) ? 'its supercategory is too long' : null);
@@ -106,8 +108,6 @@ export class DatasetImport {
 		}
 		const written = plan.packed ? this.checkPackedImport(plan.packed, classes, images) : this.packImport(plan, classes, images);
 		if (!written.ok) return written;
-		const annotated = new Set<Id>();
-		for (const r of written.value) annotated.add('record' in r ? r.record.imageId : r.imageId);
 		const settings = settingsAfterImport(this.doc.settings, plan);
 		const settingsCheck = settings && checkSettings(settings);
 		if (settingsCheck && !settingsCheck.ok) return { ok: false, reason: `The dataset's own fields: ${settingsCheck.reason}` };
@@ -118,7 +118,7 @@ export class DatasetImport {
 				const c = this.doc.getClass(u.id);
 				if (c) this.core.maps.classes.set(c.id, { ...c, ...(u.imported && { imported: u.imported }), ...(u.supercategory && { supercategory: u.supercategory }) });
 			}
-			for (const i of images.values()) this.core.maps.images.set(i.id, annotated.has(i.id) && i.status === 'new' ? { ...i, status: 'in_progress' } : i);
+			for (const i of images.values()) this.core.maps.images.set(i.id, i);
 		}, Origin.import);
 		// Annotations in bounded transactions: each is one stored update, so a large import is loaded again
 		// (and sent to a joining peer) in slices rather than as one update that takes seconds to apply.
@@ -130,14 +130,10 @@ export class DatasetImport {
 				}
 			}, Origin.import);
 		this.core.ydoc.transact(() => {
-			// Project images the input named: now in progress when they got annotations, and the file's id.
-			const importedOn = new Map((plan.importedOnExisting?.images ?? []).map((u) => [u.id, u.imported]));
-			for (const imageId of new Set([...annotated, ...importedOn.keys()])) {
-				const existing = images.has(imageId) ? undefined : this.doc.getImage(imageId);
-				if (!existing) continue;
-				const started = annotated.has(imageId) && existing.status === 'new';
-				const imported = importedOn.get(imageId);
-				if (started || imported) this.core.maps.images.set(imageId, { ...existing, ...(started && { status: 'in_progress' as const }), ...(imported && { imported }) });
+			// Project images the input named: the file's id.
+			for (const { id, imported } of plan.importedOnExisting?.images ?? []) {
+				const existing = images.has(id) ? undefined : this.doc.getImage(id);
+				if (existing && imported) this.core.maps.images.set(id, { ...existing, imported });
 			}
 		}, Origin.import);
 		return { ok: true, value: { classes: plan.classes.length, images: images.size, annotations: plan.packed?.ids.length ?? plan.annotations.length } };

@@ -1,7 +1,7 @@
 import { newId } from '../ids';
 import { Origin } from '../origins';
 import { importedProblem } from '../record-check';
-import type { Id, ImageRecord, ImageStatus } from '../records';
+import type { Id, ImageRecord } from '../records';
 import type { DocCore, Result } from './core';
 
 /** The image records of a project: the list in the order they were added, and their writes. */
@@ -37,20 +37,10 @@ export class ImageRecords {
 			if (bad) return { ok: false, reason: `${i.name}: ${bad}` };
 		}
 		const now = Date.now();
-		const records = inputs.map((i, n): ImageRecord => ({ ...i, id: newId(), status: 'new', addedAt: now + n * 1e-3 }));
+		const records = inputs.map((i, n): ImageRecord => ({ ...i, id: newId(), addedAt: now + n * 1e-3 }));
 		this.core.ydoc.transact(() => {
 			for (const r of records) this.core.maps.images.set(r.id, r);
 		}, Origin.import);
 		return { ok: true, value: records };
-	}
-
-	setImageStatus(id: Id, status: ImageStatus): Result<ImageRecord> {
-		const guard = this.core.writable();
-		if (guard) return guard;
-		const current = this.getImage(id);
-		if (!current) return { ok: false, reason: 'That image no longer exists' };
-		const next = { ...current, status };
-		this.core.ydoc.transact(() => this.core.maps.images.set(id, next), Origin.edit);
-		return { ok: true, value: next };
 	}
 }

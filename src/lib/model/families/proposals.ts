@@ -35,8 +35,6 @@ export class Proposals {
 			for (const a of accepted) {
 				const { proposal: _proposal, ...rest } = a;
 				this.core.putAnnotation({ ...rest, author: this.core.actor.id, updatedAt: now });
-				const image = this.doc.getImage(a.imageId);
-				if (image?.status === 'new') this.core.maps.images.set(image.id, { ...image, status: 'in_progress' });
 			}
 		}, Origin.edit);
 		return { ok: true, value: accepted.length };

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { ProjectDoc, SCHEMA_VERSION, IMAGE_STATUSES, type ImageStatus } from '$lib/model';
+import { ProjectDoc, SCHEMA_VERSION } from '$lib/model';
+import { STAGES, type Stage } from '$lib/model/team/records';
 import { formats, formatById } from '$lib/formats/registry';
 import { describePlan, exportSelection, type ImportPlan } from '$lib/formats/project-dataset';
 import { BUNDLE_VERSION } from '$lib/formats/native/bundle';
@@ -39,7 +40,7 @@ export class ExportState {
 	includeImages = $state(true);
 	/** Model proposals nobody has accepted yet go out too (default: left out). */
 	includeProposals = $state(false);
-	statuses = $state<ImageStatus[]>([...IMAGE_STATUSES]);
+	stages = $state<Stage[]>([...STAGES]);
 	/** null: every class. */
 	classIds = $state<string[] | null>(null);
 	/** Only images whose name contains this (a folder such as 'batch3/', a camera id…); empty: all. */
@@ -98,7 +99,7 @@ export class ExportState {
 				this.error = `No image name contains “${this.nameContains.trim()}”`;
 				return;
 			}
-			const selection = exportSelection(doc, { status: this.statuses, includeProposals: this.includeProposals, ...(this.classIds && { classIds: this.classIds }), ...(imageIds && { imageIds }) });
+			const selection = exportSelection(doc, { stages: this.stages, includeProposals: this.includeProposals, ...(this.classIds && { classIds: this.classIds }), ...(imageIds && { imageIds }) });
 			const { images } = selection;
 			let { dataset } = selection;
 			if (this.splitOn) {

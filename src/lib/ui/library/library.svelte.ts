@@ -1,14 +1,14 @@
 import { onPageHide } from '$lib/storage/page-hide';
 import { updateProjectEntry } from '$lib/storage/projects';
 import { saveSummary, summarizeProject, type ImageSummary, type ProjectSummary } from '$lib/storage/project-summary';
-import type { ClassRecord, Id, ImageStatus, Problem, ProjectDoc } from '$lib/model';
+import type { ClassRecord, Id, Problem, ProjectDoc } from '$lib/model';
+import { DEFAULT_STAGE, type Stage } from '$lib/model/team/records';
 import { missingRequired } from '$lib/model/attributes';
 import type { ProjectSession } from '$lib/ui/project-session.svelte';
 
-export type StatusFilter = 'all' | ImageStatus;
-export type LibraryImage = Pick<ImageSummary, 'id' | 'name' | 'hash' | 'width' | 'height' | 'status'>;
-
-export const STATUS_LABEL: Record<ImageStatus, string> = { new: 'New', in_progress: 'In progress', done: 'Done' };
+export type StageFilter = 'all' | Stage;
+export type LibraryImage = Pick<ImageSummary, 'id' | 'name' | 'hash' | 'width' | 'height'>;
+export { STAGE_LABEL } from '$lib/model/team/records';
 
 const OPENING = 'Still opening the project…';
 
@@ -33,8 +33,10 @@ export class LibraryState {
 	classesVersion = $state(0);
 	metaVersion = $state(0);
 	problemsVersion = $state(0);
+	/** Bumped when the team's records change (stages, assignments, threads, members). */
+	teamVersion = $state(0);
 
-	status = $state<StatusFilter>('all');
+	stage = $state<StageFilter>('all');
 	/** Show only images with at least one annotation of this class. */
 	classId = $state<Id | null>(null);
 	/** Show only images with an annotation that lacks a required attribute. */
@@ -65,11 +67,19 @@ export class LibraryState {
 		return this.doc ? this.doc.settings.name : (this.summary?.name ?? '');
 	});
 
-	readonly statusCounts: Record<StatusFilter, number> = $derived.by(() => {
-		const counts = { all: this.images.length, new: 0, in_progress: 0, done: 0 };
-		for (const image of this.images) counts[image.status]++;
+	readonly stageCounts: Record<StageFilter, number> = $derived.by(() => {
+		const counts: Record<StageFilter, number> = { all: this.images.length, annotate: 0, review: 0, done: 0 };
+		for (const image of this.images) counts[this.stageOf(image.id)]++;
 		return counts;
 	});
+
+	/** An image's review stage (reactive). */
+	stageOf(imageId: Id): Stage {
+		void this.teamVersion;
+		const doc = this.doc;
+		if (!doc) return this.summaryById.get(imageId)?.stage ?? DEFAULT_STAGE;
+		return doc.review.stageOf(imageId).stage;
+	}
 
 	/** Images having an annotation of the filtered class (computed only while that filter is on). */
 	private readonly imagesOfClass: Set<Id> | null = $derived.by(() => {
@@ -84,14 +94,14 @@ export class LibraryState {
 	});
 
 	readonly filtered: LibraryImage[] = $derived.by(() => {
-		const status = this.status;
+		const stage = this.stage;
 		const ofClass = this.imagesOfClass;
 		const needs = this.needsAttributes;
 		const review = this.awaitingReview;
-		if (status === 'all' && !ofClass && !needs && !review) return this.images;
+		if (stage === 'all' && !ofClass && !needs && !review) return this.images;
 		return this.images.filter(
 			(i) =>
-				(status === 'all' || i.status === status) &&
+				(stage === 'all' || this.stageOf(i.id) === stage) &&
 				(!ofClass || ofClass.has(i.id)) &&
 				(!needs || this.missingRequired(i.id) > 0) &&
 				(!review || this.proposalCount(i.id) > 0)
@@ -117,7 +127,7 @@ export class LibraryState {
 		this.session = session;
 		// While a project arrives from a teammate (a part every few tens of milliseconds), what the library
 		// derives from the document is brought up to date a few times a second, not once per part.
-		const pending = { images: false, annotations: false, classes: false, meta: false, problems: false };
+		const pending = { images: false, annotations: false, classes: false, meta: false, problems: false, team: false };
 		let bumpTimer: ReturnType<typeof setTimeout> | null = null;
 		const bump = () => {
 			bumpTimer = null;
@@ -126,7 +136,8 @@ export class LibraryState {
 			if (pending.classes) this.classesVersion++;
 			if (pending.meta) this.metaVersion++;
 			if (pending.problems) this.problemsVersion++;
-			pending.images = pending.annotations = pending.classes = pending.meta = pending.problems = false;
+			if (pending.team) this.teamVersion++;
+			pending.images = pending.annotations = pending.classes = pending.meta = pending.problems = pending.team = false;
 		};
 		const stopChanges = session.doc.onChange((change) => {
 			pending.images ||= change.images.size > 0;
@@ -134,6 +145,7 @@ export class LibraryState {
 			pending.classes ||= change.classes;
 			pending.meta ||= change.meta;
 			pending.problems ||= change.problems;
+			pending.team ||= change.team.size > 0;
 			if (!session.incoming) {
 				if (bumpTimer) clearTimeout(bumpTimer);
 				bump();
@@ -151,6 +163,7 @@ export class LibraryState {
 		this.annotationsVersion++;
 		this.classesVersion++;
 		this.metaVersion++;
+		this.teamVersion++;
 		this.scheduleSave(); // the summary may be stale (edits in the editor, or none saved yet)
 	}
 
