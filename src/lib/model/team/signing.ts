@@ -17,6 +17,6 @@ export function reviewPayload(r: ReviewRecord): Uint8Array {
 	return payload(['peerlabel-review-v1', r.id, r.imageId, r.action, r.by, r.at, r.from, r.reason ?? null, r.threads ?? [], r.annotator ?? null]);
 }
 
-export function memberPayload(m: MemberRecord): Uint8Array {
-	return payload(['peerlabel-member-v1', m.id, m.name, m.color, m.algorithm, m.publicKey, m.joinedAt, m.aliases]);
+export function memberPayload(m: Pick<MemberRecord, 'id' | 'name' | 'color' | 'algorithm' | 'publicKey' | 'aliases'>): Uint8Array {
+	return payload(['peerlabel-member-v1', m.id, m.name, m.color, m.algorithm, m.publicKey, m.aliases]);
 }
