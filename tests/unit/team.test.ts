@@ -174,6 +174,16 @@ describe('assignments', () => {
 		expect(a.assignments.assign([images[2]], 'stranger')).toEqual({ ok: false, reason: 'That member is not in this project' });
 	});
 
+	it('a member\'s work: its images still in annotate (sent back ones too), in the project\'s order', () => {
+		const { docs, images } = team(2);
+		const [a] = docs;
+		a.assignments.assign(images, 'bea');
+		a.review.setStage([images[1]], 'review');
+		expect(a.assignments.workOf(new Set(['bea']))).toEqual([images[0], images[2]]);
+		expect(a.assignments.workOf(new Set(['bea']), 'review')).toEqual([images[1]]);
+		expect(a.assignments.workOf(new Set(['ana']))).toEqual([]);
+	});
+
 	it('splits evenly in the order given: counts differ by at most one', () => {
 		const { docs, images } = team(3);
 		const [a] = docs;

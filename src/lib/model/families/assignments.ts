@@ -1,6 +1,6 @@
 import { Origin } from '../origins';
 import type { Id } from '../records';
-import type { AssignmentRecord } from '../team/records';
+import { DEFAULT_STAGE, type AssignmentRecord, type Stage } from '../team/records';
 import type { DocCore, Result } from './core';
 
 const denied = (reason: string) => ({ ok: false as const, reason });
@@ -23,6 +23,21 @@ export class Assignments {
 		const out = new Set<Id>();
 		for (const a of this.core.checked.team.assignments.values()) if (memberIds.has(a.member) && this.core.checked.images.has(a.imageId)) out.add(a.imageId);
 		return out;
+	}
+
+	/**
+	 * A member's work: the images assigned to it (any of its ids) that wait in `stage` (annotate: to
+	 * label, including those sent back), in the project's image order.
+	 */
+	workOf(memberIds: ReadonlySet<Id>, stage: Stage = 'annotate'): Id[] {
+		const mine = this.imagesOf(memberIds);
+		const out: Id[] = [];
+		for (const image of this.images()) if (mine.has(image) && (this.core.checked.team.stages.get(image)?.stage ?? DEFAULT_STAGE) === stage) out.push(image);
+		return out;
+	}
+
+	private images(): Id[] {
+		return [...this.core.checked.images.values()].sort((a, b) => a.addedAt - b.addedAt || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)).map((i) => i.id);
 	}
 
 	/** Assigns images to a member (null: unassigns them), one transaction; returns how many changed. */
