@@ -285,6 +285,7 @@ describe('activity', () => {
 			['create', 'ana']
 		].slice(0, list.length));
 		expect(list[0].restorable).toBe(true);
+		await new Promise((r) => setTimeout(r, 5)); // events of one millisecond on two devices have no order
 		const restored = a.activity.restore(shape.value.id);
 		if (!restored.ok) throw new Error(restored.reason);
 		expect(restored.value.geometry).toEqual({ x: 12, y: 10, width: 20, height: 20 });
@@ -329,6 +330,31 @@ describe('activity', () => {
 		expect(chunks.length).toBeGreaterThan(1);
 		for (const c of chunks) expect(c.length).toBeLessThanOrEqual(ACTIVITY_CHUNK_SOFT_BYTES + 64);
 		expect(b.activity.events().filter((e) => e.kind === 'edit')).toHaveLength(400);
+	});
+
+	it('one transaction deleting 200 shapes fills several chunks; every deletion is read back and restorable', async () => {
+		const { docs, sync, classId, images } = team(2);
+		const [a, b] = docs;
+		const made = a.createAnnotations(Array.from({ length: 200 }, (_, k) => ({ imageId: images[0], classId, type: 'box' as const, geometry: { x: k % 150, y: 10, width: 20, height: 20 } })));
+		const ids = made.map((r) => (r.ok ? r.value.id : ''));
+		await flush();
+		a.deleteAnnotations(ids);
+		await flush();
+		sync();
+		expect(b.ydoc.getMap('activity').size).toBeGreaterThan(3);
+		const deletes = b.activity.imageActivity(images[0]).filter((e) => e.kind === 'delete');
+		expect(deletes).toHaveLength(200);
+		expect(deletes.every((e) => e.restorable)).toBe(true);
+	});
+
+	it('writes history brought from elsewhere in the same chunks, read back as logged', () => {
+		const { docs, images } = team(1);
+		const [a] = docs;
+		const events = Array.from({ length: 500 }, (_, k) => ({ kind: 'edit' as const, at: 1_700_000_000_000 + k * 1500, member: k < 250 ? 'bea' : 'cai', annotationId: `ann${k % 7}` }));
+		const chunks = a.activity.writeHistory([{ kind: 'create', at: 1_699_999_999_000, member: 'bea', annotationId: 'ann0', imageId: images[0] }, ...events]);
+		expect(chunks).toBeGreaterThan(2);
+		expect(a.activity.events()).toHaveLength(501);
+		expect(a.activity.events().filter((e) => e.member === 'cai')).toHaveLength(250);
 	});
 
 	it('decodes what it encodes and never throws on damaged bytes', () => {

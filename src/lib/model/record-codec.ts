@@ -357,7 +357,12 @@ class Decoder {
 	}
 
 	id(): string {
-		const n = this.count(1);
+		// Text ids are written with their length + 1 (0 marks an app id): n - 1 bytes follow.
+		const n = this.r.uint();
+		if (n - 1 > this.r.remaining) {
+			this.r.fail('a count is larger than what follows');
+			return '';
+		}
 		if (n > 0) {
 			const s = this.utf8(n - 1);
 			if (isAppId(s)) this.r.fail('an id of the app is written as text');

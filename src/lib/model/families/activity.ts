@@ -2,7 +2,7 @@ import { newId } from '../ids';
 import { Origin } from '../origins';
 import type { AnnotationRecord, Id } from '../records';
 import { decodeAnnotation, encodeAnnotation } from '../record-codec';
-import { ACTIVITY_CHUNK_SOFT_BYTES, decodeChunk, encodeChunkHeader, encodeEvent, type ActivityEvent, type ActivityKind } from '../team/activity-codec';
+import { ChunkBuilder, decodeChunk, type ActivityEvent, type ActivityKind } from '../team/activity-codec';
 import type { ChangeAction } from '../checked-records';
 import type { DocCore, Result } from './core';
 
@@ -41,14 +41,9 @@ interface Index {
  */
 export class ActivityLog {
 	private readonly writer = newId();
-	private chunkNo = 0;
-	private chunkMember: Id | null = null;
-	private header: Uint8Array | null = null;
-	/** The time of the chunk's latest event (each event's time is written after it). */
-	private previousAt = 0;
-	private chunkEvents: Uint8Array[] = [];
-	private chunkBytes = 0;
+	private readonly chunk = new ChunkBuilder();
 	private pending: ActivityEvent[] = [];
+	private readonly pendingImports = new Map<Id, ActivityEvent>();
 	private flushScheduled = false;
 	private readonly restoring = new Set<Id>();
 	private readonly parsed = new Map<string, { bytes: Uint8Array; events: ActivityEvent[] | null }>();
@@ -81,7 +76,16 @@ export class ActivityLog {
 				this.pending.push({ kind: 'delete', at, member, annotationId: id, imageId: old.imageId, ...(packed.ok && { record: packed.value }) });
 			}
 		}
-		for (const [imageId, count] of imported) this.pending.push({ kind: 'import', at, member, imageId, count });
+		for (const [imageId, count] of imported) {
+			// One import is several transactions (bounded in size): one entry per image for all of them.
+			const known = this.pendingImports.get(imageId);
+			if (known && known.member === member) known.count = (known.count ?? 0) + count;
+			else {
+				const event: ActivityEvent = { kind: 'import', at, member, imageId, count };
+				this.pendingImports.set(imageId, event);
+				this.pending.push(event);
+			}
+		}
 		this.scheduleFlush();
 	}
 
@@ -99,36 +103,37 @@ export class ActivityLog {
 	flush(): void {
 		const events = this.pending;
 		this.pending = [];
+		this.pendingImports.clear();
 		if (!events.length || this.core.writable()) return;
 		this.core.ydoc.transact(() => {
 			for (const e of events) {
-				if (!this.header || this.chunkMember !== e.member || this.chunkBytes > ACTIVITY_CHUNK_SOFT_BYTES) this.startChunk(e);
-				const at = Math.max(this.previousAt, Math.floor(e.at));
-				const bytes = encodeEvent({ ...e, at }, this.previousAt);
-				if (!bytes || !this.header) continue;
-				this.previousAt = at;
-				this.chunkEvents.push(bytes);
-				this.chunkBytes += bytes.length;
+				const closed = this.chunk.add(e);
+				if (closed) this.putChunk(this.writer, closed.index, closed.bytes);
 			}
-			if (!this.header) return;
-			const out = new Uint8Array(this.header.length + this.chunkBytes);
-			out.set(this.header);
-			let at = this.header.length;
-			for (const b of this.chunkEvents) {
-				out.set(b, at);
-				at += b.length;
-			}
-			this.core.maps.activity.set(`${this.writer}.${this.chunkNo}`, out);
+			this.putChunk(this.writer, this.chunk.index, this.chunk.bytes());
 		}, Origin.activity);
 	}
 
-	private startChunk(first: ActivityEvent): void {
-		if (this.header) this.chunkNo++;
-		this.previousAt = Math.floor(first.at);
-		this.header = encodeChunkHeader(first.member, this.previousAt);
-		this.chunkMember = first.member;
-		this.chunkEvents = [];
-		this.chunkBytes = 0;
+	/** Writes a chunk under its key (null: nothing in it). */
+	private putChunk(writer: string, index: number, bytes: Uint8Array | null): void {
+		if (bytes) this.core.maps.activity.set(`${writer}.${index}`, bytes);
+	}
+
+	/**
+	 * Writes a member's history as this app would have logged it, in chunks of its own (for tools that
+	 * bring history from elsewhere: the benchmark's seed). Events oldest first; one transaction.
+	 */
+	writeHistory(events: readonly ActivityEvent[]): number {
+		const writer = newId();
+		const chunk = new ChunkBuilder();
+		this.core.ydoc.transact(() => {
+			for (const e of events) {
+				const closed = chunk.add(e);
+				if (closed) this.putChunk(writer, closed.index, closed.bytes);
+			}
+			this.putChunk(writer, chunk.index, chunk.bytes());
+		}, Origin.activity);
+		return chunk.index + 1;
 	}
 
 	private build(): Index {

@@ -11,8 +11,11 @@ import { readId, writeId } from '../record-codec';
  */
 
 export const ACTIVITY_LAYOUT_VERSION = 1;
-/** A writer starts a new chunk once its current one passes this: each event rewrites its chunk. */
-export const ACTIVITY_CHUNK_SOFT_BYTES = 2048;
+/**
+ * A writer starts a new chunk once its current one passes this: each event rewrites its chunk (stored and
+ * sent until storage compacts it), so small, yet large enough that 200,000 edits are a few thousand keys.
+ */
+export const ACTIVITY_CHUNK_SOFT_BYTES = 1024;
 /** The largest chunk read (one event may carry a large deleted record). */
 export const MAX_ACTIVITY_CHUNK_BYTES = 4 * 1024 * 1024;
 /** A deleted record larger than this is logged without its bytes (it cannot be restored from history). */
@@ -92,4 +95,54 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
 	}
 	if (r.failed) return { ok: false, reason: r.failed };
 	return { ok: true, events };
+}
+
+/**
+ * One writer's current chunk, built event by event: a new chunk begins when the member changes or the
+ * chunk passes the soft size. `bytes()` is the chunk as it is now (written under its key each time).
+ */
+export class ChunkBuilder {
+	private header: Uint8Array | null = null;
+	private parts: Uint8Array[] = [];
+	private size = 0;
+	private previous = 0;
+	private member: string | null = null;
+	/** The chunk's number in this writer's run (its key's suffix). */
+	index = -1;
+
+	/** Adds an event; when it begins a new chunk, returns the one it closed (to be written as it is last). */
+	add(event: ActivityEvent): { index: number; bytes: Uint8Array } | null {
+		let closed: { index: number; bytes: Uint8Array } | null = null;
+		if (!this.header || this.member !== event.member || this.size > ACTIVITY_CHUNK_SOFT_BYTES) {
+			const bytes = this.bytes();
+			if (bytes) closed = { index: this.index, bytes };
+			this.previous = Math.floor(event.at);
+			this.member = event.member;
+			this.header = encodeChunkHeader(event.member, this.previous);
+			this.parts = [];
+			this.size = 0;
+			this.index++;
+		}
+		const at = Math.max(this.previous, Math.floor(event.at));
+		const bytes = encodeEvent({ ...event, at }, this.previous);
+		if (bytes && this.header) {
+			this.previous = at;
+			this.parts.push(bytes);
+			this.size += bytes.length;
+		}
+		return closed;
+	}
+
+	/** The current chunk's bytes, or null when it holds nothing. */
+	bytes(): Uint8Array | null {
+		if (!this.header || !this.parts.length) return null;
+		const out = new Uint8Array(this.header.length + this.size);
+		out.set(this.header);
+		let at = this.header.length;
+		for (const p of this.parts) {
+			out.set(p, at);
+			at += p.length;
+		}
+		return out;
+	}
 }
