@@ -91,3 +91,46 @@ describe('an identity file', () => {
 		expect((await importIdentity(await exportIdentity(a, '12345678', 100_000), '12345678')).memberId).toBe(a.memberId);
 	});
 });
+
+describe('the name and colour an identity file carries', () => {
+	// Saved by the first version of the file (before names and colours), passphrase 'correct horse battery'.
+	const FIRST_VERSION_FILE =
+		'{"kind":"peerlabel-identity","version":1,"memberId":"1Bq7nYSe0FKc8oc7","algorithm":"Ed25519","publicKey":"z+jCeoLnOqeEwz4/WufCGKbKV4CjlRnPtO0qmrUU7Ro=","kdf":{"name":"PBKDF2-SHA256","iterations":100000,"salt":"WyHYCmYzw07/ppNtgx9uEw=="},"cipher":{"name":"AES-256-GCM","iv":"zrzOfpNnWoULVY1X","data":"iH18aZR0UrntwmhAbUQIPNotRI1vL+rl0LTUBD6sJLYiKAkpUKedX9cL1z9QavOz2Hg9bX4kveGVVBvmeChorQ=="}}';
+
+	it('a file saved before names and colours still reads: same member, no name, no colour', async () => {
+		const read = await importIdentity(text(FIRST_VERSION_FILE), 'correct horse battery');
+		expect(read.memberId).toBe('1Bq7nYSe0FKc8oc7');
+		expect(read.name).toBeUndefined();
+		expect(read.color).toBeUndefined();
+		const data = text('still signs');
+		expect(await verify('Ed25519', read.publicKey, data, await sign(read, data))).toBe(true);
+	});
+
+	it('travels with the identity, trimmed and in lower case; without a profile the file has neither field', async () => {
+		const a = await createIdentity('Ed25519');
+		const file = await exportIdentity(a, 'correct horse battery', 100_000, { name: '  Ada Lovelace ', color: '#2563EB' });
+		const parsed = JSON.parse(new TextDecoder().decode(file));
+		expect([parsed.version, parsed.name, parsed.color]).toEqual([1, 'Ada Lovelace', '#2563eb']);
+		const read = await importIdentity(file, 'correct horse battery');
+		expect([read.memberId, read.name, read.color]).toEqual([a.memberId, 'Ada Lovelace', '#2563eb']);
+		const bare = JSON.parse(new TextDecoder().decode(await exportIdentity(a, 'correct horse battery', 100_000)));
+		expect('name' in bare || 'color' in bare).toBe(false);
+	});
+
+	it('is only shown, never trusted: a malformed name or colour is dropped and the identity still reads; a bad one is refused on export', async () => {
+		const a = await createIdentity('Ed25519');
+		const file = JSON.parse(new TextDecoder().decode(await exportIdentity(a, 'correct horse battery', 100_000, { name: 'Ada', color: '#2563eb' })));
+		for (const [name, color] of [
+			['', 'blue'],
+			['x'.repeat(41), '#12345'],
+			[42, { r: 1 }]
+		]) {
+			const read = await importIdentity(text(JSON.stringify({ ...file, name, color })), 'correct horse battery');
+			expect([read.memberId, read.name, read.color]).toEqual([a.memberId, undefined, undefined]);
+		}
+		// Another name in clear does not change the member (its key) and does not break the passphrase.
+		expect((await importIdentity(text(JSON.stringify({ ...file, name: 'Mallory' })), 'correct horse battery')).name).toBe('Mallory');
+		await expect(exportIdentity(a, 'correct horse battery', 100_000, { name: '   ' })).rejects.toThrow('A name is needed');
+		await expect(exportIdentity(a, 'correct horse battery', 100_000, { color: 'red' })).rejects.toThrow(/#rrggbb/);
+	});
+});

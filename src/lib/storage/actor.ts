@@ -1,30 +1,23 @@
 import { newId, type Actor } from '$lib/model';
+import { actorOf, deviceIdentity, loadedDeviceIdentity } from './device-identity';
+import { parseLegacyActor } from './member-profile';
 
 const KEY = 'peerlabel.actor';
 
-/** This device's user: an id made once, and a display name the user may change. */
+/**
+ * This device's user, for callers that cannot wait: the device's member (device-identity.ts) once it has
+ * loaded, which it has wherever a project is open (openProject waits for it) and soon after any page
+ * starts (the header loads it). Before that, the id this device last wrote under, which the identity
+ * keeps as its own or as an alias. Prefer `actorOf(await deviceIdentity())`.
+ */
 export function deviceActor(): Actor {
-	try {
-		const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Actor | null;
-		if (stored?.id) return stored;
-	} catch {
-		// unreadable: make a new one
-	}
+	const loaded = loadedDeviceIdentity();
+	if (loaded) return actorOf(loaded);
+	void deviceIdentity().catch(() => {});
+	const legacy = parseLegacyActor(localStorage.getItem(KEY));
+	if (legacy) return { id: legacy.id, name: legacy.name };
+	// The very first moment on a new device: this id becomes the identity's alias when it is made.
 	const actor = { id: newId(), name: 'Annotator' };
 	localStorage.setItem(KEY, JSON.stringify(actor));
 	return actor;
-}
-
-/** Changes the name this device's user is shown by to teammates. */
-export function setDeviceName(name: string): Actor {
-	const clean = name.trim().slice(0, 40);
-	if (!clean) throw new Error('A name is needed');
-	const actor = { ...deviceActor(), name: clean, named: true };
-	localStorage.setItem(KEY, JSON.stringify(actor));
-	return actor;
-}
-
-/** True once the user has chosen a name (asked once per device, when a project is first shared). */
-export function hasChosenName(): boolean {
-	return (deviceActor() as Actor & { named?: boolean }).named === true;
 }

@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { StoredIdentity } from './device-identity';
 import type { ProjectSummary } from './project-summary';
 
 /**
@@ -46,6 +47,11 @@ export interface PeerlabelDB extends DBSchema {
 		key: [string, string];
 		value: { modelId: string; imageKey: string; embedding: StoredEmbedding; storedAt: number };
 		indexes: { byModel: string };
+	};
+	/** This device's member identity (device-identity.ts): one record, key 'self'. */
+	identity: {
+		key: string;
+		value: StoredIdentity;
 	};
 }
 
@@ -113,7 +119,7 @@ export interface StoredEmbedding {
 }
 
 export const DB_NAME = 'peerlabel';
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 
 let dbPromise: Promise<IDBPDatabase<PeerlabelDB>> | null = null;
 
@@ -134,6 +140,7 @@ export function db(): Promise<IDBPDatabase<PeerlabelDB>> {
 				database.createObjectStore('modelFiles', { keyPath: ['modelId', 'name'] }).createIndex('byModel', 'modelId');
 				database.createObjectStore('embeddings', { keyPath: ['modelId', 'imageKey'] }).createIndex('byModel', 'modelId');
 			}
+			if (oldVersion < 4) database.createObjectStore('identity');
 		},
 		blocking() {
 			// Another tab upgrades the schema: let it, and reopen on next use.

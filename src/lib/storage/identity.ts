@@ -6,6 +6,8 @@
  * lacks it. The private key never leaves this module unencrypted.
  */
 
+import { checkColor, checkName, validOrUndefined, type MemberProfile } from './member-profile';
+
 export type SigningAlgorithm = 'Ed25519' | 'ECDSA-P256';
 
 export interface Identity {
@@ -123,9 +125,16 @@ async function wrappingKey(passphrase: string, salt: Uint8Array, iterations: num
 /**
  * The identity as a file to move it to another device: the private key (PKCS #8) encrypted with
  * AES-256-GCM under a key derived from the passphrase (PBKDF2-SHA256), the public parts in clear, and
- * bound to them (the member id is the GCM's additional data).
+ * bound to them (the member id is the GCM's additional data). The member's name and colour, when given,
+ * are written in clear beside them (optional fields of version 1: files without them read as before, and
+ * readers that predate them ignore them); they are not bound to the key, being only what the member shows.
  */
-export async function exportIdentity(identity: Identity, passphrase: string, iterations = PBKDF2_ITERATIONS): Promise<Uint8Array> {
+export async function exportIdentity(
+	identity: Identity,
+	passphrase: string,
+	iterations = PBKDF2_ITERATIONS,
+	profile: Partial<MemberProfile> = {}
+): Promise<Uint8Array> {
 	if (passphrase.length < 8) throw new IdentityFileError('A passphrase has at least 8 characters');
 	const salt = crypto.getRandomValues(new Uint8Array(16));
 	const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -139,13 +148,18 @@ export async function exportIdentity(identity: Identity, passphrase: string, ite
 		algorithm: identity.algorithm,
 		publicKey: toBase64(identity.publicKey),
 		kdf: { name: 'PBKDF2-SHA256', iterations, salt: toBase64(salt) },
-		cipher: { name: 'AES-256-GCM', iv: toBase64(iv), data: toBase64(sealed) }
+		cipher: { name: 'AES-256-GCM', iv: toBase64(iv), data: toBase64(sealed) },
+		name: profile.name === undefined ? undefined : checkName(profile.name),
+		color: profile.color === undefined ? undefined : checkColor(profile.color)
 	};
 	return new TextEncoder().encode(JSON.stringify(file, null, '\t'));
 }
 
+/** An identity read from a file, with the name and colour the file gave (absent, or not valid: undefined). */
+export type ImportedIdentity = Identity & Partial<MemberProfile>;
+
 /** Reads an identity file with its passphrase; refuses, saying why, a file that is not one, damaged, or a wrong passphrase. */
-export async function importIdentity(file: Uint8Array, passphrase: string): Promise<Identity> {
+export async function importIdentity(file: Uint8Array, passphrase: string): Promise<ImportedIdentity> {
 	if (file.length > MAX_FILE_BYTES) throw new IdentityFileError('This is not a Peerlabel identity file (it is too large)');
 	let parsed: Record<string, unknown>;
 	try {
@@ -187,5 +201,6 @@ export async function importIdentity(file: Uint8Array, passphrase: string): Prom
 	// The private key must be the public key's: a signature made with it verifies.
 	const probe = new TextEncoder().encode(memberId);
 	if (!(await verify(algorithm, publicKey, probe, await sign(identity, probe)))) throw new IdentityFileError('The identity file is damaged (its keys do not belong together)');
-	return identity;
+	// Only shown, never trusted: a malformed name or colour is dropped, not a reason to refuse the identity.
+	return { ...identity, name: validOrUndefined(checkName, parsed.name), color: validOrUndefined(checkColor, parsed.color) };
 }

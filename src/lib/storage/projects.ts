@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { ProjectDoc, newId, type Actor } from '$lib/model';
-import { deviceActor } from './actor';
+import { actorOf, deviceIdentity } from './device-identity';
 import { db, isQuotaError, StorageFullError, type ProjectEntry, type ProjectSharing } from './db';
 import { releaseProjectBlobs } from './blobs';
 import { deleteSummary } from './project-summary';
@@ -42,9 +42,13 @@ export function whenStored(persistence: IndexeddbPersistence): Promise<void> {
 	});
 }
 
-/** Loads a project's document from IndexedDB (and migrates it to this app's schema). */
-export async function openProject(id: string, actor: Actor = deviceActor()): Promise<OpenProject> {
+/**
+ * Loads a project's document from IndexedDB (and migrates it to this app's schema). Its changes are
+ * authored by `actor`, by default this device's member (device-identity.ts).
+ */
+export async function openProject(id: string, actor?: Actor): Promise<OpenProject> {
 	performance.mark('project:open');
+	actor ??= actorOf(await deviceIdentity());
 	const ydoc = new Y.Doc();
 	// Made first, so that each record is checked (model/checked-records.ts) in the slice that loads it,
 	// not all 100,000 at once afterwards.
