@@ -10,6 +10,9 @@ import type { ProjectDoc } from '$lib/model';
 import { canEdit, demotedSharing, newSharing, rotatedSharing, VIEWING_REASON } from '$lib/sync/access';
 import { ProjectSync, type SyncStatus } from '$lib/sync/project-sync';
 import { Presence, type PeerPresence } from '$lib/sync/presence';
+import { deviceSigner, keepMembership } from '$lib/storage/membership';
+import { SignatureChecks } from '$lib/storage/signatures';
+import type { DeviceIdentity } from '$lib/storage/device-identity';
 
 /** How often an image's progress on its way from a teammate is shown again (the first bytes and the last at once). */
 const FETCH_PROGRESS_MS = 100;
@@ -27,6 +30,18 @@ export class ProjectSession {
 	metaRevision = $state(0);
 	/** Bumped when the team's records change (members, threads, comments, assignments, stages, reviews, activity). */
 	teamRevision = $state(0);
+	/** Bumped when a signature check finishes (a comment or decision shown as verified or not). */
+	signaturesRevision = $state(0);
+	/** Signs this member's comments and review decisions (storage/team-writes.ts). */
+	readonly signer = deviceSigner;
+	readonly signatures: SignatureChecks;
+	/** This device's member (null until its identity has loaded). */
+	me = $state<DeviceIdentity | null>(null);
+	/**
+	 * The images the editor's next/previous (D/F) walk: the library's list when an image was opened from
+	 * it (a filter such as "My work"), by name; null: every image of the project.
+	 */
+	walk = $state<{ label: string; ids: string[] } | null>(null);
 	/** Set while the browser refuses to store this project's latest changes (a full disk). */
 	saveProblem = $state<string | null>(null);
 	/** How this device shares the project (null: not shared). */
@@ -86,7 +101,10 @@ export class ProjectSession {
 		const stopSaveState = project.persistence.onSaveState((state) => (this.saveState = state));
 		// The page may be killed once hidden: nothing may still be waiting in memory then.
 		const stopFlush = onPageHide(() => project.persistence.flush());
+		this.signatures = new SignatureChecks(project.doc, () => this.signaturesRevision++);
+		const stopMembership = keepMembership(project.doc, (identity) => (this.me = identity));
 		this.stop = () => {
+			stopMembership();
 			stopChanges();
 			stopSaveProblems();
 			stopSaveState();
@@ -300,6 +318,12 @@ export class ProjectSession {
 
 	get doc(): ProjectDoc {
 		return this.project.doc;
+	}
+
+	/** The ids this member's records may carry: its member id and its earlier ones. */
+	get myIds(): Set<string> {
+		const me = this.me;
+		return new Set(me ? [me.memberId, ...me.aliases] : []);
 	}
 
 	async close(): Promise<void> {

@@ -9,6 +9,13 @@ import type { DocCore, Result } from './core';
 /** An import adding more annotations than this in one transaction is logged per image, not per annotation. */
 const BULK_ADD = 20;
 
+/** Whether `next` is `previous` with bytes appended (a writer's chunk after another event). */
+function extends_(previous: Uint8Array, next: Uint8Array): boolean {
+	if (next.length < previous.length) return false;
+	for (let i = 0; i < previous.length; i++) if (previous[i] !== next[i]) return false;
+	return true;
+}
+
 /** One line of an image's activity list. */
 export interface ActivityEntry {
 	kind: ActivityKind | 'review' | 'comment';
@@ -29,6 +36,10 @@ interface Index {
 	byAnnotation: Map<Id, { first: ActivityEvent; last: ActivityEvent; deleted?: ActivityEvent }>;
 	byImage: Map<Id, ActivityEvent[]>;
 	all: ActivityEvent[];
+	/** Whether `all` is sorted by time yet (done when every event is asked for). */
+	sorted: boolean;
+	/** Edits of annotations whose image is not known yet (their record has not arrived): placed when it does. */
+	unplaced: ActivityEvent[];
 	unreadable: number;
 }
 
@@ -48,11 +59,15 @@ export class ActivityLog {
 	private readonly restoring = new Set<Id>();
 	private readonly parsed = new Map<string, { bytes: Uint8Array; events: ActivityEvent[] | null }>();
 	private index: Index | null = null;
+	/** The log changed since the index was brought up to date. */
+	private stale = false;
+	/** Each annotation's image, as the log names it (an edit event does not). */
+	private readonly imageOf = new Map<Id, Id>();
 
 	constructor(private readonly core: DocCore) {}
 
 	invalidate(): void {
-		this.index = null;
+		this.stale = true;
 	}
 
 	/** Notes what one of this replica's transactions did (called after it, with the records it replaced). */
@@ -136,48 +151,93 @@ export class ActivityLog {
 		return chunk.index + 1;
 	}
 
+	/**
+	 * The index, brought up to date. Chunks only grow (a writer appends and rewrites its own): a chunk
+	 * whose new bytes extend the ones indexed adds only its new events, so a teammate's edit costs its
+	 * own events, not the whole log again. Anything else (a chunk gone or rewritten otherwise) rebuilds.
+	 */
 	private build(): Index {
-		if (this.index) return this.index;
+		if (this.index && !this.stale) return this.index;
 		const chunks = this.core.checked.team.activity;
-		for (const key of this.parsed.keys()) if (!chunks.has(key)) this.parsed.delete(key);
-		let unreadable = 0;
-		const all: ActivityEvent[] = [];
-		for (const [key, bytes] of chunks) {
-			let entry = this.parsed.get(key);
-			if (!entry || entry.bytes !== bytes) {
-				const decoded = decodeChunk(bytes);
-				entry = { bytes, events: decoded.ok ? decoded.events : null };
-				this.parsed.set(key, entry);
-			}
-			if (!entry.events) unreadable++;
-			else for (const e of entry.events) all.push(e);
+		let rebuild = !this.index;
+		for (const key of this.parsed.keys()) if (!chunks.has(key)) rebuild = true;
+		if (rebuild) {
+			this.parsed.clear();
+			this.index = { byAnnotation: new Map(), byImage: new Map(), all: [], sorted: true, unplaced: [], unreadable: 0 };
+			this.imageOf.clear();
 		}
-		all.sort((a, b) => a.at - b.at);
-		const byAnnotation: Index['byAnnotation'] = new Map();
-		const imageOf = new Map<Id, Id>();
-		for (const e of all) if (e.annotationId && e.imageId) imageOf.set(e.annotationId, e.imageId);
-		const byImage = new Map<Id, ActivityEvent[]>();
-		for (const e of all) {
-			if (e.annotationId) {
-				const known = byAnnotation.get(e.annotationId);
-				if (!known) byAnnotation.set(e.annotationId, { first: e, last: e, ...(e.kind === 'delete' && { deleted: e }) });
-				else {
-					known.last = e;
-					if (e.kind === 'delete') known.deleted = e;
-				}
+		const index = this.index!;
+		const added: ActivityEvent[] = [];
+		for (const [key, bytes] of chunks) {
+			const known = this.parsed.get(key);
+			if (known?.bytes === bytes) continue;
+			const decoded = decodeChunk(bytes);
+			const events = decoded.ok ? decoded.events : null;
+			if (known && !(known.events && events && extends_(known.bytes, bytes))) {
+				// Rewritten, not extended (or readable no more): start again from every chunk.
+				this.stale = true;
+				this.index = null;
+				this.parsed.clear();
+				return this.build();
 			}
-			const imageId = e.imageId ?? (e.annotationId ? (imageOf.get(e.annotationId) ?? this.core.checked.annotations.get(e.annotationId)?.imageId) : undefined);
-			if (!imageId) continue;
-			let list = byImage.get(imageId);
-			if (!list) byImage.set(imageId, (list = []));
+			const from = known?.events?.length ?? 0;
+			this.parsed.set(key, { bytes, events });
+			if (!events) index.unreadable++;
+			else for (let k = from; k < events.length; k++) added.push(events[k]);
+		}
+		this.stale = false;
+		if (index.unplaced.length) {
+			const waiting = index.unplaced;
+			index.unplaced = [];
+			this.place(index, waiting);
+		}
+		if (added.length) this.addToIndex(index, added);
+		return index;
+	}
+
+	private addToIndex(index: Index, events: readonly ActivityEvent[]): void {
+		const { byAnnotation } = index;
+		for (const e of events) {
+			index.all.push(e);
+			const id = e.annotationId;
+			if (id === undefined) continue;
+			if (e.imageId !== undefined) this.imageOf.set(id, e.imageId);
+			const known = byAnnotation.get(id);
+			if (!known) {
+				byAnnotation.set(id, e.kind === 'delete' ? { first: e, last: e, deleted: e } : { first: e, last: e });
+				continue;
+			}
+			if (e.at < known.first.at) known.first = e;
+			if (e.at >= known.last.at) known.last = e;
+			if (e.kind === 'delete' && (!known.deleted || e.at >= known.deleted.at)) known.deleted = e;
+		}
+		if (events.length) index.sorted = false;
+		this.place(index, events);
+	}
+
+	/** Adds events to their image's list (those whose image is unknown yet wait in `unplaced`). */
+	private place(index: Index, events: readonly ActivityEvent[]): void {
+		const annotations = this.core.checked.annotations;
+		for (const e of events) {
+			const imageId = e.imageId ?? (e.annotationId !== undefined ? (this.imageOf.get(e.annotationId) ?? annotations.get(e.annotationId)?.imageId) : undefined);
+			if (imageId === undefined) {
+				index.unplaced.push(e);
+				continue;
+			}
+			let list = index.byImage.get(imageId);
+			if (!list) index.byImage.set(imageId, (list = []));
 			list.push(e);
 		}
-		return (this.index = { byAnnotation, byImage, all, unreadable });
 	}
 
 	/** Every event of every member, oldest first (statistics read this). */
 	events(): readonly ActivityEvent[] {
-		return this.build().all;
+		const index = this.build();
+		if (!index.sorted) {
+			index.all.sort((a, b) => a.at - b.at);
+			index.sorted = true;
+		}
+		return index.all;
 	}
 
 	/** Chunks of the log that could not be read (skipped). */

@@ -1,5 +1,6 @@
 import { seededRandom } from '$lib/geometry/random';
-import { Origin, type ClassRecord, type NewAnnotation } from '$lib/model';
+import { Origin, newId, type ClassRecord, type NewAnnotation, type ProjectDoc } from '$lib/model';
+import type { ActivityEvent } from '$lib/model/team/activity-codec';
 import { sha256Hex, storeImageBlob } from '$lib/storage/blobs';
 import { createProject, openProject } from '$lib/storage/projects';
 
@@ -25,6 +26,66 @@ export interface SeedParams {
 	text?: string;
 	/** The classes to create (default: car, person, tree with hotkeys 1-3). */
 	classes?: (Partial<Omit<ClassRecord, 'id'>> & { name: string })[];
+	/** A team's history (issue 15's benchmark): comments (threads of 4) by 10 members, and past edits in the activity log. */
+	comments?: number;
+	edits?: number;
+}
+
+const SIGNATURE_CHARS = 88; // an Ed25519 signature in base64
+
+function randomBase64(rand: () => number, chars: number): string {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+	let out = '';
+	for (let i = 0; i < chars - 2; i++) out += alphabet[Math.floor(rand() * 64)];
+	return out + '==';
+}
+
+/**
+ * A team's history as the app would have written it: 10 members, `comments` comments in threads of 4
+ * (on the image, a point or a shape; some mentioning a member), each with a signature's worth of
+ * bytes, and `edits` past edits spread over 30 days in the activity log (as logged, chunk by chunk).
+ */
+function seedTeam(doc: ProjectDoc, rand: () => number, comments: number, edits: number): void {
+	const members = Array.from({ length: 10 }, (_, i) => ({ id: newId(), name: `Member ${i + 1}`, color: '#3366cc', algorithm: 'Ed25519' as const, publicKey: randomBase64(rand, 44), aliases: [], sig: randomBase64(rand, SIGNATURE_CHARS) }));
+	for (const m of members) doc.members.join(m, Date.now());
+	const images = doc.images();
+	const annotations = [...doc.allAnnotations()];
+	const actor = { id: 'seed', name: 'Seed' };
+	const words = ['check', 'this', 'outline', 'looks', 'loose', 'wrong', 'class', 'please', 'fix', 'the', 'boat', 'edge', 'here', 'ok', 'agreed'];
+	const sentence = () => Array.from({ length: 6 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]).join(' ');
+	// One transaction a comment, as people write them.
+	for (let n = 0; n < comments; n += 4) {
+		const opener = members[Math.floor(rand() * members.length)];
+		doc.setActor(opener);
+		const image = images[Math.floor(rand() * images.length)];
+		const onShape = annotations.length && rand() < 0.5 ? annotations[Math.floor(rand() * annotations.length)] : null;
+		const anchor = onShape ? { kind: 'annotation' as const, annotationId: onShape.id } : rand() < 0.5 ? { kind: 'point' as const, x: rand() * image.width, y: rand() * image.height } : { kind: 'image' as const };
+		const made = doc.comments.newThread({ imageId: onShape?.imageId ?? image.id, anchor, text: sentence(), mentions: rand() < 0.3 ? [members[Math.floor(rand() * members.length)].id] : [] });
+		if (!made.ok) throw new Error(made.reason);
+		doc.comments.write({ threads: [made.value.thread], comments: [{ ...made.value.comment, sig: randomBase64(rand, SIGNATURE_CHARS) }] });
+		for (let r = 1; r < 4 && n + r < comments; r++) {
+			doc.setActor(members[Math.floor(rand() * members.length)]);
+			const reply = doc.comments.newReply(made.value.thread.id, sentence());
+			if (!reply.ok) throw new Error(reply.reason);
+			doc.comments.write({ comments: [{ ...reply.value, sig: randomBase64(rand, SIGNATURE_CHARS) }] });
+		}
+	}
+	doc.setActor(actor);
+	if (!edits || !annotations.length) return;
+	// Edits in sessions: a member works through shapes for a while, an edit every few seconds.
+	const start = Date.now() - 30 * 86_400_000;
+	const events: ActivityEvent[] = [];
+	let at = start;
+	while (events.length < edits) {
+		const member = members[Math.floor(rand() * members.length)].id;
+		const session = 50 + Math.floor(rand() * 200);
+		for (let k = 0; k < session && events.length < edits; k++) {
+			at += 1000 + Math.floor(rand() * 20_000);
+			events.push({ kind: 'edit', at, member, annotationId: annotations[Math.floor(rand() * annotations.length)].id });
+		}
+		at += 3_600_000 * rand();
+	}
+	doc.activity.writeHistory(events);
 }
 
 
@@ -141,6 +202,7 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 			const failed = made.find((r) => !r.ok);
 			if (failed && !failed.ok) throw new Error(failed.reason);
 		}
+		if (p.comments || p.edits) seedTeam(doc, rand, p.comments ?? 0, p.edits ?? 0);
 		result = { projectId: entry.id, imageIds: added.value.map((i) => i.id) };
 	} finally {
 		await project.close();
