@@ -145,3 +145,22 @@ test('the models page', async () => {
 	await expectAccessible(page, 'models');
 	await screens(page, 'models');
 });
+
+test('the team statistics page: its members table, class chart and downloads (issue 15 item 6)', async () => {
+	// The project the library test opened; its own when this test runs alone (--grep).
+	let url = projectUrl;
+	if (!url) {
+		await page.goto('/dev/seed?images=3&polygons=2&width=800&height=600&seed=7');
+		const done = page.getByTestId('seed-done');
+		await expect(done).toBeVisible({ timeout: 60_000 });
+		url = `/project/${await done.getAttribute('data-project-id')}`;
+	}
+	await page.goto(`${url}/stats`);
+	await expect(page.getByTestId('stats-class-row').first()).toBeVisible();
+	await expect(page.getByTestId('stats-member-row')).not.toHaveCount(0);
+	await expectAccessible(page, 'team statistics');
+	await expect(page.getByRole('columnheader', { name: 'Member' })).toHaveAttribute('aria-sort', 'ascending');
+	const chart = page.getByRole('list', { name: 'Annotations of each class, by the stage of their image' });
+	await expect(chart.getByRole('listitem').first()).toContainText(/\d+ annotations?: \d+ annotate, \d+ review, \d+ done/);
+	await screens(page, 'team-stats');
+});
