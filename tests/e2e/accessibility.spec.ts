@@ -75,7 +75,9 @@ test('the library, its thumbnails named with their counts in words, and its dial
 	for (const [open, dialog] of [
 		['import-dataset-button', 'import-dialog'],
 		['export-button', 'export-dialog'],
-		['class-edit', 'class-dialog']
+		['class-edit', 'class-dialog'],
+		['members-button', 'member-panel'],
+		['assign-button', 'assign-dialog']
 	]) {
 		await page.getByTestId(open).first().click();
 		await expect(page.getByTestId(dialog)).toBeVisible();
@@ -83,6 +85,20 @@ test('the library, its thumbnails named with their counts in words, and its dial
 		await page.keyboard.press('Escape');
 		await expect(page.getByTestId(dialog)).toBeHidden();
 	}
+	// Images picked for assigning: their checkboxes and the bar that says how many; assigned, a thumbnail's face.
+	await page.getByTestId('image-cell').first().hover();
+	await page.getByTestId('image-select').first().click();
+	await expect(page.getByTestId('selection-bar')).toBeVisible();
+	await expectAccessible(page, 'library with images picked');
+	await page.getByTestId('assign-selected').click();
+	await page.getByTestId('assign-apply').click();
+	await expect(page.getByTestId('image-assignee').first()).toBeVisible();
+	await expect(page.getByTestId('assign-note-bar')).toBeVisible();
+	await expectAccessible(page, 'library with an image assigned');
+	await expect(page.getByTestId('image-cell').first()).toHaveAccessibleName(/\bAssigned to \S/);
+	await page.getByTestId('my-work-filter').click();
+	await expectAccessible(page, 'library, my work');
+	await page.getByTestId('my-work-filter').click();
 	// Sharing: before the link is made, and with the invite link shown.
 	await page.getByTestId('sync-badge').click();
 	await expect(page.getByTestId('share-dialog')).toBeVisible();

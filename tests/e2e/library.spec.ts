@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { bmp, browserImage, garbage, gif, png, tempFolder } from './support/images';
+import * as Y from 'yjs';
 import { seedProject, storedFor } from './support/seed';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `/tmp/peerlabel-${name}.png` });
@@ -11,6 +12,37 @@ async function createProject(page: Page, name: string): Promise<string> {
 	const row = page.getByTestId('project-row').filter({ hasText: name });
 	await expect(row).toBeVisible();
 	return (await row.getAttribute('data-project-id'))!;
+}
+
+/**
+ * Adds review stages to a seeded project's stored document (support/seed.ts writes none): one more
+ * update, as a peer's would arrive. `stageOf(i)` for image i; null leaves it in annotate.
+ */
+async function addStages(page: Page, projectId: string, stageOf: (i: number) => 'review' | 'done' | null, images: number): Promise<void> {
+	const ydoc = new Y.Doc();
+	const stages = ydoc.getMap('stages');
+	ydoc.transact(() => {
+		for (let i = 0; i < images; i++) {
+			const stage = stageOf(i);
+			const imageId = `img${String(i).padStart(11, '0')}`;
+			if (stage) stages.set(imageId, { imageId, stage, by: 'seed', at: 0 });
+		}
+	});
+	const update = Buffer.from(Y.encodeStateAsUpdate(ydoc)).toString('base64');
+	await page.evaluate(
+		async ({ projectId, update }) => {
+			const db = await new Promise<IDBDatabase>((ok, fail) => {
+				const r = indexedDB.open(`peerlabel-project-${projectId}`, 1);
+				r.onsuccess = () => ok(r.result);
+				r.onerror = () => fail(r.error);
+			});
+			const tx = db.transaction('updates', 'readwrite');
+			tx.objectStore('updates').add(Uint8Array.from(atob(update), (c) => c.charCodeAt(0)));
+			await new Promise<void>((ok, fail) => ((tx.oncomplete = () => ok()), (tx.onerror = () => fail(tx.error))));
+			db.close();
+		},
+		{ projectId, update }
+	);
 }
 
 /** Every visible thumbnail has decoded pixels. */
@@ -75,7 +107,7 @@ test('a new user creates a project, adds classes, imports images and folders, fi
 	const cells = page.getByTestId('image-cell');
 	await expect(cells).toHaveCount(3);
 	await expect(cells.getByTestId('image-name')).toHaveText(['a.png', 'b.jpg', 'c.bmp']);
-	await expect(cells.getByTestId('image-status')).toHaveText(['New', 'New', 'New']);
+	await expect(cells.getByTestId('image-status')).toHaveText(['Annotate', 'Annotate', 'Annotate']);
 	await expect(cells.getByTestId('image-annotations')).toHaveText(['0', '0', '0']);
 	await expect(cells.first()).toHaveAttribute('title', /64×48/);
 	await expect(page.getByTestId('image-count')).toHaveText('3 images');
@@ -114,12 +146,12 @@ test('a new user creates a project, adds classes, imports images and folders, fi
 	await expect(cells.filter({ hasText: 'e.webp' })).toContainText('drive/night');
 	await expectThumbnailsLoaded(page, 5);
 
-	// Filters: every image is new; none is done.
-	await expect(page.getByTestId('status-filter-new')).toContainText('5');
+	// Filters: every image waits in annotate; none is done.
+	await expect(page.getByTestId('status-filter-annotate')).toContainText('5');
 	await page.getByTestId('status-filter-done').click();
 	await expect(page.getByTestId('library-no-match')).toBeVisible();
 	await expect(page.getByTestId('filtered-count')).toHaveText('Showing 0 of 5 images');
-	await page.getByTestId('status-filter-new').click();
+	await page.getByTestId('status-filter-annotate').click();
 	await expect(cells).toHaveCount(5);
 	await page.getByTestId('class-filter').selectOption({ label: 'car' });
 	await expect(page.getByTestId('library-no-match')).toBeVisible();
@@ -224,16 +256,17 @@ test('running out of storage imports what fits, says which files were not import
 	}
 });
 
-test('a 10,000-image project opens virtualized and filters by status and class', async ({ page }) => {
+test('a 10,000-image project opens virtualized and filters by stage and class', async ({ page }) => {
 	await page.goto('/');
 	await expect(page.getByTestId('no-projects')).toBeVisible();
 	const id = await seedProject(page, {
 		name: 'Big dataset',
 		images: 10_000,
 		classes: ['car', 'person'],
-		imageSetup: (i) =>
-			i % 10 === 0 ? { status: 'done', boxes: [0, 0, 1] } : i % 10 === 1 ? { status: 'in_progress', boxes: [1] } : {}
+		imageSetup: (i) => (i % 10 === 0 ? { boxes: [0, 0, 1] } : i % 10 === 1 ? { boxes: [1] } : {})
 	});
+	// Review stages (schema v8): every tenth image done, the next one in review.
+	await addStages(page, id, (i) => (i % 10 === 0 ? 'done' : i % 10 === 1 ? 'review' : null), 10_000);
 
 	// How fast it opens is measured by `npm run bench`; here, that it opens and stays virtualized.
 	await page.goto(`/project/${id}`);
@@ -253,9 +286,9 @@ test('a 10,000-image project opens virtualized and filters by status and class',
 	await expectThumbnailsLoaded(page, await cells.count());
 
 	await expect(page.getByTestId('status-filter-done')).toContainText('1,000');
-	await page.getByTestId('status-filter-in_progress').click();
+	await page.getByTestId('status-filter-review').click();
 	await expect(page.getByTestId('filtered-count')).toHaveText('Showing 1,000 of 10,000 images');
-	await expect(cells.first().getByTestId('image-status')).toHaveText('In progress');
+	await expect(cells.first().getByTestId('image-status')).toHaveText('Review');
 	await page.getByTestId('status-filter-all').click();
 	await page.getByTestId('class-filter').selectOption({ label: 'person' });
 	await expect(page.getByTestId('filtered-count')).toHaveText('Showing 2,000 of 10,000 images');

@@ -2,11 +2,12 @@ import { onPageHide } from '$lib/storage/page-hide';
 import { updateProjectEntry } from '$lib/storage/projects';
 import { saveSummary, summarizeProject, type ImageSummary, type ProjectSummary } from '$lib/storage/project-summary';
 import type { ClassRecord, Id, Problem, ProjectDoc } from '$lib/model';
-import { DEFAULT_STAGE, type Stage } from '$lib/model/team/records';
+import { DEFAULT_STAGE, type MemberRecord, type Stage } from '$lib/model/team/records';
 import { missingRequired } from '$lib/model/attributes';
 import type { ProjectSession } from '$lib/ui/project-session.svelte';
+import { anyFilter, filterImages, walkLabel, type AssigneeFilter, type FilterChoice, type StageFilter } from './filters';
 
-export type StageFilter = 'all' | Stage;
+export type { AssigneeFilter, StageFilter };
 export type LibraryImage = Pick<ImageSummary, 'id' | 'name' | 'hash' | 'width' | 'height'>;
 export { STAGE_LABEL } from '$lib/model/team/records';
 
@@ -43,6 +44,17 @@ export class LibraryState {
 	needsAttributes = $state(false);
 	/** Show only images with model proposals awaiting review. */
 	awaitingReview = $state(false);
+	/** Show only images assigned to someone (me, a member) or to nobody. */
+	assignee = $state<AssigneeFilter>('any');
+	/** Show only my work: images assigned to me that wait in annotate. */
+	myWork = $state(false);
+	/** Show only images with open comment threads. */
+	openThreads = $state(false);
+
+	/** Images picked in the grid (for Assign…); cleared when the filters change. */
+	selected = $state.raw<ReadonlySet<Id>>(new Set());
+	/** Where a shift-click's range starts. */
+	private anchor: Id | null = null;
 
 	private readonly summaryById: Map<Id, ImageSummary>;
 
@@ -93,20 +105,186 @@ export class LibraryState {
 		return ids;
 	});
 
-	readonly filtered: LibraryImage[] = $derived.by(() => {
-		const stage = this.stage;
-		const ofClass = this.imagesOfClass;
-		const needs = this.needsAttributes;
-		const review = this.awaitingReview;
-		if (stage === 'all' && !ofClass && !needs && !review) return this.images;
-		return this.images.filter(
-			(i) =>
-				(stage === 'all' || this.stageOf(i.id) === stage) &&
-				(!ofClass || ofClass.has(i.id)) &&
-				(!needs || this.missingRequired(i.id) > 0) &&
-				(!review || this.proposalCount(i.id) > 0)
-		);
+	/** The project's members, by name (none while only the summary is shown). */
+	readonly members: MemberRecord[] = $derived.by(() => {
+		void this.teamVersion;
+		return this.doc ? this.doc.members.list() : [];
 	});
+
+	/** This device's member's ids (its member id and earlier ones); empty while its identity loads. */
+	readonly myIds: ReadonlySet<Id> = $derived(this.session?.myIds ?? new Set());
+
+	/** My work: images assigned to me waiting in annotate, in project order. */
+	readonly myWorkIds: Id[] = $derived.by(() => {
+		void this.teamVersion;
+		void this.imagesVersion;
+		const doc = this.doc;
+		return doc && this.myIds.size ? doc.assignments.workOf(this.myIds) : [];
+	});
+	private readonly myWorkSet: ReadonlySet<Id> = $derived(new Set(this.myWorkIds));
+
+	/** Open comment threads per image (of images still in the project). */
+	private readonly openCounts: Map<Id, number> = $derived.by(() => {
+		void this.teamVersion;
+		void this.imagesVersion;
+		const doc = this.doc;
+		if (!doc) return new Map();
+		const counts = doc.comments.openCounts();
+		for (const id of counts.keys()) if (!doc.getImage(id)) counts.delete(id);
+		return counts;
+	});
+
+	/** How many images have open threads. */
+	readonly openThreadImages: number = $derived(this.openCounts.size);
+
+	/** Open threads on an image (reactive). */
+	openThreadsOf(imageId: Id): number {
+		return this.openCounts.get(imageId) ?? 0;
+	}
+
+	/** Who an image is assigned to (reactive); null when nobody (or a member not in the list yet). */
+	assigneeOf(imageId: Id): MemberRecord | null {
+		void this.teamVersion;
+		const doc = this.doc;
+		const a = doc?.assignments.of(imageId);
+		if (!doc || !a) return null;
+		return doc.members.resolve(a.member) ?? null;
+	}
+
+	/** Whether a reviewer sent the image back (reactive). */
+	rejectedOf(imageId: Id): boolean {
+		void this.teamVersion;
+		return !!this.doc?.review.stageOf(imageId).rejected;
+	}
+
+	/** The images assigned to whom the assignee filter names (for 'none': to anyone). */
+	private readonly assignedSet: ReadonlySet<Id> = $derived.by(() => {
+		const who = this.assignee;
+		if (who === 'any') return new Set<Id>();
+		void this.teamVersion;
+		void this.imagesVersion;
+		const doc = this.doc;
+		if (!doc) return new Set<Id>();
+		if (who === 'me') return doc.assignments.imagesOf(this.myIds);
+		if (who === 'none') {
+			const all = new Set<Id>();
+			for (const i of this.images) if (doc.assignments.of(i.id)) all.add(i.id);
+			return all;
+		}
+		const member = doc.members.get(who.member);
+		return member ? doc.assignments.imagesOf(doc.members.idsOf(member)) : new Set<Id>();
+	});
+
+	/** How many images each member has assigned (under any of its ids), by member id. */
+	readonly assignedCounts: Map<Id, number> = $derived.by(() => {
+		void this.teamVersion;
+		void this.imagesVersion;
+		const counts = new Map<Id, number>();
+		const doc = this.doc;
+		if (!doc) return counts;
+		for (const i of this.images) {
+			const a = doc.assignments.of(i.id);
+			const m = a && doc.members.resolve(a.member);
+			if (m) counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
+		}
+		return counts;
+	});
+
+	/** How many images are assigned to nobody. */
+	readonly unassignedCount: number = $derived.by(() => {
+		void this.teamVersion;
+		void this.imagesVersion;
+		const doc = this.doc;
+		if (!doc) return this.images.length;
+		let n = 0;
+		for (const i of this.images) if (!doc.assignments.of(i.id)) n++;
+		return n;
+	});
+
+	/** The filters as they are set now. */
+	get choice(): FilterChoice {
+		return {
+			stage: this.stage,
+			classId: this.classId,
+			needsAttributes: this.needsAttributes,
+			awaitingReview: this.awaitingReview,
+			assignee: this.assignee,
+			myWork: this.myWork,
+			openThreads: this.openThreads
+		};
+	}
+
+	/** Whether any filter is on. */
+	readonly filtering: boolean = $derived(anyFilter(this.choice));
+
+	readonly filtered: LibraryImage[] = $derived.by(() =>
+		filterImages(this.images, this.choice, {
+			stageOf: (id) => this.stageOf(id),
+			ofClass: this.imagesOfClass,
+			missingRequired: (id) => this.missingRequired(id),
+			proposals: (id) => this.proposalCount(id),
+			assigned: this.assignedSet,
+			myWork: this.myWorkSet,
+			openThreads: (id) => this.openThreadsOf(id)
+		})
+	);
+
+	/** Turns every filter off. */
+	clearFilters(): void {
+		this.stage = 'all';
+		this.classId = null;
+		this.needsAttributes = false;
+		this.awaitingReview = false;
+		this.assignee = 'any';
+		this.myWork = false;
+		this.openThreads = false;
+	}
+
+	/** Picks or unpicks an image; with `range`, every image of the filtered list from the last one picked. */
+	toggleSelected(imageId: Id, range = false): void {
+		const next = new Set(this.selected);
+		const list = this.filtered;
+		const from = range && this.anchor ? list.findIndex((i) => i.id === this.anchor) : -1;
+		const to = list.findIndex((i) => i.id === imageId);
+		if (from >= 0 && to >= 0) {
+			const on = this.selected.has(this.anchor!);
+			for (let k = Math.min(from, to); k <= Math.max(from, to); k++) {
+				if (on) next.add(list[k].id);
+				else next.delete(list[k].id);
+			}
+		} else if (next.has(imageId)) next.delete(imageId);
+		else next.add(imageId);
+		this.anchor = imageId;
+		this.selected = next;
+	}
+
+	/** Picks every image the filters show. */
+	selectAllFiltered(): void {
+		this.selected = new Set(this.filtered.map((i) => i.id));
+	}
+
+	clearSelection(): void {
+		this.anchor = null;
+		if (this.selected.size) this.selected = new Set();
+	}
+
+	/** The picked images that the filters show (an assignment may have taken some out), in the library's order. */
+	readonly selectedInView: Id[] = $derived.by(() => {
+		const picked = this.selected;
+		if (!picked.size) return [];
+		return this.filtered.filter((i) => picked.has(i.id)).map((i) => i.id);
+	});
+
+	/**
+	 * Called when an image is opened from the grid: the editor's next/previous (D/F) walks the filtered
+	 * list ("My work", say); every image when no filter is on.
+	 */
+	opening(): void {
+		const session = this.session;
+		if (!session) return;
+		const label = walkLabel(this.choice);
+		session.walk = label ? { label, ids: this.filtered.map((i) => i.id) } : null;
+	}
 
 	private stop: (() => void) | null = null;
 	private saveTimer: ReturnType<typeof setTimeout> | null = null;
