@@ -155,6 +155,37 @@ test('the editor: named controls, a list of shapes, distinct model pickers, and 
 	await page.keyboard.press('Escape');
 });
 
+test('the editor’s comments panel, the rejection dialog and the inbox (issue 15)', async () => {
+	await page.goto(projectUrl);
+	await page.getByTestId('image-cell').first().click();
+	await waitForEditor(page);
+	await page.getByTestId('tab-comments').click();
+	await page.getByTestId('comment-on-image').click();
+	await page.getByTestId('new-comment-input').fill('Is the car on the left a van?');
+	await page.getByTestId('new-thread-post').click();
+	await expect(page.getByTestId('thread')).toHaveCount(1);
+	await expect(page.getByTestId('comment')).toHaveAttribute('data-verification', 'verified');
+	await expectAccessible(page, 'comments panel');
+	await expect(page.getByRole('tab', { name: /Comments/ })).toHaveAttribute('aria-selected', 'true');
+	await expect(page.getByRole('textbox', { name: 'Reply to comment 1' })).toBeVisible();
+	// Submitted, the image can be rejected: the rejection dialog.
+	const imageUrl = page.url();
+	await page.getByTestId('submit-review').click();
+	await expect(page).not.toHaveURL(imageUrl);
+	await page.goto(imageUrl);
+	await waitForEditor(page);
+	await page.getByTestId('reject-review').click();
+	await expect(page.getByTestId('reject-dialog')).toBeVisible();
+	await expectAccessible(page, 'rejection dialog');
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('reject-dialog')).toBeHidden();
+	await page.getByRole('button', { name: /^Inbox/ }).click();
+	await expect(page.getByTestId('inbox-panel')).toBeVisible();
+	await expectAccessible(page, 'inbox');
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('inbox-panel')).toBeHidden();
+});
+
 test('the models page', async () => {
 	await page.goto('/models');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -289,14 +289,17 @@ test('sidebar: selects, changes class, deletes', async () => {
 test('a reload shows every edit', async () => {
 	const box = await geometry<Box>(boxId);
 	const poly = await geometry<Poly>(polyId);
-	await page.getByTestId('image-done').check();
+	// Submitted for review, the editor goes on to the next image; the stage is kept with the edits.
+	await page.getByTestId('submit-review').click();
+	await expect(page).not.toHaveURL(editorUrl);
+	await page.goto(editorUrl);
 	await page.reload();
 	await waitReady();
 	await expect(rows()).toHaveCount(2);
 	expect(await geometry<Box>(boxId)).toEqual(box);
 	expect(await geometry<Poly>(polyId)).toEqual(poly);
 	await expect(row(boxId).getByTestId('shape-class-name')).toHaveText('tree');
-	await expect(page.getByTestId('image-done')).toBeChecked();
+	await expect(page.getByTestId('stage-badge')).toHaveAttribute('data-stage', 'review');
 	await page.screenshot({ path: '/tmp/peerlabel-editor.png' });
 });
 

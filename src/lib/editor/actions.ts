@@ -2,7 +2,7 @@
  * Keyboard shortcuts as a small registry of named actions (the Excalidraw way): toolbar buttons and
  * keys run the same code, and the key list doubles as documentation (titles, help).
  */
-export type ActionGroup = 'tools' | 'edit' | 'view' | 'navigation';
+export type ActionGroup = 'tools' | 'edit' | 'view' | 'navigation' | 'review';
 
 export interface Action<C> {
 	id: string;

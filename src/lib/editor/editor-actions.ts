@@ -20,7 +20,15 @@ export function editorActions(): ActionRegistry<Editor> {
 		...DRAWABLE_TYPES.map((type): Action<Editor> => {
 			const view = shapeViews[type];
 			return { id: `tool.${type}`, label: `${view.toolLabel} tool`, keys: [view.toolKey], group: 'tools', run: (e) => e.setTool(type) };
-		})
+		}),
+		{ id: 'tool.comment', label: 'Comment tool (click the image to comment there)', keys: ['t'], group: 'tools', run: (e) => e.setTool('comment') }
+	];
+	// Issue 15: the team's review and comments. Enter alone belongs to the drawing tools (finish a polygon).
+	const review: Action<Editor>[] = [
+		{ id: 'review.submit', label: 'Submit the image for review (then the next)', keys: ['shift+enter'], group: 'review', run: (e) => e.review('submit') },
+		{ id: 'review.accept', label: 'Accept the image (then the next)', keys: ['mod+enter'], group: 'review', run: (e) => e.review('accept') },
+		{ id: 'review.reject', label: 'Reject the image… (say why)', keys: ['mod+shift+enter'], group: 'review', run: (e) => e.review('reject') },
+		{ id: 'comments.pins', label: 'Show / hide comment pins', keys: ['shift+c'], group: 'review', run: (e) => e.togglePins() }
 	];
 	return new ActionRegistry<Editor>().register(
 		...tools,
@@ -40,6 +48,7 @@ export function editorActions(): ActionRegistry<Editor> {
 		{ id: 'help', label: 'Keyboard shortcuts', keys: ['?'], group: 'view', run: (e) => e.openShortcuts() },
 		{ id: 'image.next', label: 'Next image', keys: ['arrowright', 'f'], group: 'navigation', run: (e) => e.navigate(1) },
 		{ id: 'image.previous', label: 'Previous image', keys: ['arrowleft', 'd'], group: 'navigation', run: (e) => e.navigate(-1) },
+		...review,
 		{
 			id: 'class.hotkey',
 			label: 'Pick class by hotkey',

@@ -21,6 +21,8 @@ export class EditorState {
 	maskTool = $state<MaskToolOptions['maskTool']>('brush');
 	/** The keyboard shortcut sheet is open. */
 	shortcutsOpen = $state(false);
+	/** The comment pins over the canvas are hidden (Shift+C). */
+	pinsHidden = $state(false);
 	/** Bumped when a shortcut is rebound: button titles follow it. */
 	keysRevision = $state(0);
 

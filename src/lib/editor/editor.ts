@@ -18,6 +18,7 @@ import { Renderer } from './renderer';
 import { ShapeStore } from './shape-store';
 import { createSelectTool } from './tools/select-tool';
 import { createAssistTool } from './tools/assist-tool';
+import { createCommentTool } from './tools/comment-tool';
 import type { AssistBridge, MaskToolOptions, Tool, ToolContext } from './tools/tool';
 import { toolContext } from './tools/tool-context';
 import { Viewport } from './viewport';
@@ -52,7 +53,14 @@ export interface EditorOptions {
 	navigate(delta: 1 | -1): void;
 	/** Model assistance for the smart tool (the ui wires an MlApi in; absent: the tool says so). */
 	readonly assist?: AssistBridge;
+	/** The comment tool was clicked at this image point: the ui opens a new thread there. */
+	comment?(at: Point): void;
+	/** A review decision asked for by key (the ui signs and writes it, or opens the rejection dialog). */
+	review?(action: ReviewKey): void;
 }
+
+/** The review decisions the editor's keys ask for. */
+export type ReviewKey = 'submit' | 'accept' | 'reject' | 'reopen';
 
 /**
  * The annotation canvas of one image. Mount it on an empty element; it adds a base canvas (image and
@@ -145,6 +153,7 @@ export class Editor {
 		this.tool.cancel();
 		if (id === 'select') this.tool = createSelectTool(this.toolContext);
 		else if (id === 'smart') this.tool = createAssistTool(this.toolContext);
+		else if (id === 'comment') this.tool = createCommentTool(this.toolContext, (at) => this.placeComment(at));
 		else {
 			const create = isShapeType(id) ? shapeView(id).createTool : undefined;
 			if (!create) return;
@@ -154,6 +163,26 @@ export class Editor {
 		this.container.dataset.tool = id;
 		this.setCursor(id === 'select' ? 'default' : 'crosshair');
 		this.redrawOverlay();
+	}
+
+	/** A click of the comment tool: the ui opens the new thread's form; the tool goes back to select. */
+	private placeComment(at: Point): void {
+		const place = this.options.comment;
+		if (!place) return void this.hint('Comments are not available here');
+		this.setTool('select');
+		place(at);
+	}
+
+	/** Shows or hides the comment pins over the canvas (this tab only). */
+	togglePins(): void {
+		this.state.pinsHidden = !this.state.pinsHidden;
+	}
+
+	/** A review decision by key: the ui makes it (it signs it) or says why it cannot be made. */
+	review(action: ReviewKey): void {
+		this.tool.cancel();
+		if (!this.options.review) return void this.hint('Review is not available here');
+		this.options.review(action);
 	}
 
 	get assist(): AssistBridge | undefined {

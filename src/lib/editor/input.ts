@@ -14,7 +14,10 @@ export function wheelZoomFactor(deltaY: number, pinch: boolean): number {
 
 function isTyping(target: EventTarget | null): boolean {
 	const el = target as HTMLElement | null;
-	return !!el && (el.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName));
+	if (!el) return false;
+	// A key in a dialog (the rejection's form, its buttons) is the dialog's, never a shortcut.
+	if (typeof el.closest === 'function' && el.closest('dialog')) return true;
+	return el.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName);
 }
 
 /**
