@@ -232,7 +232,11 @@ test('assign picked images to a member, split a filter evenly, unassign: thumbna
 	const mine = page.locator(`[data-testid="member-row"][data-member-id="${me.id}"]`);
 	await expect(mine.getByTestId('member-assigned')).toHaveText('6');
 	await expect(mine.getByTestId('member-done')).toHaveText('1'); // image 10
-	await page.getByTestId('member-panel-close').click();
+	// From the panel to a member's images: the assignee filter set to them.
+	await bea.getByRole('button', { name: 'Show images assigned to Bea Lopez' }).click();
+	await expect(page.getByTestId('member-panel')).toBeHidden();
+	await expect(page.getByTestId('assignee-filter')).toHaveValue(`m:${BEA}`);
+	expect(await names(cells(page))).toEqual([1, 5, 7, 9, 11].map(frame));
 });
 
 test('My work shows only my images waiting in annotate; open threads filter and badges; rejected images say so', async ({ page }) => {
