@@ -351,6 +351,27 @@ test('D and F go through the library’s list when the image was opened from it'
 	await expect(page.getByTestId('image-position')).toHaveText('1 / 3');
 });
 
+test('a comment whose signature does not check out is marked unverified; ?thread= in the address opens it', async () => {
+	await page.goto(`/project/${projectId}/image/${imageIds[1]}`);
+	await waitForEditor(page);
+	// Written past the signing step, as a modified client would: the record carries no signature.
+	const threadId = await page.evaluate((imageId) => {
+		type Made = { ok: true; value: { thread: { id: string }; comment: unknown } };
+		const doc = (window as unknown as { peerlabelSession: { doc: { comments: { newThread(i: unknown): Made; write(r: unknown): unknown } } } }).peerlabelSession.doc;
+		const made = doc.comments.newThread({ imageId, anchor: { kind: 'point', x: 100, y: 100 }, text: 'Written without a signature' });
+		doc.comments.write({ threads: [made.value.thread], comments: [made.value.comment] });
+		return made.value.thread.id;
+	}, imageIds[1]);
+	await page.goto(`/project/${projectId}/image/${imageIds[1]}?thread=${threadId}`);
+	await waitForEditor(page);
+	await expect(page.getByTestId('tab-comments')).toHaveAttribute('aria-selected', 'true');
+	const t = thread(threadId);
+	await expect(t).toHaveAttribute('data-expanded', 'true');
+	await expect(t.getByTestId('comment')).toHaveAttribute('data-verification', 'unverified');
+	await expect(t.getByTestId('comment-unverified')).toBeVisible();
+	await expect(t.getByTestId('comment-text')).toHaveText('Written without a signature');
+});
+
 test('two devices: a mention lands in the other’s inbox, unread; it opens the image and the thread', async ({ browser }) => {
 	const a = await newPeer(browser, 'Ada');
 	const b = await newPeer(browser, 'Bo');
