@@ -180,6 +180,8 @@ export class Editor {
 
 	/** A review decision by key: the ui makes it (it signs it) or says why it cannot be made. */
 	review(action: ReviewKey): void {
+		// A shape half drawn is not dropped by a decision that moves on to the next image.
+		if (this.tool.busy()) return void this.hint('Finish or cancel the shape being drawn first');
 		this.tool.cancel();
 		if (!this.options.review) return void this.hint('Review is not available here');
 		this.options.review(action);
