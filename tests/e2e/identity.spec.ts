@@ -93,6 +93,9 @@ test("the device's user of before: its name, and its id kept as an alias", async
 			}
 		});
 		await page.goto('/');
+		// The project list shows the name it had, and writes nothing (the identity is made when needed).
+		await expect(page.getByTestId('you-name')).toHaveText('Cy');
+		await openYou(page);
 		await expect(page.getByTestId('you-name')).toHaveText('Cy');
 		const stored = await storedIdentity(page);
 		expect(stored).toMatchObject({ name: 'Cy', named: true, aliases: ['legacyActor00001'] });

@@ -59,6 +59,19 @@ export function deviceIdentity(): Promise<DeviceIdentity> {
 	return loading;
 }
 
+/**
+ * The identity if this device has one already, else null: read without making one. A page that only
+ * shows who you are (the project list's header) writes nothing to storage until a project is opened.
+ */
+export async function storedDeviceIdentity(): Promise<DeviceIdentity | null> {
+	if (cached) return cached;
+	const stored = await (await db()).get('identity', RECORD_KEY);
+	if (!stored) return null;
+	if (!cached) remember(stored);
+	watchOtherTabs();
+	return cached;
+}
+
 /** The identity if it has loaded already (synchronous callers: actor.ts), else null. */
 export function loadedDeviceIdentity(): DeviceIdentity | null {
 	return cached;
@@ -187,7 +200,7 @@ async function update(change: (current: DeviceIdentity) => StoredIdentity): Prom
 }
 
 function remember(identity: DeviceIdentity): void {
-	const changed = cached !== null && cached !== identity;
+	const changed = cached !== identity;
 	cached = identity;
 	loading = Promise.resolve(identity);
 	writeMirror(identity);
@@ -204,7 +217,9 @@ function readMirror(): string | null {
 
 function writeMirror(identity: DeviceIdentity): void {
 	try {
-		localStorage.setItem(MIRROR_KEY, JSON.stringify({ id: identity.memberId, name: identity.name, named: identity.named, color: identity.color }));
+		const mirror = JSON.stringify({ id: identity.memberId, name: identity.name, named: identity.named, color: identity.color });
+		// Written only when it changes: a page that merely shows the member writes nothing.
+		if (readMirror() !== mirror) localStorage.setItem(MIRROR_KEY, mirror);
 	} catch {
 		// localStorage refused (a full disk, a private window): only the synchronous fallback is lost
 	}
