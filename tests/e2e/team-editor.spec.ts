@@ -316,7 +316,8 @@ test('a deleted shape comes back from the activity list; its thread is no longer
 	const entries = page.getByTestId('activity-entry');
 	await expect(entries.first()).toHaveAttribute('data-kind', 'delete');
 	await expect(entries.first()).toContainText('Ada');
-	await expect(entries.first()).toContainText('deleted a shape');
+	// The deleted shape is named by the class its kept record had.
+	await expect(entries.first()).toContainText('deleted car');
 	await expect(page.locator('[data-testid="activity-entry"][data-kind="create"]')).toContainText('created a shape');
 	await expect(page.locator('[data-testid="activity-entry"][data-kind="review"]').first()).toContainText('rejected the image');
 	await screens(page, 'editor-activity');

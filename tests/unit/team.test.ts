@@ -345,6 +345,7 @@ describe('activity', () => {
 		const deletes = b.activity.imageActivity(images[0]).filter((e) => e.kind === 'delete');
 		expect(deletes).toHaveLength(200);
 		expect(deletes.every((e) => e.restorable)).toBe(true);
+		expect(deletes.every((e) => e.classId === classId)).toBe(true); // said by name though the shape is gone
 	});
 
 	it('writes history brought from elsewhere in the same chunks, read back as logged', () => {

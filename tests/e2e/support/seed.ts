@@ -17,8 +17,8 @@ export interface SeedOptions {
 	thumbnails?: number;
 	/** Classes to create, by name. */
 	classes?: string[];
-	/** status and annotations (class index per box) of image i. */
-	imageSetup?: (i: number) => { status?: 'new' | 'in_progress' | 'done'; boxes?: number[] };
+	/** Review stage (annotate when left out) and annotations (class index per box) of image i. */
+	imageSetup?: (i: number) => { stage?: 'annotate' | 'review' | 'done'; boxes?: number[] };
 }
 
 const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(14 - prefix.length, '0')}`;
@@ -51,9 +51,9 @@ export async function seedProject(page: Page, options: SeedOptions): Promise<str
 				height: 480,
 				mime: 'image/jpeg',
 				size: 50_000,
-				status: setup.status ?? 'new',
 				addedAt: now + i * 1e-3
 			});
+			if (setup.stage && setup.stage !== 'annotate') ydoc.getMap('stages').set(iid, { imageId: iid, stage: setup.stage, by: 'seed', at: now });
 			(setup.boxes ?? []).forEach((classIndex, k) => {
 				const aid = `${iid}a${k}`;
 				const packed = encodeAnnotation({

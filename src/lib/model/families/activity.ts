@@ -26,6 +26,8 @@ export interface ActivityEntry {
 	count?: number;
 	/** delete: whether the deleted annotation can be restored from here (its record was kept, and it is not back). */
 	restorable?: boolean;
+	/** delete: the class the deleted annotation had (when its record was kept). */
+	classId?: Id;
 	/** review: the decision. */
 	action?: string;
 	threadId?: Id;
@@ -275,7 +277,11 @@ export class ActivityLog {
 			const entry: ActivityEntry = { kind: e.kind, at: e.at, member: e.member };
 			if (e.annotationId) entry.annotationId = e.annotationId;
 			if (e.count !== undefined) entry.count = e.count;
-			if (e.kind === 'delete') entry.restorable = !!e.record && !this.core.checked.annotations.has(e.annotationId!) && index.byAnnotation.get(e.annotationId!)?.deleted === e;
+			if (e.kind === 'delete') {
+				entry.restorable = !!e.record && !this.core.checked.annotations.has(e.annotationId!) && index.byAnnotation.get(e.annotationId!)?.deleted === e;
+				const deleted = e.record && decodeAnnotation(e.annotationId!, e.record);
+				if (deleted && deleted.ok) entry.classId = deleted.value.classId;
+			}
 			out.push(entry);
 		}
 		for (const r of this.core.checked.team.reviews.values()) if (r.imageId === imageId) out.push({ kind: 'review', at: r.at, member: r.by, action: r.action });

@@ -88,9 +88,13 @@ export class CommentThreads {
 		const a = thread.anchor;
 		if (a.kind === 'image') return { x: 0, y: 0, orphaned: false };
 		if (a.kind === 'point') return { x: a.x, y: a.y, orphaned: false };
-		const shape = this.core.checked.annotations.get(a.annotationId);
-		if (!shape) return { x: a.x, y: a.y, orphaned: true };
-		return { ...this.shapeCorner(shape.type, shape.geometry), orphaned: false };
+		return this.placeOnShape(a.annotationId) ?? { x: a.x, y: a.y, orphaned: true };
+	}
+
+	/** Where a pin on a shape goes (its top-right corner), or null when the shape is not there. */
+	placeOnShape(annotationId: Id): ThreadPlace | null {
+		const shape = this.core.checked.annotations.get(annotationId);
+		return shape ? { ...this.shapeCorner(shape.type, shape.geometry), orphaned: false } : null;
 	}
 
 	private shapeCorner(type: Parameters<typeof shapeKind>[0], geometry: unknown): { x: number; y: number } {
