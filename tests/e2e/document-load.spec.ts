@@ -158,9 +158,9 @@ test('past 500 stored updates they are merged into bounded chunks, and the proje
 
 test('a moment after a project opens, what edits replaced is dropped from storage, in bounded parts', async ({ page }) => {
 	await watchLongTasks(page);
-	// The seed draws annotations image by image, and each image's status changes on its first one: the
-	// first value of 2,000 image records stays in the stored updates.
-	const projectId = await seed(page);
+	// The seed moves 5,000 of its annotations once after drawing them: their first values stay in the
+	// stored updates until the document is rewritten as its state.
+	const projectId = await seed(page, { touched: '5000' });
 	const before = await stored(page, projectId);
 	expect(before.annotations).toBe(POLYGONS);
 

@@ -373,6 +373,30 @@ test('a comment whose signature does not check out is marked unverified; ?thread
 	await expect(t.getByTestId('comment-text')).toHaveText('Written without a signature');
 });
 
+test('a review decision written without a signature is marked unverified in the activity list; a signed one is not', async () => {
+	// Submitted past the signing step, as a modified client would.
+	await page.evaluate((imageId) => {
+		type Prepared = { ok: true; value: unknown };
+		const doc = (window as unknown as { peerlabelSession: { doc: { review: { prepare(a: string, i: string): Prepared; commit(p: unknown): unknown } } } }).peerlabelSession.doc;
+		doc.review.commit(doc.review.prepare('submit', imageId).value);
+	}, imageIds[1]);
+	await openTab('activity');
+	const review = page.locator('[data-testid="activity-entry"][data-kind="review"]');
+	await expect(review).toHaveCount(1);
+	await expect(review.getByTestId('activity-unverified')).toBeVisible();
+	// Accepted through the app: signed, and it verifies (the editor goes on to the next image: come back).
+	await page.getByTestId('accept-review').click();
+	await expect(page).toHaveURL(imageUrl(2));
+	await page.goto(`/project/${projectId}/image/${imageIds[1]}`);
+	await waitForEditor(page);
+	await openTab('activity');
+	await expect(review).toHaveCount(2);
+	await expect(review.first()).toContainText('accepted the image');
+	await page.waitForTimeout(500); // the check is asynchronous
+	await expect(review.first().getByTestId('activity-unverified')).toHaveCount(0);
+	await expect(review.nth(1).getByTestId('activity-unverified')).toBeVisible();
+});
+
 test('two devices: a mention lands in the other’s inbox, unread; it opens the image and the thread', async ({ browser }) => {
 	const a = await newPeer(browser, 'Ada');
 	const b = await newPeer(browser, 'Bo');

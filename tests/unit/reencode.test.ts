@@ -45,9 +45,14 @@ describe('re-encoding a stored document', () => {
 		expect(reencodeUpdates(updates, PART)).toEqual(parts);
 	});
 
-	it('leaves a document without history as it is, and a small one whatever its history', () => {
+	it('leaves a document without history as it is, and a small one whatever its history; cuts an update larger than a part', () => {
 		const { doc } = history(5000, 1);
-		expect(reencodeUpdates([Y.encodeStateAsUpdate(doc)], PART)).toBeNull();
+		const whole = Y.encodeStateAsUpdate(doc);
+		const inParts = reencodeUpdates([whole], PART);
+		expect(whole.byteLength).toBeGreaterThan(PART);
+		expect(inParts!.length).toBeGreaterThan(1);
+		for (const p of inParts!) expect(p.byteLength).toBeLessThanOrEqual(PART);
+		expect(reencodeUpdates(inParts!, PART)).toBeNull(); // no history, every update within a part
 		const small = history(50, 20);
 		expect(bytesOf(small.updates)).toBeLessThan(REENCODE_MIN_BYTES);
 		expect(reencodeUpdates(small.updates, PART)).toBeNull();

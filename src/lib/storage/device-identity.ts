@@ -7,14 +7,14 @@ import { checkColor, checkName, DEFAULT_NAME, defaultColorOf, parseLegacyActor, 
  * This device's member (issue 15 item 1): its signing identity (identity.ts) and what it shows of itself,
  * kept in the `identity` store of the app's database, made once per browser profile.
  *
- * Made on first use from the user this device had before (localStorage 'peerlabel.actor', actor.ts):
+ * Made on first use from the user this device had before (localStorage 'peerlabel.actor'):
  * that user's name, whether they chose it, and their id as an alias, so that records written under the
  * old id are this member's. An identity imported from another device replaces this one; the replaced
  * member id becomes an alias in turn.
  *
- * A copy of {id, name, named, color} stays in 'peerlabel.actor': the id this device now writes under, for
- * code that needs the actor synchronously (actor.ts), and a `storage` event that tells the other tabs
- * to read the identity again when it changes.
+ * A copy of {id, name, named, color} stays in 'peerlabel.actor': the name the header shows before an
+ * identity is made, and a `storage` event that tells the other tabs to read the identity again when it
+ * changes.
  */
 export interface StoredIdentity extends Identity {
 	name: string;
@@ -72,7 +72,7 @@ export async function storedDeviceIdentity(): Promise<DeviceIdentity | null> {
 	return cached;
 }
 
-/** The identity if it has loaded already (synchronous callers: actor.ts), else null. */
+/** The identity if it has loaded already, else null. */
 export function loadedDeviceIdentity(): DeviceIdentity | null {
 	return cached;
 }

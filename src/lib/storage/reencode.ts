@@ -32,7 +32,9 @@ export interface ReencodeOutcome {
 
 /**
  * The state `updates` make, as parts of at most `maxBytes`, when that is at least REENCODE_MIN_GAIN
- * smaller than `updates`; null otherwise. Pure: the same updates give the same parts.
+ * smaller than `updates`, or when one of them is larger than a part (2,000 images added at once: the
+ * loader applies the stored updates in slices, and one that large would be one long task); null
+ * otherwise. Pure: the same updates give the same parts.
  */
 export function reencodeUpdates(updates: readonly Uint8Array[], maxBytes: number): Uint8Array[] | null {
 	const before = updates.reduce((sum, u) => sum + u.byteLength, 0);
@@ -41,7 +43,8 @@ export function reencodeUpdates(updates: readonly Uint8Array[], maxBytes: number
 	for (const u of updates) Y.applyUpdate(doc, u);
 	const state = Y.encodeStateAsUpdate(doc);
 	doc.destroy();
-	if (state.byteLength > before * (1 - REENCODE_MIN_GAIN)) return null;
+	const oversized = updates.some((u) => u.byteLength > maxBytes);
+	if (state.byteLength > before * (1 - REENCODE_MIN_GAIN) && !oversized) return null;
 	return splitUpdate(state, maxBytes);
 }
 

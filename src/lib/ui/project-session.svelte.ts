@@ -1,6 +1,5 @@
 import { getProjectEntry, openProject, setProjectSharing, updateProjectEntry, type OpenProject } from '$lib/storage/projects';
 import type { ProjectSharing } from '$lib/storage/db';
-import { deviceActor } from '$lib/storage/actor';
 import { getImageBlob, storeReceivedImage, storedBlobHashes } from '$lib/storage/blobs';
 import { BlobUnavailableError } from '$lib/sync/blob-exchange';
 import { noteThumbnailsArrived } from '$lib/ui/library/thumbnail-arrivals.svelte';
@@ -12,7 +11,7 @@ import { ProjectSync, type SyncStatus } from '$lib/sync/project-sync';
 import { Presence, type PeerPresence } from '$lib/sync/presence';
 import { deviceSigner, keepMembership } from '$lib/storage/membership';
 import { SignatureChecks } from '$lib/storage/signatures';
-import type { DeviceIdentity } from '$lib/storage/device-identity';
+import { actorOf, deviceIdentity, type DeviceIdentity } from '$lib/storage/device-identity';
 
 /** How often an image's progress on its way from a teammate is shown again (the first bytes and the last at once). */
 const FETCH_PROGRESS_MS = 100;
@@ -291,13 +290,14 @@ export class ProjectSession {
 		this.sharing = sharing;
 		this.applyRole();
 		const sync = await ProjectSync.start(this.id, this.doc, sharing ?? undefined);
+		const me = actorOf(await deviceIdentity());
 		if (this.closed) {
 			sync.destroy();
 			return;
 		}
 		this.sync = sync;
 		sync.onEditRetired = () => void this.editRetired().catch(() => {});
-		this.presence = new Presence(sync, deviceActor());
+		this.presence = new Presence(sync, me);
 		this.presence.setImage(this.imageId);
 		if (this.selection.length) this.presence.setSelection(this.selection);
 		const refresh = () => {

@@ -28,8 +28,9 @@ export interface ActivityEntry {
 	restorable?: boolean;
 	/** delete: the class the deleted annotation had (when its record was kept). */
 	classId?: Id;
-	/** review: the decision. */
+	/** review: the decision, and its record's id (to check its signature). */
 	action?: string;
+	reviewId?: Id;
 	threadId?: Id;
 }
 
@@ -284,7 +285,7 @@ export class ActivityLog {
 			}
 			out.push(entry);
 		}
-		for (const r of this.core.checked.team.reviews.values()) if (r.imageId === imageId) out.push({ kind: 'review', at: r.at, member: r.by, action: r.action });
+		for (const r of this.core.checked.team.reviews.values()) if (r.imageId === imageId) out.push({ kind: 'review', at: r.at, member: r.by, action: r.action, reviewId: r.id });
 		const threads = this.core.checked.team.threads;
 		for (const c of this.core.checked.team.comments.values()) {
 			const t = threads.get(c.threadId);

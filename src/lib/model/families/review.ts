@@ -52,6 +52,10 @@ export class Review {
 		return this.reviews().filter((r) => r.imageId === imageId);
 	}
 
+	review(id: Id): ReviewRecord | undefined {
+		return this.core.checked.team.reviews.get(id);
+	}
+
 	reviews(): ReviewRecord[] {
 		return [...this.core.checked.team.reviews.values()].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
 	}

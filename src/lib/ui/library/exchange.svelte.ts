@@ -10,7 +10,7 @@ import { exchangeClient, ExchangeFailure, type ExchangeProgress, type ReadAnswer
 import type { ExchangeFileInput, ExchangeProblem, ExportSource } from '$lib/storage/exchange/protocol';
 import { applyImportPlan, restoreNativeBundle } from '$lib/storage/exchange/apply';
 import { importBasisOf } from '$lib/storage/exchange/plan';
-import { deviceActor } from '$lib/storage/actor';
+import { deviceIdentity } from '$lib/storage/device-identity';
 import { createProject, deleteProject, openProject, type OpenProject } from '$lib/storage/projects';
 
 /** The formats the dialogs offer: every codec in the registry, the native bundle first. */
@@ -231,7 +231,8 @@ export class ImportState {
 			this.running = false;
 			return;
 		}
-		const basis = importBasisOf(doc ?? null, deviceActor().id);
+		// The member the project will write under (openProject's actor): made now if this device has none yet.
+		const basis = importBasisOf(doc ?? null, (await deviceIdentity()).memberId);
 		const run = exchangeClient().read($state.snapshot(this.files) as ExchangeFileInput[], this.formatId, this.target, basis, (p) => (this.progress = p));
 		this.cancelRun = run.cancel;
 		try {

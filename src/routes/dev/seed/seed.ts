@@ -29,6 +29,8 @@ export interface SeedParams {
 	/** A team's history (issue 15's benchmark): comments (threads of 4) by 10 members, and past edits in the activity log. */
 	comments?: number;
 	edits?: number;
+	/** Annotations moved once after they were drawn (one stored update), as a pass over the work would: values storage can drop. */
+	touched?: number;
 }
 
 const SIGNATURE_CHARS = 88; // an Ed25519 signature in base64
@@ -201,6 +203,17 @@ export async function seedProject(p: SeedParams): Promise<{ projectId: string; i
 			);
 			const failed = made.find((r) => !r.ok);
 			if (failed && !failed.ok) throw new Error(failed.reason);
+		}
+		if (p.touched) {
+			const some = [...doc.allAnnotations()].slice(0, p.touched);
+			doc.ydoc.transact(() => {
+				for (const a of some) {
+					const g = a.geometry as { x?: number; points?: number[] };
+					const geometry = g.points ? { ...g, points: g.points.map((v, i) => (i % 2 === 0 ? Math.max(0, v - 1) : v)) } : { ...g, x: Math.max(0, (g.x ?? 1) - 1) };
+					const moved = doc.updateAnnotation(a.id, { geometry: geometry as typeof a.geometry });
+					if (!moved.ok) throw new Error(moved.reason);
+				}
+			}, Origin.import);
 		}
 		if (p.comments || p.edits) seedTeam(doc, rand, p.comments ?? 0, p.edits ?? 0);
 		result = { projectId: entry.id, imageIds: added.value.map((i) => i.id) };
