@@ -208,13 +208,13 @@ describe('review stages', () => {
 		if (!shape.ok) throw new Error('shape');
 		expect(annotator.review.stageOf(images[0]).stage).toBe('annotate');
 		expect(annotator.review.prepare('accept', images[0]).ok).toBe(false); // not in review yet
-		const submit = annotator.review.prepare('submit', images[0]);
+		const submit = annotator.review.prepare('submit', images[0], undefined, 100);
 		if (!submit.ok) throw new Error(submit.reason);
 		expect(annotator.review.commit(submit.value).ok).toBe(true);
 		sync();
 		expect(lead.review.stageOf(images[0]).stage).toBe('review');
 		expect(lead.review.prepare('reject', images[0], { reason: '  ' }).ok).toBe(false);
-		const reject = lead.review.prepare('reject', images[0], { reason: 'Boats are missing', flags: [{ annotationId: shape.value.id, flag: 'loose-outline', note: 'too wide' }] });
+		const reject = lead.review.prepare('reject', images[0], { reason: 'Boats are missing', flags: [{ annotationId: shape.value.id, flag: 'loose-outline', note: 'too wide' }] }, 200);
 		if (!reject.ok) throw new Error(reject.reason);
 		expect(lead.review.commit(reject.value).ok).toBe(true);
 		sync();
@@ -229,15 +229,15 @@ describe('review stages', () => {
 		expect(texts.every((c) => c.mentions.includes('bea'))).toBe(true);
 		expect(annotator.review.reviewsOf(images[0]).map((r) => r.action)).toEqual(['submit', 'reject']);
 		// Submitted again and accepted: done; reopened: back in review.
-		const again = annotator.review.prepare('submit', images[0]);
+		const again = annotator.review.prepare('submit', images[0], undefined, 300);
 		if (!again.ok) throw new Error(again.reason);
 		annotator.review.commit(again.value);
 		sync();
-		const accept = lead.review.prepare('accept', images[0]);
+		const accept = lead.review.prepare('accept', images[0], undefined, 400);
 		if (!accept.ok) throw new Error(accept.reason);
 		lead.review.commit(accept.value);
 		expect(lead.review.stageOf(images[0]).stage).toBe('done');
-		const reopen = lead.review.prepare('reopen', images[0]);
+		const reopen = lead.review.prepare('reopen', images[0], undefined, 500);
 		if (!reopen.ok) throw new Error(reopen.reason);
 		lead.review.commit(reopen.value);
 		expect(lead.review.stageOf(images[0]).stage).toBe('review');
