@@ -146,7 +146,7 @@ export class ProjectDoc {
 		this.datasetImport = new DatasetImport(this, core, this.classRecords);
 		this.members = new MemberRecords(core);
 		this.comments = new CommentThreads(core);
-		this.assignments = new Assignments(core);
+		this.assignments = new Assignments(core, () => this.imageRecords.images());
 		this.review = new Review(core, this.comments);
 		this.activity = new ActivityLog(core);
 		ydoc.on('afterTransaction', (tr: Y.Transaction) => this.afterTransaction(tr));

@@ -21,6 +21,11 @@ export async function getProjectEntry(id: string): Promise<ProjectEntry | undefi
 	return (await db()).get('projects', id);
 }
 
+/** Throws, saying so, when this browser has no such project (opening an unknown id would make an empty document). */
+export async function assertProjectExists(id: string): Promise<void> {
+	if (!(await getProjectEntry(id))) throw new Error('This project does not exist in this browser. It may have been deleted.');
+}
+
 export interface OpenProject {
 	id: string;
 	doc: ProjectDoc;

@@ -11,7 +11,11 @@ const denied = (reason: string) => ({ ok: false as const, reason });
  * assignments of different images never collide.
  */
 export class Assignments {
-	constructor(private readonly core: DocCore) {}
+	constructor(
+		private readonly core: DocCore,
+		/** The project's images in their order (ImageRecords.images). */
+		private readonly orderedImages: () => readonly { id: Id }[]
+	) {}
 
 	of(imageId: Id): AssignmentRecord | undefined {
 		const a = this.core.checked.team.assignments.get(imageId);
@@ -32,12 +36,8 @@ export class Assignments {
 	workOf(memberIds: ReadonlySet<Id>, stage: Stage = 'annotate'): Id[] {
 		const mine = this.imagesOf(memberIds);
 		const out: Id[] = [];
-		for (const image of this.images()) if (mine.has(image) && (this.core.checked.team.stages.get(image)?.stage ?? DEFAULT_STAGE) === stage) out.push(image);
+		for (const { id } of this.orderedImages()) if (mine.has(id) && (this.core.checked.team.stages.get(id)?.stage ?? DEFAULT_STAGE) === stage) out.push(id);
 		return out;
-	}
-
-	private images(): Id[] {
-		return [...this.core.checked.images.values()].sort((a, b) => a.addedAt - b.addedAt || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)).map((i) => i.id);
 	}
 
 	/** Assigns images to a member (null: unassigns them), one transaction; returns how many changed. */

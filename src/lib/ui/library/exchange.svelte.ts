@@ -1,3 +1,4 @@
+import { downloadBlob } from '$lib/ui/app/download';
 import * as Y from 'yjs';
 import { ProjectDoc, SCHEMA_VERSION } from '$lib/model';
 import { STAGES, type Stage } from '$lib/model/team/records';
@@ -126,7 +127,7 @@ export class ExportState {
 		try {
 			const answer = await run.done;
 			const versionPart = this.version ? `-${safeFileName(this.version.name)}` : '';
-			download(answer.zip, `${safeFileName(doc.settings.name)}${versionPart}-${codec.id}.zip`);
+			downloadBlob(answer.zip, `${safeFileName(doc.settings.name)}${versionPart}-${codec.id}.zip`);
 			const skipped = Object.entries(answer.skipped).map(([type, n]) => `${n} ${type}`);
 			this.report = [
 				`Exported ${answer.files.length} files.`,
@@ -147,16 +148,6 @@ function safeFileName(name: string): string {
 	return name.replace(/[\\/:*?"<>|]+/g, '_').trim() || 'project';
 }
 
-function download(blob: Blob, name: string): void {
-	const url = URL.createObjectURL(blob);
-	const a = document.createElement('a');
-	a.href = url;
-	a.download = name;
-	document.body.append(a);
-	a.click();
-	a.remove();
-	setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /**
  * The import dialog's state. Into an open project ('existing') or as a new project ('new'): read in the

@@ -1,3 +1,4 @@
+import { downloadBlob } from '$lib/ui/app/download';
 import type { ProjectDoc } from '$lib/model';
 import { statsCsv, statsInputOf, teamStats, type MemberStats, type TeamStats } from '$lib/model/team/stats';
 
@@ -103,13 +104,5 @@ export function csvFileName(projectName: string, part: string): string {
 /** Saves text as a file through a download link (the browser's own download, nothing leaves the device). */
 export function downloadText(text: string, fileName: string, type = 'text/csv;charset=utf-8'): void {
 	// A byte-order mark: spreadsheets then read the names as UTF-8.
-	const blob = new Blob(['\ufeff', text], { type });
-	const url = URL.createObjectURL(blob);
-	const a = document.createElement('a');
-	a.href = url;
-	a.download = fileName;
-	document.body.append(a);
-	a.click();
-	a.remove();
-	setTimeout(() => URL.revokeObjectURL(url), 60_000);
+	downloadBlob(new Blob(['\ufeff', text], { type }), fileName);
 }
