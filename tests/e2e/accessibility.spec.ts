@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
 import { waitForEditor } from './support/editor';
+import { expectAccessible, screens } from './support/screens';
 
 /**
  * Every screen and dialog audited by axe-core (WCAG 2.1 A and AA, and axe's best practices, which are
@@ -10,28 +9,6 @@ import { waitForEditor } from './support/editor';
  * rows in a list, the class filter's toggles not named like the class picker, a thumbnail's counts in words.
  */
 test.describe.configure({ mode: 'serial' });
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-
-async function expectAccessible(page: Page, what: string, include?: string): Promise<void> {
-	const builder = new AxeBuilder({ page }).withTags(TAGS);
-	if (include) builder.include(include);
-	const { violations } = await builder.analyze();
-	const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	const said = bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(said, `${what}: accessibility violations`).toEqual([]);
-}
-
-async function screens(page: Page, name: string): Promise<void> {
-	mkdirSync('test-results/screens', { recursive: true });
-	for (const [width, height] of [
-		[1440, 900],
-		[1280, 720]
-	]) {
-		await page.setViewportSize({ width, height });
-		await page.screenshot({ path: `test-results/screens/a11y-${name}-${width}x${height}.png` });
-	}
-}
 
 let page: Page;
 let projectUrl = '';
@@ -51,7 +28,7 @@ test('the project list, empty and with a project, and the dialog that makes one 
 	await page.goto('/');
 	await expect(page.getByTestId('project-row').first()).toBeVisible();
 	await expectAccessible(page, 'project list');
-	await screens(page, 'project-list');
+	await screens(page, 'a11y', 'project-list');
 	await page.setViewportSize({ width: 1280, height: 800 });
 	// A link in running text is underlined, not told apart by colour alone.
 	expect(await page.getByTestId('models-link').evaluate((a) => getComputedStyle(a).textDecorationLine)).toBe('underline');
@@ -70,7 +47,7 @@ test('the library, its thumbnails named with their counts in words, and its dial
 	const cell = page.getByTestId('image-cell').first();
 	const count = (await cell.getByTestId('image-annotations').innerText()).trim();
 	await expect(cell).toHaveAccessibleName(new RegExp(`\\b${count}\\s+annotations?$`));
-	await screens(page, 'library');
+	await screens(page, 'a11y', 'library');
 	await page.setViewportSize({ width: 1280, height: 800 });
 	for (const [open, dialog] of [
 		['import-dataset-button', 'import-dialog'],
@@ -109,7 +86,7 @@ test('the library, its thumbnails named with their counts in words, and its dial
 	await page.getByTestId('share-start').click();
 	await expect(page.getByTestId('invite-link')).not.toHaveValue('');
 	await expectAccessible(page, 'share dialog with its link');
-	await screens(page, 'share');
+	await screens(page, 'a11y', 'share');
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await page.getByTestId('share-close').click();
 });
@@ -142,7 +119,7 @@ test('the editor: named controls, a list of shapes, distinct model pickers, and 
 	const className = (await page.getByTestId('class-option').first().innerText()).replace(/\d$/, '').trim();
 	await expect(page.getByRole('button', { name: `Show ${className} shapes` })).toHaveAttribute('aria-pressed', 'true');
 	await expect(page.getByRole('group', { name: 'Class for new shapes' }).getByRole('button', { name: className })).toBeVisible();
-	await screens(page, 'editor');
+	await screens(page, 'a11y', 'editor');
 	await page.setViewportSize({ width: 1280, height: 800 });
 
 	await page.getByRole('button', { name: 'Shape display' }).click();
@@ -190,7 +167,7 @@ test('the models page', async () => {
 	await page.goto('/models');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 	await expectAccessible(page, 'models');
-	await screens(page, 'models');
+	await screens(page, 'a11y', 'models');
 });
 
 test('the team statistics page: its members table, class chart and downloads (issue 15 item 6)', async () => {
@@ -209,5 +186,5 @@ test('the team statistics page: its members table, class chart and downloads (is
 	await expect(page.getByRole('columnheader', { name: 'Member' })).toHaveAttribute('aria-sort', 'ascending');
 	const chart = page.getByRole('list', { name: 'Annotations of each class, by the stage of their image' });
 	await expect(chart.getByRole('listitem').first()).toContainText(/\d+ annotations?: \d+ annotate, \d+ review, \d+ done/);
-	await screens(page, 'team-stats');
+	await screens(page, 'a11y', 'team-stats');
 });

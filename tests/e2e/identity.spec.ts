@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { expectAccessible, screens } from './support/screens';
 
 /**
  * This device's member (issue 15 item 1), as a person meets it: the "You" button in the header, its
@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
  */
 
 const PASSPHRASE = 'correct horse battery staple';
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+/** The viewport the tests run at, restored after screenshots. */
+const VIEWPORT = { width: 1280, height: 800 };
 
 async function device(browser: Browser): Promise<Page> {
 	return (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -42,25 +43,6 @@ function storedIdentity(page: Page) {
 				};
 			})
 	);
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-	const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	const said = bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(said, `${what}: accessibility violations`).toEqual([]);
-}
-
-async function screens(page: Page, name: string): Promise<void> {
-	mkdirSync('test-results/screens', { recursive: true });
-	for (const [width, height] of [
-		[1440, 900],
-		[1280, 720]
-	]) {
-		await page.setViewportSize({ width, height });
-		await page.screenshot({ path: `test-results/screens/identity-${name}-${width}x${height}.png` });
-	}
-	await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 test('the identity is made once, even by two tabs at once, and survives a reload', async ({ browser }) => {
@@ -154,7 +136,7 @@ test('moving the identity: exported with a passphrase on A, refused with a wrong
 		expect(file.toString('utf8')).not.toContain('PRIVATE');
 		await expect(a.getByTestId('identity-export-done')).toContainText('peerlabel-identity-Ada-Lovelace.json');
 		await expectAccessible(a, 'the identity dialog after an export');
-		await screens(a, 'dialog');
+		await screens(a, 'identity', 'dialog', VIEWPORT);
 
 		// B, another device: a member of its own.
 		await b.goto('/');
@@ -170,7 +152,7 @@ test('moving the identity: exported with a passphrase on A, refused with a wrong
 		await expect(b.getByTestId('confirm-dialog')).toBeVisible();
 		await expect(b.getByTestId('identity-import-confirmation')).toContainText(memberB);
 		await expectAccessible(b, 'the identity dialog asking to confirm an import');
-		await screens(b, 'import-confirm');
+		await screens(b, 'identity', 'import-confirm', VIEWPORT);
 		await b.getByTestId('confirm-ok').click();
 		await expect(b.getByTestId('identity-import-error')).toHaveText('Wrong passphrase (or the file was changed)');
 		await expect(b.getByTestId('confirm-dialog')).toBeHidden();
@@ -178,7 +160,7 @@ test('moving the identity: exported with a passphrase on A, refused with a wrong
 		await expect(b.getByTestId('you-name')).toHaveText(nameB);
 		expect((await storedIdentity(b)).memberId).toBe(memberB);
 		await expectAccessible(b, 'the identity dialog with an import refused');
-		await screens(b, 'import-refused');
+		await screens(b, 'identity', 'import-refused', VIEWPORT);
 
 		// Not a file of identities at all: said so too.
 		await b.getByTestId('identity-import-file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"images": []}') });
@@ -205,7 +187,7 @@ test('moving the identity: exported with a passphrase on A, refused with a wrong
 		await expect(b.getByTestId('you-name')).toHaveText('Ada Lovelace');
 		await expect(b.getByTestId('you-color')).toHaveCSS('background-color', 'rgb(180, 35, 24)');
 		expect(await storedIdentity(b)).toMatchObject({ memberId: memberA, name: 'Ada Lovelace', color: '#b42318', aliases: [memberB] });
-		await screens(b, 'import-done');
+		await screens(b, 'identity', 'import-done', VIEWPORT);
 
 		// After a reload, B is still A's member.
 		await b.reload();
@@ -230,7 +212,7 @@ test('the dialog, with nothing typed yet: accessible, every control named', asyn
 		await expect(dialog.getByLabel('Any other colour')).toHaveCount(1);
 		await expect(dialog.getByLabel('Identity file')).toHaveCount(1);
 		for (const name of ['Close', 'Save', 'Copy', 'Export identity file', 'Import identity file…']) await expect(dialog.getByRole('button', { name, exact: true })).toHaveCount(1);
-		await screens(page, 'dialog-new');
+		await screens(page, 'identity', 'dialog-new', VIEWPORT);
 		await page.keyboard.press('Escape');
 		await expect(dialog).toBeHidden();
 	} finally {

@@ -1,8 +1,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { mkdirSync } from 'node:fs';
 import { seedProject } from './support/seed';
+import { screens } from './support/screens';
 import { seedOn } from './support/peers';
+
+/** The viewport the tests run at, restored after screenshots. */
+const VIEWPORT = { width: 1280, height: 800 };
 
 /**
  * Issue 15, the library's part: the member panel, assigning (picked images, a filter's images, split
@@ -96,18 +99,6 @@ async function myMember(page: Page): Promise<{ id: string; name: string }> {
 	return found;
 }
 
-async function screens(page: Page, name: string): Promise<void> {
-	mkdirSync('test-results/screens', { recursive: true });
-	for (const [width, height] of [
-		[1440, 900],
-		[1280, 720]
-	]) {
-		await page.setViewportSize({ width, height });
-		await page.screenshot({ path: `test-results/screens/team-${name}-${width}x${height}.png` });
-	}
-	await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 test('the member panel lists every member: online first, you marked, last seen, counts', async ({ page }) => {
 	await openTeamProject(page);
 	await page.getByTestId('members-button').click();
@@ -128,7 +119,7 @@ test('the member panel lists every member: online first, you marked, last seen, 
 	for (const r of [0, 1, 2]) await expect(rows.nth(r).getByTestId('member-assigned')).toHaveText('0');
 	// The seeded boxes' author is nobody in the list.
 	for (const r of [0, 1, 2]) await expect(rows.nth(r).getByTestId('member-annotations')).toHaveText('0');
-	await screens(page, 'member-panel');
+	await screens(page, 'team', 'member-panel', VIEWPORT);
 	await page.keyboard.press('Escape');
 	await expect(panel).toBeHidden();
 });
@@ -165,7 +156,7 @@ test('assign picked images to a member, split a filter evenly, unassign: thumbna
 	await expect(dialog.getByTestId('assign-scope-selected')).toBeChecked();
 	await dialog.getByTestId('assign-member').selectOption({ label: 'Bea Lopez' });
 	await expect(dialog.getByTestId('assign-preview-text')).toHaveText('4 images to Bea Lopez');
-	await screens(page, 'assign-dialog');
+	await screens(page, 'team', 'assign-dialog', VIEWPORT);
 	await dialog.getByTestId('assign-apply').click();
 	await expect(dialog).toBeHidden();
 	await expect(page.getByTestId('assign-note')).toHaveText('Assigned 4 images to Bea Lopez');
@@ -308,9 +299,9 @@ test('My work shows only my images waiting in annotate; open threads filter and 
 	await page.getByTestId('assignee-filter').selectOption('any');
 	await cell(page, 0).hover();
 	await pick(page, 0).click();
-	await screens(page, 'library');
+	await screens(page, 'team', 'library', VIEWPORT);
 	await page.getByTestId('open-threads-filter').click();
-	await screens(page, 'library-open-threads');
+	await screens(page, 'team', 'library-open-threads', VIEWPORT);
 });
 
 test('an image opened from My work: the editor walks my images (F: the next of mine)', async ({ page }) => {
