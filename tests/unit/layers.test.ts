@@ -20,14 +20,15 @@ const ALLOWED: Record<string, string[]> = {
 	shapes: ['geometry'],
 	model: ['geometry', 'shapes'],
 	formats: ['geometry', 'shapes', 'model'],
+	quality: ['geometry', 'shapes', 'model', 'formats'],
 	storage: ['geometry', 'shapes', 'model', 'formats'],
 	sync: ['geometry', 'shapes', 'model', 'storage'],
 	ml: ['geometry', 'shapes', 'model', 'storage'],
 	editor: ['geometry', 'shapes', 'model', 'storage'],
-	ui: ['geometry', 'shapes', 'model', 'storage', 'formats', 'sync', 'ml', 'editor']
+	ui: ['geometry', 'shapes', 'model', 'storage', 'formats', 'quality', 'sync', 'ml', 'editor']
 };
 
-const PURE = new Set(['geometry', 'shapes', 'model', 'formats']);
+const PURE = new Set(['geometry', 'shapes', 'model', 'formats', 'quality']);
 const FORBIDDEN_IN_PURE = [/^svelte/, /^paper$/, /^\$app\//, /^y-indexeddb$/, /^idb$/, /^rbush$/];
 
 function sourceFiles(dir: string): string[] {
