@@ -59,62 +59,123 @@ function shuffled<T>(items: T[], random: () => number): T[] {
 	return out;
 }
 
+/** What a split reads of a dataset: image names (unique) and which classes each image carries. A Dataset is one. */
+export interface SplitInput {
+	images: readonly { name: string }[];
+	annotations: readonly { image: string; className: string }[];
+}
+
 /**
  * Sets every image's `split` to 'train', 'val' or 'test' and returns the dataset (a new object; the
  * images are copies). The split sizes are exact: largest remainder of the ratios times the image count.
- *
- * Unstratified: a seeded shuffle of the images (in name order first, so the input order does not
- * matter), cut into the three sizes.
- *
- * Stratified (iterative stratification, after Sechidis et al. 2011 as in scikit-multilearn, simplified):
- * each split wants its size in images and, for each class, its ratio of that class's images. Images are
- * dealt one at a time, those of the rarest class still undealt first (ties broken by the seeded shuffle);
- * each goes to the split that most wants that class (largest remaining wish, then largest remaining
- * size, then the earlier split), among the splits that still have room. A multi-label image counts for
- * every class it carries. Images with no annotation are dealt last by size alone. The result keeps each
- * class within about one image of its ratio per split, and the totals exact.
+ * Dealt as `assignMissingSplits` deals images that have no split yet (here: all of them).
  */
 export function assignSplits(dataset: Dataset, options: SplitOptions): Dataset {
 	checkRatios(options.ratios);
+	const dealt = dealSplits(dataset, dataset.images.map(() => -1), options);
+	return { ...dataset, images: dataset.images.map((image, i) => ({ ...image, split: SPLIT_NAMES[dealt[i]] })) };
+}
+
+/**
+ * Assigns a split to each image of `input` that `fixed` does not name, and returns those new assignments
+ * only (image name → split): images that have a split keep it, so adding images never moves old ones.
+ *
+ * The kept images count toward the targets, so the whole stays near the ratios: the split sizes are
+ * computed on all the images (largest remainder), each split's room is its size minus what it already
+ * holds (never negative), and the new images are dealt into those rooms (largest remainder of the rooms
+ * when they hold more than the new images). Stratified, each class's wish per split is likewise its
+ * largest-remainder count over all its images minus what the kept ones already give it.
+ *
+ * Deterministic: the same seed, images, classes and kept splits give the same result in any input order,
+ * on every peer. Names in `fixed` that are not images of `input` are ignored.
+ */
+export function assignMissingSplits(input: SplitInput, fixed: ReadonlyMap<string, SplitName>, options: SplitOptions): Map<string, SplitName> {
+	checkRatios(options.ratios);
+	const kept = input.images.map((image) => {
+		const split = fixed.get(image.name);
+		return split === undefined ? -1 : SPLIT_NAMES.indexOf(split);
+	});
+	const dealt = dealSplits(input, kept, options);
+	const out = new Map<string, SplitName>();
+	input.images.forEach((image, i) => {
+		if (kept[i] < 0) out.set(image.name, SPLIT_NAMES[dealt[i]]);
+	});
+	return out;
+}
+
+/**
+ * The split index of every image: `kept[i]` where it is one (0–2), else dealt.
+ *
+ * Unstratified: a seeded shuffle of the images to deal (in name order first, so the input order does not
+ * matter), cut into the rooms.
+ *
+ * Stratified (iterative stratification, after Sechidis et al. 2011 as in scikit-multilearn, simplified):
+ * each split wants its room in images and, for each class, its share of that class's images. Images are
+ * dealt one at a time, those of the rarest class still undealt first (ties broken by the seeded shuffle);
+ * each goes to the split that most wants that class (largest remaining wish, then largest remaining
+ * room, then the earlier split), among the splits that still have room. A multi-label image counts for
+ * every class it carries. Images with no annotation are dealt last by room alone. The result keeps each
+ * class within about one image of its ratio per split, and the totals exact.
+ */
+function dealSplits(input: SplitInput, kept: readonly number[], options: SplitOptions): number[] {
 	const random = seededRandom(options.seed);
-	const images = dataset.images.map((i) => ({ ...i }));
+	const { images } = input;
+	const split = kept.slice();
+	const byName = (a: number, b: number) => (images[a].name < images[b].name ? -1 : images[a].name > images[b].name ? 1 : 0);
 	const order = shuffled(
-		images.map((_, i) => i).sort((a, b) => (images[a].name < images[b].name ? -1 : images[a].name > images[b].name ? 1 : 0)),
+		images.map((_, i) => i).filter((i) => split[i] < 0).sort(byName),
 		random
 	);
 	const sizes = countsByLargestRemainder(images.length, options.ratios);
-	const dealt = images.map(() => false);
+	const held = [0, 0, 0];
+	for (const s of kept) if (s >= 0) held[s]++;
+	const room = countsByLargestRemainder(
+		order.length,
+		sizes.map((size, s) => Math.max(0, size - held[s]))
+	);
 	const assign = (i: number, s: number) => {
-		images[i].split = SPLIT_NAMES[s];
-		dealt[i] = true;
+		split[i] = s;
+		room[s]--;
 	};
 
 	if (!options.stratify) {
 		let at = 0;
-		sizes.forEach((size, s) => {
-			for (let n = 0; n < size; n++) assign(order[at++], s);
-		});
-		return { ...dataset, images };
+		for (let s = 0; s < 3; s++) while (room[s] > 0) assign(order[at++], s);
+		return split;
 	}
 
 	const indexByName = new Map(images.map((img, i) => [img.name, i]));
 	const classesOf: Set<string>[] = images.map(() => new Set());
-	for (const a of dataset.annotations) {
+	for (const a of input.annotations) {
 		const i = indexByName.get(a.image);
 		if (i !== undefined) classesOf[i].add(a.className);
 	}
-	// Per class: the images carrying it, and each split's wish for it.
-	const imagesOfClass = new Map<string, Set<number>>();
+	// Per class: its images still to deal, and each split's wish for it (its share of all the class's
+	// images, less what the kept ones already give it).
+	const undealt = new Map<string, Set<number>>();
+	const total = new Map<string, number>();
+	const keptOfClass = new Map<string, number[]>();
+	images.forEach((_, i) => {
+		for (const c of classesOf[i]) {
+			total.set(c, (total.get(c) ?? 0) + 1);
+			if (kept[i] >= 0) {
+				let counts = keptOfClass.get(c);
+				if (!counts) keptOfClass.set(c, (counts = [0, 0, 0]));
+				counts[kept[i]]++;
+			}
+		}
+	});
 	for (const i of order)
 		for (const c of classesOf[i]) {
-			let set = imagesOfClass.get(c);
-			if (!set) imagesOfClass.set(c, (set = new Set()));
+			let set = undealt.get(c);
+			if (!set) undealt.set(c, (set = new Set()));
 			set.add(i);
 		}
 	const wish = new Map<string, number[]>();
-	for (const [c, set] of imagesOfClass) wish.set(c, countsByLargestRemainder(set.size, options.ratios));
-	const room = sizes.slice();
-	const undealt = new Map(imagesOfClass);
+	for (const c of undealt.keys()) {
+		const has = keptOfClass.get(c) ?? [0, 0, 0];
+		wish.set(c, countsByLargestRemainder(total.get(c)!, options.ratios).map((n, s) => Math.max(0, n - has[s])));
+	}
 
 	const deal = (i: number, c: string | null) => {
 		let best = -1;
@@ -128,7 +189,6 @@ export function assignSplits(dataset: Dataset, options: SplitOptions): Dataset {
 			if (w > 0 || (w === 0 && room[s] > room[best])) best = s;
 		}
 		assign(i, best);
-		room[best]--;
 		for (const k of classesOf[i]) {
 			wish.get(k)![best]--;
 			undealt.get(k)!.delete(i);
@@ -144,8 +204,8 @@ export function assignSplits(dataset: Dataset, options: SplitOptions): Dataset {
 			if (best === null || set.size < best.size || (set.size === best.size && c < rarest!)) rarest = c;
 		}
 		if (rarest === null) break;
-		for (const i of [...undealt.get(rarest)!]) if (!dealt[i]) deal(i, rarest);
+		for (const i of [...undealt.get(rarest)!]) if (split[i] < 0) deal(i, rarest);
 	}
 	for (const i of order) if (!classesOf[i].size) deal(i, null);
-	return { ...dataset, images };
+	return split;
 }
