@@ -360,7 +360,7 @@ describe('compact record: bytes from a peer', () => {
 		expect(decodeAnnotation('k', withByte(0, 2))).toMatchObject({ ok: false, reason: expect.stringContaining('newer version') });
 		expect(decodeAnnotation('k', withByte(0, 0))).toMatchObject({ ok: false, reason: expect.stringContaining('unknown record layout') });
 		const flagged = (flags: number[]) => Uint8Array.from([bytes[0], ...flags, ...bytes.subarray(2)]);
-		expect(decodeAnnotation('k', flagged([0x80, 0x08]))).toMatchObject({ ok: false, reason: expect.stringContaining('does not know') }); // 1024
+		expect(decodeAnnotation('k', flagged([0x80, 0x10]))).toMatchObject({ ok: false, reason: expect.stringContaining('does not know') }); // 2048
 		expect(decodeAnnotation('k', flagged([0x80, 0x02]))).toMatchObject({ ok: false, reason: expect.stringContaining('lock') }); // 256 alone
 		expect(decodeAnnotation('k', new Uint8Array(0))).toMatchObject({ ok: false, reason: expect.stringContaining('empty') });
 		expect(decodeAnnotation('k', 'bytes')).toMatchObject({ ok: false });

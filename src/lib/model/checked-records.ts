@@ -12,13 +12,17 @@ import {
 } from './record-check';
 import type { AnnotationRecord, ClassRecord, Id, ImageRecord, ProjectSettings, VersionRecord } from './records';
 import { TEAM_MAPS, type DocMaps, type TeamMap } from './schema';
-import type { AssignmentRecord, CommentRecord, MemberRecord, ReviewRecord, StageRecord, ThreadRecord } from './team/records';
+import type { AssignmentRecord, CommentRecord, ConsensusRecord, GoldRecord, MemberRecord, ReviewRecord, SplitRecord, StageRecord, TaskRecord, ThreadRecord } from './team/records';
 import {
 	TEAM_KNOWN_FIELDS,
 	checkActivityChunk,
 	checkAssignmentRecord,
 	checkCommentRecord,
+	checkConsensusRecord,
+	checkGoldRecord,
 	checkMemberRecord,
+	checkSplitRecord,
+	checkTaskRecord,
 	checkReviewRecord,
 	checkStageRecord,
 	checkThreadRecord
@@ -38,6 +42,11 @@ export interface TeamRecords {
 	reviews: Map<Id, ReviewRecord>;
 	/** The activity log's chunks, as bytes (read lazily: families/activity.ts). */
 	activity: Map<string, Uint8Array>;
+	splits: Map<Id, SplitRecord>;
+	consensus: Map<Id, ConsensusRecord>;
+	/** Keyed `${imageId}:${member}` (taskKey). */
+	tasks: Map<string, TaskRecord>;
+	gold: Map<Id, GoldRecord>;
 }
 
 const TEAM_CHECKS: { [M in TeamMap]: (key: string, raw: unknown) => RecordCheck<TeamRecords[M] extends Map<string, infer T> ? T : never> } = {
@@ -47,7 +56,11 @@ const TEAM_CHECKS: { [M in TeamMap]: (key: string, raw: unknown) => RecordCheck<
 	assignments: checkAssignmentRecord,
 	stages: checkStageRecord,
 	reviews: checkReviewRecord,
-	activity: checkActivityChunk
+	activity: checkActivityChunk,
+	splits: checkSplitRecord,
+	consensus: checkConsensusRecord,
+	tasks: checkTaskRecord,
+	gold: checkGoldRecord
 };
 
 /** A record kept out of the project because it cannot be read: listed so that a person can delete it. */
@@ -97,11 +110,19 @@ export class CheckedRecords {
 		assignments: new Map(),
 		stages: new Map(),
 		reviews: new Map(),
-		activity: new Map()
+		activity: new Map(),
+		splits: new Map(),
+		consensus: new Map(),
+		tasks: new Map(),
+		gold: new Map()
 	};
 	settings: ProjectSettings | null = null;
-	/** Annotation ids by image id, of readable annotations only. */
+	/** Annotation ids by image id, of readable annotations only: the image's own (not in a member's layer). */
 	readonly byImage = new Map<Id, Set<Id>>();
+	/** Ids of readable annotations in members' blind layers (schema v9), by image id, then by member. */
+	readonly byLayer = new Map<Id, Map<Id, Set<Id>>>();
+	/** How many readable annotations are in members' layers (the rest are the images' own). */
+	layered = 0;
 	private readonly problemList = new Map<string, Problem>();
 	/** Readable annotations whose image is not (yet) in the project, by that image's id: not shown until it is. */
 	private readonly waiting = new Map<Id, Set<Id>>();
@@ -260,9 +281,33 @@ export class CheckedRecords {
 		this.setProblem('images', key, checked && !checked.ok ? checked.reason : null, raw, change);
 	}
 
-	private unindex(key: string, record: { imageId: Id } | undefined): void {
+	private unindex(key: string, record: AnnotationRecord | undefined): void {
 		if (!record) return;
-		this.byImage.get(record.imageId)?.delete(key);
+		if (record.layer === undefined) {
+			this.byImage.get(record.imageId)?.delete(key);
+			return;
+		}
+		const layers = this.byLayer.get(record.imageId);
+		const ids = layers?.get(record.layer);
+		if (!ids?.delete(key)) return;
+		this.layered--;
+		if (!ids.size) layers!.delete(record.layer);
+		if (!layers!.size) this.byLayer.delete(record.imageId);
+	}
+
+	private index(key: string, record: AnnotationRecord): void {
+		if (record.layer === undefined) {
+			let set = this.byImage.get(record.imageId);
+			if (!set) this.byImage.set(record.imageId, (set = new Set()));
+			set.add(key);
+			return;
+		}
+		let layers = this.byLayer.get(record.imageId);
+		if (!layers) this.byLayer.set(record.imageId, (layers = new Map()));
+		let ids = layers.get(record.layer);
+		if (!ids) layers.set(record.layer, (ids = new Set()));
+		ids.add(key);
+		this.layered++;
 	}
 
 	private applyAnnotation(key: string, trusted: boolean, change: CheckedChange): void {
@@ -295,9 +340,7 @@ export class CheckedRecords {
 		this.setProblem('annotations', key, reason, raw, change, stored?.map);
 		if (record) {
 			this.annotations.set(key, record);
-			let set = this.byImage.get(record.imageId);
-			if (!set) this.byImage.set(record.imageId, (set = new Set()));
-			set.add(key);
+			this.index(key, record);
 			change.annotations.set(key, { action: old ? 'update' : 'add', old });
 		} else {
 			this.annotations.delete(key);

@@ -17,6 +17,8 @@ import { CommentThreads } from './families/comments';
 import { Assignments } from './families/assignments';
 import { Review } from './families/review';
 import { ActivityLog } from './families/activity';
+import { Splits } from './families/splits';
+import { QualityTasks } from './families/quality';
 
 export type { Result } from './families/core';
 export type { AnnotationPatch, NewAnnotation, NewProposal } from './families/annotations';
@@ -92,6 +94,9 @@ export class ProjectDoc {
 	readonly assignments: Assignments;
 	readonly review: Review;
 	readonly activity: ActivityLog;
+	/** Label quality (schema v9): stored splits; consensus, gold and members' blind layers. */
+	readonly splits: Splits;
+	readonly quality: QualityTasks;
 
 	constructor(ydoc: Y.Doc = new Y.Doc(), actor: Actor = { id: 'local', name: 'Local user' }) {
 		this.ydoc = ydoc;
@@ -108,7 +113,11 @@ export class ProjectDoc {
 			assignments: ydoc.getMap('assignments'),
 			stages: ydoc.getMap('stages'),
 			reviews: ydoc.getMap('reviews'),
-			activity: ydoc.getMap('activity')
+			activity: ydoc.getMap('activity'),
+			splits: ydoc.getMap('splits'),
+			consensus: ydoc.getMap('consensus'),
+			tasks: ydoc.getMap('tasks'),
+			gold: ydoc.getMap('gold')
 		};
 		this.store = new AnnotationStore(this.maps.packedAnnotations, this.maps.annotations);
 		this.versionMap = ydoc.getMap('versions');
@@ -149,6 +158,11 @@ export class ProjectDoc {
 		this.assignments = new Assignments(core, () => this.imageRecords.images());
 		this.review = new Review(core, this.comments);
 		this.activity = new ActivityLog(core);
+		this.splits = new Splits(core);
+		this.quality = new QualityTasks(core, {
+			createAnnotations: (inputs, origin, layer) => this.annotationRecords.createAnnotations(inputs, origin, layer),
+			annotationsOf: (imageId, layer) => this.annotationRecords.annotationsOf(imageId, layer)
+		});
 		ydoc.on('afterTransaction', (tr: Y.Transaction) => this.afterTransaction(tr));
 		this.checked.rebuild();
 	}
@@ -349,12 +363,19 @@ export class ProjectDoc {
 		return this.annotationRecords.getAnnotation(id);
 	}
 
-	annotationIds(imageId: Id) {
-		return this.annotationRecords.annotationIds(imageId);
+	/** The ids of an image's own annotations, or (with `layer`) of that member's blind layer on it. */
+	annotationIds(imageId: Id, layer?: Id) {
+		return this.annotationRecords.annotationIds(imageId, layer);
 	}
 
-	annotationsOf(imageId: Id) {
-		return this.annotationRecords.annotationsOf(imageId);
+	/** An image's own annotations (what exports read), or (with `layer`) a member's blind layer on it. */
+	annotationsOf(imageId: Id, layer?: Id) {
+		return this.annotationRecords.annotationsOf(imageId, layer);
+	}
+
+	/** What this member works on and sees on an image: their blind layer while they have an open task there, else the image's own annotations. */
+	workingAnnotationsOf(imageId: Id) {
+		return this.annotationRecords.annotationsOf(imageId, this.quality.workingLayer(imageId));
 	}
 
 	allAnnotations() {
@@ -381,8 +402,8 @@ export class ProjectDoc {
 		return this.annotationRecords.deleteAnnotations(ids);
 	}
 
-	topZ(imageId: Id) {
-		return this.annotationRecords.topZ(imageId);
+	topZ(imageId: Id, layer?: Id) {
+		return this.annotationRecords.topZ(imageId, layer);
 	}
 
 	// ---- proposals (model/families/proposals.ts) --------------------------------

@@ -53,7 +53,7 @@ function tooLarge(raw: unknown): string | null {
 export const KNOWN_FIELDS = {
 	classes: new Set(['id', 'name', 'color', 'hotkey', 'shapeTypes', 'description', 'order', 'attributes', 'text', 'instanceId', 'direction', 'skeleton', 'maskMode', 'supercategory', 'imported']),
 	images: new Set(['id', 'name', 'hash', 'width', 'height', 'mime', 'size', 'status', 'addedAt', 'imported']),
-	annotations: new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'author', 'createdAt', 'updatedAt', 'imported']),
+	annotations: new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'author', 'createdAt', 'updatedAt', 'imported', 'layer']),
 	versions: new Set(['id', 'name', 'createdAt', 'author', 'authorName', 'hash', 'counts'])
 } as const;
 
@@ -106,7 +106,8 @@ function checkSkeletonTemplate(raw: unknown): SkeletonTemplate | null | string {
 	if (!isObject(raw) || !Array.isArray(raw.points) || !Array.isArray(raw.edges)) return 'its skeleton template is malformed';
 	const points = raw.points;
 	if (points.length > MAX_TEMPLATE_POINTS) return `its skeleton has more than ${MAX_TEMPLATE_POINTS} points`;
-	if (!points.every((p) => isObject(p) && isString(p.name, MAX_NAME_CHARS) && Number.isFinite(p.x) && Number.isFinite(p.y)))
+	const sigmaOk = (v: unknown) => v === undefined || (typeof v === 'number' && v > 0 && v <= 10);
+	if (!points.every((p) => isObject(p) && isString(p.name, MAX_NAME_CHARS) && Number.isFinite(p.x) && Number.isFinite(p.y) && sigmaOk(p.sigma)))
 		return 'a point of its skeleton template is malformed';
 	const n = points.length;
 	const validIndex = (i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n;
@@ -246,6 +247,7 @@ function fieldsProblem(raw: Raw): string | null {
 	if (raw.direction !== undefined && !(isObject(raw.direction) && isTime(raw.direction.angle))) return 'its direction is not an angle';
 	if (raw.locked !== undefined && typeof raw.locked !== 'boolean') return 'its lock is not yes or no';
 	if (raw.proposal !== undefined && !isProposal(raw.proposal)) return 'its proposal does not name a model and a score from 0 to 1';
+	if (raw.layer !== undefined && !isString(raw.layer, MAX_ID_CHARS)) return 'its layer is not a member id';
 	return importedProblem(raw.imported);
 }
 

@@ -12,6 +12,7 @@ import type { AnnotationRecord, AttributeValue, JsonValue } from './records';
  * Layout (version 1):
  *   version byte · flags (varint, FLAG bits) · imageId · classId · author · z · createdAt ·
  *   [updatedAt] · [attributes] · [text] · [instanceId] · [direction.angle] · [proposal] · [imported] ·
+ *   [layer] (schema v9: a new flag bit in the same layout; decoders from before refuse the record) ·
  *   geometry (the rest: the geometry codec's bytes, whose header carries the type).
  * - The record's `id` is not stored: the map key gives it (decode takes it back as an argument).
  * - id: varint 0 then 12 bytes for the app's 16-character base-62 ids (two halves of 62^8 < 2^48, little
@@ -52,16 +53,18 @@ const FLAG = {
 	imported: 64,
 	locked: 128,
 	lockedOn: 256,
-	floatTimes: 512
+	floatTimes: 512,
+	/** Schema v9: the record belongs to a member's blind layer (its id follows the imported part). A decoder from before refuses it. */
+	layer: 1024
 } as const;
-const ALL_FLAGS = 1023;
+const ALL_FLAGS = 2047;
 
 const IMPORTED = { textId: 1, numberId: 2, fields: 4, derived: 8 } as const;
 
 /** Tags of tagged values (attribute values use false, true, number, string and a list of strings). */
 const TAG = { null: 0, false: 1, true: 2, number: 3, string: 4, list: 5, object: 6 } as const;
 
-const FIELDS = new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'imported', 'author', 'createdAt', 'updatedAt']);
+const FIELDS = new Set(['id', 'imageId', 'classId', 'type', 'geometry', 'attributes', 'text', 'instanceId', 'direction', 'locked', 'proposal', 'z', 'imported', 'layer', 'author', 'createdAt', 'updatedAt']);
 const IMPORTED_FIELDS = new Set(['format', 'id', 'fields', 'derived']);
 
 /** Nesting of kept JSON: twice the model's MAX_JSON_DEPTH (32), so nothing the model keeps is refused. */
@@ -283,7 +286,8 @@ export function encodeAnnotation(record: unknown): Encoded {
 			when(a.imported, FLAG.imported) |
 			when(a.locked, FLAG.locked) |
 			(a.locked === true ? FLAG.lockedOn : 0) |
-			(floatTimes ? FLAG.floatTimes : 0)
+			(floatTimes ? FLAG.floatTimes : 0) |
+			when(a.layer, FLAG.layer)
 	);
 	e.id(a.imageId, 'its image id');
 	e.id(a.classId, 'its class id');
@@ -302,6 +306,7 @@ export function encodeAnnotation(record: unknown): Encoded {
 		e.number(a.proposal.score, 'the score of its proposal');
 	}
 	if (a.imported !== undefined) e.imported(a.imported);
+	if (a.layer !== undefined) e.id(a.layer, 'its layer');
 	if (e.reason) return refuse(e.reason);
 	// Every field but the geometry comes back as written; the geometry says whether it does.
 	const lossless = writeGeometry(geometry.value, w);
@@ -500,6 +505,7 @@ export function decodeAnnotation(id: string, bytes: unknown): CompactResult<Comp
 	const direction = flags & FLAG.direction ? { angle: d.number() } : undefined;
 	const proposal = flags & FLAG.proposal ? { model: d.text(), score: d.number() } : undefined;
 	const imported = flags & FLAG.imported ? d.imported() : undefined;
+	const layer = flags & FLAG.layer ? d.id() : undefined;
 	if (r.failed) return refuse(r.failed);
 	const shape = readGeometry(r);
 	if (!shape.ok) return refuse(shape.reason);
@@ -513,6 +519,7 @@ export function decodeAnnotation(id: string, bytes: unknown): CompactResult<Comp
 	if (proposal) record.proposal = proposal;
 	record.z = z;
 	if (imported) record.imported = imported;
+	if (layer !== undefined) record.layer = layer;
 	record.author = author;
 	record.createdAt = createdAt;
 	record.updatedAt = updatedAt;

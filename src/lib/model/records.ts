@@ -36,7 +36,8 @@ export interface AttributeSpec {
 
 /** The template of a skeleton class: named points in a unit box (0…1) and the edges joining them. */
 export interface SkeletonTemplate {
-	points: { name: string; x: number; y: number }[];
+	/** `sigma`: the point's OKS constant (COCO's per-keypoint sigma) for agreement and gold scores (schema v9). */
+	points: { name: string; x: number; y: number; sigma?: number }[];
 	/** Pairs of point indices. */
 	edges: [number, number][];
 }
@@ -140,6 +141,11 @@ export interface AnnotationRecord<T extends ShapeType = ShapeType> {
 	/** Drawing order on its image: higher is on top. */
 	z: number;
 	imported?: ImportedFrom;
+	/**
+	 * The member whose blind layer holds it (schema v9): work on a consensus or gold task, seen by that member
+	 * and by reviewers only, never exported; absent on the image's own annotations.
+	 */
+	layer?: Id;
 	/** Device user id of the author of the latest change. */
 	author: string;
 	createdAt: number;

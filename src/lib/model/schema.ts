@@ -6,7 +6,7 @@ import { moveLegacyAnnotations } from './annotation-store';
  * The document's schema version. Bump it with a migration below whenever the meaning or layout of a
  * stored record changes; docs/schema.md describes each version.
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** The version of a document that holds records but no version marker: the first layout. */
 export const FIRST_SCHEMA_VERSION = 1;
@@ -27,10 +27,15 @@ export interface DocMaps {
 	stages: Y.Map<unknown>;
 	reviews: Y.Map<unknown>;
 	activity: Y.Map<unknown>;
+	/** Label quality (schema v9): stored splits, consensus images, members' blind tasks, gold images. */
+	splits: Y.Map<unknown>;
+	consensus: Y.Map<unknown>;
+	tasks: Y.Map<unknown>;
+	gold: Y.Map<unknown>;
 }
 
-/** The team's maps (schema v8), by their names in the document. */
-export const TEAM_MAPS = ['members', 'threads', 'comments', 'assignments', 'stages', 'reviews', 'activity'] as const;
+/** The team's maps (schema v8, and label quality's of v9), by their names in the document. */
+export const TEAM_MAPS = ['members', 'threads', 'comments', 'assignments', 'stages', 'reviews', 'activity', 'splits', 'consensus', 'tasks', 'gold'] as const;
 export type TeamMap = (typeof TEAM_MAPS)[number];
 
 export interface Migration {
@@ -171,6 +176,17 @@ export const MIGRATIONS: readonly Migration[] = [
 				images.set(key, rest);
 			}
 			return skipped;
+		}
+	},
+	{
+		from: 8,
+		to: 9,
+		description:
+			'Label quality: new maps for stored splits, consensus images, members\' blind tasks and gold images; an annotation may belong to a member\'s blind layer (`layer`, packed as a new flag), a skeleton template point may carry its OKS `sigma`; no record changes.',
+		migrate() {
+			// Nothing to rewrite. The bump keeps a v8 app, which would show members' blind layers as the
+			// image's annotations and export them, read-only.
+			return 0;
 		}
 	}
 ];

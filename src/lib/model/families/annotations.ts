@@ -62,30 +62,39 @@ export class AnnotationRecords {
 		private readonly core: DocCore
 	) {}
 
+	/** The images' own annotations (members' blind layers are not counted). */
 	get annotationCount(): number {
-		return this.core.checked.annotations.size;
+		return this.core.checked.annotations.size - this.core.checked.layered;
 	}
 
+	/** Any readable annotation by id, an image's own or in a member's layer. */
 	getAnnotation(id: Id): AnnotationRecord | undefined {
 		return this.core.checked.annotations.get(id);
 	}
 
-	annotationIds(imageId: Id): ReadonlySet<Id> {
-		return this.core.checked.byImage.get(imageId) ?? new Set();
+	/** The ids of an image's own annotations, or (with `layer`) of that member's blind layer on it. */
+	annotationIds(imageId: Id, layer?: Id): ReadonlySet<Id> {
+		const ids = layer === undefined ? this.core.checked.byImage.get(imageId) : this.core.checked.byLayer.get(imageId)?.get(layer);
+		return ids ?? new Set();
 	}
 
-	/** The annotations of one image, bottom to top. */
-	annotationsOf(imageId: Id): AnnotationRecord[] {
+	/** The annotations of one image (or of one member's layer on it), bottom to top. */
+	annotationsOf(imageId: Id, layer?: Id): AnnotationRecord[] {
 		const out: AnnotationRecord[] = [];
-		for (const id of this.annotationIds(imageId)) {
+		for (const id of this.annotationIds(imageId, layer)) {
 			const a = this.getAnnotation(id);
 			if (a) out.push(a);
 		}
 		return out.sort((a, b) => a.z - b.z || (a.id < b.id ? -1 : 1));
 	}
 
+	/** Every image's own annotations (what exports, statistics and counts read); members' layers are left out. */
 	allAnnotations(): IterableIterator<AnnotationRecord> {
-		return this.core.checked.annotations.values();
+		const all = this.core.checked.annotations.values();
+		if (!this.core.checked.layered) return all;
+		return (function* () {
+			for (const a of all) if (a.layer === undefined) yield a;
+		})();
 	}
 
 	createAnnotation(input: NewAnnotation): Result<AnnotationRecord> {
@@ -93,8 +102,12 @@ export class AnnotationRecords {
 		return result;
 	}
 
-	/** Creates several annotations as one undo step; each input gets its own result. */
-	createAnnotations(inputs: NewAnnotation[], origin: string = Origin.edit): Result<AnnotationRecord>[] {
+	/**
+	 * Creates several annotations as one undo step; each input gets its own result. A member with an open
+	 * blind task on the image draws into their own layer (`layer`: undefined picks it so; null writes the
+	 * image's own set, as a reviewer's merge does).
+	 */
+	createAnnotations(inputs: NewAnnotation[], origin: string = Origin.edit, layer?: Id | null): Result<AnnotationRecord>[] {
 		const guard = this.core.writable();
 		if (guard) return inputs.map(() => guard);
 		const now = Date.now();
@@ -110,7 +123,8 @@ export class AnnotationRecords {
 			if (input.text !== undefined && !validText(input.text)) return { ok: false, reason: TEXT_REASON };
 			if (input.proposal !== undefined && !isProposal(input.proposal))
 				return { ok: false, reason: 'A proposal names its model and has a score from 0 to 1' };
-			const z = (topZ.get(image.id) ?? this.topZ(image.id)) + 1;
+			const into = layer === undefined ? this.doc.quality.workingLayer(image.id) : (layer ?? undefined);
+			const z = (topZ.get(image.id) ?? this.topZ(image.id, into)) + 1;
 			const packed = AnnotationStore.pack(
 				{
 					id: newId(),
@@ -124,6 +138,7 @@ export class AnnotationRecords {
 					...(input.direction !== undefined && { direction: input.direction }),
 					...(input.proposal !== undefined && { proposal: { model: input.proposal.model, score: input.proposal.score } }),
 					z,
+					...(into !== undefined && { layer: into }),
 					author: this.core.actor.id,
 					createdAt: now,
 					updatedAt: now
@@ -200,7 +215,7 @@ export class AnnotationRecords {
 		if (on && cls.shapeTypes.length && !cls.shapeTypes.includes('tag'))
 			return { ok: false, reason: `Class “${cls.name}” is not an image tag` };
 		if (!this.doc.getImage(imageId)) return { ok: false, reason: 'That image no longer exists' };
-		const tags = this.annotationsOf(imageId).filter((a) => a.type === 'tag');
+		const tags = this.annotationsOf(imageId, this.doc.quality.workingLayer(imageId)).filter((a) => a.type === 'tag');
 		const own = tags.filter((a) => a.classId === classId);
 		if (!on) {
 			if (own.length) this.deleteAnnotations(own.map((a) => a.id));
@@ -230,10 +245,10 @@ export class AnnotationRecords {
 		}, Origin.edit);
 	}
 
-	/** The highest z on an image (0: no annotations). */
-	topZ(imageId: Id): number {
+	/** The highest z on an image, or on a member's layer on it (0: no annotations). */
+	topZ(imageId: Id, layer?: Id): number {
 		let z = 0;
-		for (const id of this.annotationIds(imageId)) z = Math.max(z, this.getAnnotation(id)?.z ?? 0);
+		for (const id of this.annotationIds(imageId, layer)) z = Math.max(z, this.getAnnotation(id)?.z ?? 0);
 		return z;
 	}
 }

@@ -19,9 +19,9 @@ export class Proposals {
 		return this.doc.createAnnotations(proposals.map((p) => ({ ...p, imageId })));
 	}
 
-	/** The proposals on an image awaiting review, bottom to top. */
+	/** The proposals on an image awaiting review (in the set this member works on), bottom to top. */
 	proposalsOf(imageId: Id): AnnotationRecord[] {
-		return this.doc.annotationsOf(imageId).filter((a) => a.proposal);
+		return this.doc.workingAnnotationsOf(imageId).filter((a) => a.proposal);
 	}
 
 	/** Makes proposals a person's annotations (the mark goes), one undo step; returns how many. */

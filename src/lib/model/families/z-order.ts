@@ -14,7 +14,7 @@ export class ZOrder {
 	setZExtreme(id: Id, side: 1 | -1): Result<AnnotationRecord> {
 		const current = this.doc.getAnnotation(id);
 		if (!current) return { ok: false, reason: 'That shape no longer exists' };
-		const others = this.doc.annotationsOf(current.imageId).filter((a) => a.id !== id);
+		const others = this.doc.annotationsOf(current.imageId, current.layer).filter((a) => a.id !== id);
 		if (!others.length) return { ok: true, value: current };
 		const z = side > 0 ? Math.max(...others.map((a) => a.z)) + 1 : Math.min(...others.map((a) => a.z)) - 1;
 		if (side > 0 ? current.z >= z : current.z <= z) return { ok: true, value: current };
@@ -27,7 +27,7 @@ export class ZOrder {
 		if (guard) return guard;
 		const current = this.doc.getAnnotation(id);
 		if (!current) return { ok: false, reason: 'That shape no longer exists' };
-		const order = this.doc.annotationsOf(current.imageId);
+		const order = this.doc.annotationsOf(current.imageId, current.layer);
 		const neighbour = order[order.findIndex((a) => a.id === id) + step];
 		if (!neighbour) return { ok: true, value: current };
 		// Swap the two z values; equal ones (concurrent creations) are split so the order really changes.

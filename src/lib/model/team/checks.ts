@@ -3,8 +3,14 @@ import type { RecordCheck } from '../record-check';
 import {
 	REVIEW_ACTIONS,
 	REVIEW_FLAGS,
+	SPLITS,
 	STAGES,
+	taskKey,
 	type AssignmentRecord,
+	type ConsensusRecord,
+	type GoldRecord,
+	type SplitRecord,
+	type TaskRecord,
 	type CommentRecord,
 	type MemberRecord,
 	type ReviewRecord,
@@ -116,6 +122,42 @@ export function checkReviewRecord(key: string, raw: unknown): RecordCheck<Review
 	return { ok: true, record: { ...(raw as unknown as ReviewRecord), id: key } };
 }
 
+/** Members one image may be put in consensus for. */
+export const MAX_CONSENSUS_MEMBERS = 16;
+
+const isMemberAndTime = (raw: Raw) => isId(raw.by) && isTime(raw.at);
+
+export function checkSplitRecord(key: string, raw: unknown): RecordCheck<SplitRecord> {
+	if (!isObject(raw)) return fail('the split is not a record');
+	if (!SPLITS.includes(raw.split as never)) return fail('its split is not train, val or test');
+	if (!isMemberAndTime(raw)) return fail('it names no member or time');
+	return { ok: true, record: { ...(raw as unknown as SplitRecord), imageId: key } };
+}
+
+export function checkConsensusRecord(key: string, raw: unknown): RecordCheck<ConsensusRecord> {
+	if (!isObject(raw)) return fail('the consensus is not a record');
+	if (!Number.isSafeInteger(raw.k) || (raw.k as number) < 2 || (raw.k as number) > MAX_CONSENSUS_MEMBERS) return fail(`its member count is not 2 to ${MAX_CONSENSUS_MEMBERS}`);
+	if (!isMemberAndTime(raw)) return fail('it names no member or time');
+	const m = raw.merged;
+	if (m !== undefined && !(isObject(m) && isId(m.by) && isTime(m.at))) return fail('its merge mark is not readable');
+	return { ok: true, record: { ...(raw as unknown as ConsensusRecord), imageId: key } };
+}
+
+export function checkTaskRecord(key: string, raw: unknown): RecordCheck<TaskRecord> {
+	if (!isObject(raw)) return fail('the task is not a record');
+	if (!isId(raw.imageId) || !isId(raw.member) || key !== taskKey(raw.imageId, raw.member)) return fail('its key does not name its image and member');
+	if (raw.kind !== 'consensus' && raw.kind !== 'gold') return fail('its kind is unknown');
+	if (!isMemberAndTime(raw)) return fail('it names no member or time');
+	if (raw.submittedAt !== undefined && !isTime(raw.submittedAt)) return fail('its submission time is not a number');
+	return { ok: true, record: raw as unknown as TaskRecord };
+}
+
+export function checkGoldRecord(key: string, raw: unknown): RecordCheck<GoldRecord> {
+	if (!isObject(raw)) return fail('the gold mark is not a record');
+	if (!isMemberAndTime(raw)) return fail('it names no member or time');
+	return { ok: true, record: { ...(raw as unknown as GoldRecord), imageId: key } };
+}
+
 /** An activity chunk: bytes, bounded; read lazily (activity-codec.ts) when history is asked for. */
 export function checkActivityChunk(_key: string, raw: unknown): RecordCheck<Uint8Array> {
 	if (!(raw instanceof Uint8Array)) return fail('the activity entry is not bytes');
@@ -129,5 +171,9 @@ export const TEAM_KNOWN_FIELDS = {
 	comments: new Set(['id', 'threadId', 'author', 'text', 'mentions', 'createdAt', 'editedAt', 'deleted', 'sig']),
 	assignments: new Set(['imageId', 'member', 'by', 'at']),
 	stages: new Set(['imageId', 'stage', 'rejected', 'by', 'at']),
-	reviews: new Set(['id', 'imageId', 'action', 'by', 'at', 'from', 'reason', 'threads', 'annotator', 'sig'])
+	reviews: new Set(['id', 'imageId', 'action', 'by', 'at', 'from', 'reason', 'threads', 'annotator', 'sig']),
+	splits: new Set(['imageId', 'split', 'by', 'at']),
+	consensus: new Set(['imageId', 'k', 'by', 'at', 'merged']),
+	tasks: new Set(['imageId', 'member', 'kind', 'by', 'at', 'submittedAt']),
+	gold: new Set(['imageId', 'by', 'at'])
 } as const;

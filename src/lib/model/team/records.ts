@@ -123,3 +123,59 @@ export interface ReviewRecord {
 
 /** What the stage of an image is when nobody has set one: every new image starts here. */
 export const DEFAULT_STAGE: Stage = 'annotate';
+
+/** The dataset split an image belongs to (schema v9): kept in the project, used by exports and versions. */
+export type SplitName = 'train' | 'val' | 'test';
+export const SPLITS: readonly SplitName[] = ['train', 'val', 'test'];
+export const SPLIT_LABEL: Record<SplitName, string> = { train: 'Train', val: 'Val', test: 'Test' };
+
+/** One image's split (schema v9), under the image's id: set by hand, by filter or by a seeded split. */
+export interface SplitRecord {
+	imageId: Id;
+	split: SplitName;
+	by: Id;
+	at: number;
+}
+
+/**
+ * An image put in consensus (schema v9), under the image's id: its members (tasks of kind 'consensus')
+ * label it blind, each in a layer of their own, until a reviewer merges the layers into its annotations.
+ */
+export interface ConsensusRecord {
+	imageId: Id;
+	/** How many members label it. */
+	k: number;
+	by: Id;
+	at: number;
+	/** Set when a reviewer merged the layers: from then on its members see and edit the merged set. */
+	merged?: { by: Id; at: number };
+}
+
+/** Why a member labels an image blind: for consensus, or scored against a gold image's reference. */
+export type TaskKind = 'consensus' | 'gold';
+
+/**
+ * One member's blind task on one image (schema v9), under `${imageId}:${member}`: the member's new shapes on
+ * it go into their own layer (AnnotationRecord.layer), and they see only that layer there.
+ */
+export interface TaskRecord {
+	imageId: Id;
+	member: Id;
+	kind: TaskKind;
+	by: Id;
+	at: number;
+	/** When the member submitted the layer (it is then compared: agreement, or the score against gold). */
+	submittedAt?: number;
+}
+
+/** An image whose accepted annotations are the reference that members' blind layers are scored against (schema v9). */
+export interface GoldRecord {
+	imageId: Id;
+	by: Id;
+	at: number;
+}
+
+/** The key of a member's task on an image in the `tasks` map. */
+export function taskKey(imageId: Id, member: Id): string {
+	return `${imageId}:${member}`;
+}

@@ -7,7 +7,8 @@ import { tooManyVertices } from '../limits';
  * (0…1) and the edges joining them, as pairs of point indices.
  */
 export interface SkeletonTemplate {
-	points: { name: string; x: number; y: number }[];
+	/** `sigma`: the point's OKS constant, when the class sets one (schema v9). */
+	points: { name: string; x: number; y: number; sigma?: number }[];
 	edges: [number, number][];
 }
 
