@@ -96,9 +96,9 @@ export function rateText(rate: number | null): string {
 }
 
 /** A file name from a project's name: characters no file system takes replaced. */
-export function csvFileName(projectName: string, part: string): string {
+export function csvFileName(projectName: string, part: string, extension = 'csv'): string {
 	const base = projectName.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim() || 'project';
-	return `${base} - ${part}.csv`;
+	return `${base} - ${part}.${extension}`;
 }
 
 /** Saves text as a file through a download link (the browser's own download, nothing leaves the device). */
