@@ -356,7 +356,7 @@ export class Editor {
 
 	/** Puts this class's tag on the image, or takes it off (single tag mode: it replaces the other tag). */
 	toggleTag(classId: string): boolean {
-		const on = !this.doc.annotationsOf(this.options.imageId).some((a) => a.type === 'tag' && a.classId === classId);
+		const on = !this.doc.workingAnnotationsOf(this.options.imageId).some((a) => a.type === 'tag' && a.classId === classId);
 		const r = this.doc.setTag(this.options.imageId, classId, on);
 		return r.ok || this.refuse(r.reason);
 	}
@@ -371,7 +371,7 @@ export class Editor {
 	/** The smallest instance id above every one on this image. */
 	nextInstanceId(): number {
 		let top = 0;
-		for (const a of this.doc.annotationsOf(this.options.imageId)) top = Math.max(top, a.instanceId ?? 0);
+		for (const a of this.doc.workingAnnotationsOf(this.options.imageId)) top = Math.max(top, a.instanceId ?? 0);
 		return top + 1;
 	}
 
@@ -576,6 +576,15 @@ export class Editor {
 		if (change.classes) {
 			this.renderer.invalidateAll();
 			this.requestRender();
+		}
+		if ((change.team.has('tasks') || change.team.has('consensus')) && this.store.layerChanged) {
+			// A task given or ended, a merge: the member now sees another set of shapes.
+			this.store.reload();
+			this.renderer.invalidateAll();
+			this.container.dataset.shapeCount = String(this.store.size);
+			if (this.state.selectedId && !this.store.get(this.state.selectedId)) this.select(null);
+			this.requestRender();
+			return;
 		}
 		if (!change.annotations.size) return;
 		const dirty = this.store.apply(change);

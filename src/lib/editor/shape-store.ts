@@ -23,6 +23,8 @@ function canvasBounds(a: AnnotationRecord): Rect {
 export class ShapeStore {
 	readonly index = new SpatialIndex();
 	private readonly records = new Map<string, AnnotationRecord>();
+	/** The member's blind layer shown (a consensus or gold task), or undefined: the image's own annotations. */
+	private layer: string | undefined;
 
 	constructor(
 		private readonly doc: ProjectDoc,
@@ -33,7 +35,8 @@ export class ShapeStore {
 
 	reload(): void {
 		this.records.clear();
-		const list = this.doc.annotationsOf(this.imageId).filter(onCanvas);
+		this.layer = this.doc.quality.workingLayer(this.imageId);
+		const list = this.doc.annotationsOf(this.imageId, this.layer).filter(onCanvas);
 		for (const a of list) this.records.set(a.id, a);
 		this.index.load(list.map((a) => ({ id: a.id, z: a.z, bounds: canvasBounds(a) })));
 	}
@@ -54,6 +57,11 @@ export class ShapeStore {
 		return this.index.get(id);
 	}
 
+	/** Whether the set shown changed (a task given or ended, a merge): then `reload`. */
+	get layerChanged(): boolean {
+		return this.doc.quality.workingLayer(this.imageId) !== this.layer;
+	}
+
 	/** Applies a document change; returns the image rects to redraw (old and new bounds). */
 	apply(change: DocChange): Rect[] {
 		const dirty: Rect[] = [];
@@ -62,7 +70,7 @@ export class ShapeStore {
 			if (before) dirty.push(before);
 			this.records.delete(id);
 			const now = action === 'delete' ? undefined : this.doc.getAnnotation(id);
-			if (now && now.imageId === this.imageId && onCanvas(now)) {
+			if (now && now.imageId === this.imageId && now.layer === this.layer && onCanvas(now)) {
 				this.records.set(id, now);
 				const b = canvasBounds(now);
 				this.index.upsert(id, now.z, b);

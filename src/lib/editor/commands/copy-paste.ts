@@ -31,10 +31,10 @@ export function repeatPreviousImage(ctx: CommandContext): void {
 	const previous = images[images.findIndex((i) => i.id === ctx.imageId) - 1];
 	if (!previous) return void ctx.hint('This is the first image: there is no previous one to copy from');
 	// Tags the image already has are not doubled; in single-label mode any tag here stands.
-	const here = ctx.doc.annotationsOf(ctx.imageId).filter((a) => shapeKind(a.type).imageLevel);
+	const here = ctx.doc.workingAnnotationsOf(ctx.imageId).filter((a) => shapeKind(a.type).imageLevel);
 	const tagTaken = (classId: string) => (ctx.doc.tagMode === 'single' ? here.length > 0 : here.some((t) => t.classId === classId));
 	const shapes = ctx.doc
-		.annotationsOf(previous.id)
+		.workingAnnotationsOf(previous.id)
 		.filter((a) => !shapeKind(a.type).imageLevel || !tagTaken(a.classId))
 		.map(clipShape);
 	if (!shapes.length) return void ctx.hint(`${previous.name} has no shapes to copy`);
@@ -46,7 +46,7 @@ export function repeatPreviousImage(ctx: CommandContext): void {
 function placeCopies(ctx: CommandContext, shapes: ClipShape[], offsetIfOccupied: boolean): { placed: number; skipped: number } {
 	if (ctx.doc.readOnlyReason) return ctx.refuse(ctx.doc.readOnlyReason), { placed: 0, skipped: shapes.length };
 	const image = ctx.viewport.image;
-	const { inputs, skipped } = placeShapes(shapes, ctx.imageId, image, ctx.doc.annotationsOf(ctx.imageId), offsetIfOccupied);
+	const { inputs, skipped } = placeShapes(shapes, ctx.imageId, image, ctx.doc.workingAnnotationsOf(ctx.imageId), offsetIfOccupied);
 	const results = ctx.doc.createAnnotations(inputs);
 	const created = results.flatMap((r) => (r.ok ? [r.value] : []));
 	const refused = results.find((r) => !r.ok);

@@ -40,7 +40,7 @@ export function selectNextProposal(ctx: CommandContext): void {
 
 /** The proposal after `id` in the shape list's order (topmost first), wrapping; not `id` itself. */
 function proposalAfter(ctx: CommandContext, id: string | null): AnnotationRecord | undefined {
-	const list = ctx.doc.annotationsOf(ctx.imageId).reverse();
+	const list = ctx.doc.workingAnnotationsOf(ctx.imageId).reverse();
 	const at = id ? list.findIndex((a) => a.id === id) : -1;
 	const order = [...list.slice(at + 1), ...list.slice(0, Math.max(0, at))];
 	return order.find((a) => a.proposal && !viewPrefs.isHidden(a));

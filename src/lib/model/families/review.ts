@@ -63,6 +63,9 @@ export class Review {
 	/** Whether a decision may be made on an image now (the reason when not). */
 	check(action: ReviewAction, imageId: Id): string | null {
 		if (!this.core.checked.images.has(imageId)) return 'That image no longer exists';
+		const consensus = this.core.checked.team.consensus.get(imageId);
+		if (consensus && !consensus.merged)
+			return action === 'accept' ? 'Merge the members’ work first (the Quality tab)' : 'This image is in consensus: each of its members submits their own work';
 		const { from } = TRANSITIONS[action];
 		const stage = this.stageOf(imageId).stage;
 		if (stage !== from) return `This image is in ${stage}: it cannot be ${WORDS[action]} (only from ${from})`;

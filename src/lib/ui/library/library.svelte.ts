@@ -90,7 +90,8 @@ export class LibraryState {
 		void this.teamVersion;
 		const doc = this.doc;
 		if (!doc) return this.summaryById.get(imageId)?.stage ?? DEFAULT_STAGE;
-		return doc.review.stageOf(imageId).stage;
+		// A blind task (consensus, gold) is this member's own work: its stage is theirs.
+		return doc.quality.stageSeenBy(imageId, this.myIds);
 	}
 
 	/** Images having an annotation of the filtered class (computed only while that filter is on). */
@@ -114,12 +115,18 @@ export class LibraryState {
 	/** This device's member's ids (its member id and earlier ones); empty while its identity loads. */
 	readonly myIds: ReadonlySet<Id> = $derived(this.session?.myIds ?? new Set());
 
-	/** My work: images assigned to me waiting in annotate, in project order. */
+	/** My work: images assigned to me waiting in annotate, and my open blind tasks, in project order. */
 	readonly myWorkIds: Id[] = $derived.by(() => {
 		void this.teamVersion;
 		void this.imagesVersion;
 		const doc = this.doc;
-		return doc && this.myIds.size ? doc.assignments.workOf(this.myIds) : [];
+		if (!doc || !this.myIds.size) return [];
+		const assigned = doc.assignments.workOf(this.myIds);
+		const blind = doc.quality.openTasksOf(this.myIds);
+		if (!blind.size) return assigned;
+		// Blind tasks (consensus, gold) are work too, in the project's order.
+		const mine = new Set([...assigned, ...blind]);
+		return this.images.filter((i) => mine.has(i.id)).map((i) => i.id);
 	});
 	private readonly myWorkSet: ReadonlySet<Id> = $derived(new Set(this.myWorkIds));
 
