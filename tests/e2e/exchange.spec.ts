@@ -119,7 +119,7 @@ test('COCO with a train/val split: exported, then imported as a new project, eve
 	await openLibrary(page, projectId);
 	await page.getByTestId('export-button').click();
 	await page.getByTestId('export-format').selectOption('coco');
-	await page.getByTestId('export-split').check();
+	await page.getByTestId('export-split-new').check();
 	await page.getByTestId('export-split-ratios').fill('0.67,0.33,0');
 	const downloading = page.waitForEvent('download');
 	await page.getByTestId('export-start').click();

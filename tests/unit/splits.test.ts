@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ProjectDoc } from '$lib/model';
 import type { Dataset } from '$lib/formats/dataset';
-import { assignMissingSplits, assignSplits, SPLIT_NAMES, type SplitName, type SplitOptions } from '$lib/formats/split';
+import { exportSelection } from '$lib/formats/project-dataset';
+import { assignMissingSplits, assignSplits, splitForExport, SPLIT_NAMES, type SplitName, type SplitOptions } from '$lib/formats/split';
+import { yoloCodec } from '$lib/formats/yolo';
 import { seededRandom } from '$lib/geometry/random';
+import { filterImages, NO_FILTERS, type ImageFacts } from '$lib/ui/library/filters';
+import { planSplits, ratiosFromPercent } from '$lib/ui/library/split-plan';
 
 /** Splits kept in the project (issue 16, item 5): only images without a split are dealt, old ones never move. */
 
@@ -200,5 +206,116 @@ describe('assignMissingSplits: boundaries', () => {
 				expect(Math.abs(got[s] - names.length * ratio), `${cls} in ${SPLIT_NAMES[s]}: ${got[s]} of ${names.length}`).toBeLessThanOrEqual(3)
 			);
 		}
+	});
+});
+
+function must<T>(r: { ok: true; value: T } | { ok: false; reason: string }): T {
+	if (!r.ok) throw new Error(r.reason);
+	return r.value;
+}
+
+/** A project of `n` images named p0.jpg…, each with one box of class car (even) or bus (odd). */
+function project(n: number): ProjectDoc {
+	const doc = new ProjectDoc(new Y.Doc());
+	doc.initialize({ name: 'Splits' });
+	const car = must(doc.addClass({ name: 'car' }));
+	const bus = must(doc.addClass({ name: 'bus' }));
+	const images = must(doc.addImages(Array.from({ length: n }, (_, i) => ({ name: `p${i}.jpg`, hash: String(i).padStart(64, '0'), width: 100, height: 100, mime: 'image/jpeg', size: 1 }))));
+	images.forEach((image, i) => must(doc.createAnnotation({ imageId: image.id, classId: (i % 2 ? bus : car).id, type: 'box', geometry: box })));
+	return doc;
+}
+
+const idsOf = (doc: ProjectDoc) => doc.images().map((i) => i.id);
+const splitsByName = (d: Dataset) => Object.fromEntries(d.images.map((i) => [i.name, i.split ?? '-']));
+
+describe("the project's stored splits in exports and versions", () => {
+	it("exportSelection writes each image's stored split, and none where it has none", () => {
+		const doc = project(3);
+		const [a, b] = idsOf(doc);
+		must(doc.splits.set([a], 'val'));
+		must(doc.splits.set([b], 'test'));
+		expect(splitsByName(exportSelection(doc).dataset)).toEqual({ 'p0.jpg': 'val', 'p1.jpg': 'test', 'p2.jpg': '-' });
+	});
+
+	it("an export with the project's splits puts images without one in train; No splits writes none; a new split replaces them", () => {
+		const doc = project(10);
+		must(doc.splits.set(idsOf(doc).slice(0, 2), 'val'));
+		const { dataset } = exportSelection(doc);
+		const stored = splitForExport(dataset, { kind: 'stored', unsplit: 'train' });
+		expect(stored.images.map((i) => i.split)).toEqual(['val', 'val', ...Array(8).fill('train')]);
+		expect(splitForExport(dataset, { kind: 'none' }).images.every((i) => !('split' in i))).toBe(true);
+		const fresh = splitForExport(dataset, { kind: 'new', options: { ratios: [0.5, 0.5, 0], seed: 1, stratify: false } });
+		expect(fresh.images.filter((i) => i.split === 'val')).toHaveLength(5);
+		expect(dataset.images.map((i) => i.split ?? null)).toEqual(['val', 'val', ...Array(8).fill(null)]); // the input is not changed
+	});
+
+	it("YOLO writes each image under its stored split's folders", () => {
+		const doc = project(4);
+		const [a, b, c] = idsOf(doc);
+		must(doc.splits.set([a], 'val'));
+		must(doc.splits.set([b], 'test'));
+		must(doc.splits.set([c], 'train'));
+		const dataset = splitForExport(exportSelection(doc).dataset, { kind: 'stored', unsplit: 'train' });
+		const paths = yoloCodec.write(dataset, { includeImages: false }).files.map((f) => f.path).filter((p) => p.endsWith('.txt') && p.startsWith('labels/'));
+		expect(paths.sort()).toEqual(['labels/test/p1.txt', 'labels/train/p2.txt', 'labels/train/p3.txt', 'labels/val/p0.txt']);
+	});
+
+	it("a version's snapshot keeps the splits it had: exporting it later writes those, not today's", () => {
+		const doc = project(3);
+		const [a, b] = idsOf(doc);
+		must(doc.splits.set([a, b], 'val'));
+		const frozen = ProjectDoc.fromSnapshot(doc.snapshot(), 'v1');
+		must(doc.splits.set([a, b], 'test'));
+		must(doc.splits.set([idsOf(doc)[2]], 'train'));
+		expect(splitsByName(exportSelection(frozen).dataset)).toEqual({ 'p0.jpg': 'val', 'p1.jpg': 'val', 'p2.jpg': '-' });
+		expect(splitsByName(exportSelection(doc).dataset)).toEqual({ 'p0.jpg': 'test', 'p1.jpg': 'test', 'p2.jpg': 'train' });
+		frozen.destroy();
+	});
+});
+
+describe("the library's split planning and filter", () => {
+	it('plans only the images without a split, keyed by name and id (two images of one name stay two)', () => {
+		const rows = [
+			{ id: 'a', name: 'x.jpg', split: 'train' as const, classIds: ['car'] },
+			{ id: 'b', name: 'x.jpg', split: undefined, classIds: ['car'] },
+			...Array.from({ length: 8 }, (_, i) => ({ id: `n${i}`, name: `n${i}.jpg`, split: undefined, classIds: [i % 2 ? 'bus' : 'car'] }))
+		];
+		const plan = planSplits(rows, OPTIONS);
+		expect(plan.keeping).toBe(1);
+		expect(plan.assign.size).toBe(9);
+		expect(plan.assign.has('a')).toBe(false);
+		expect(plan.assign.has('b')).toBe(true);
+		// 10 images → 8/1/1; train holds one already.
+		expect(plan.adding).toEqual({ train: 7, val: 1, test: 1 });
+		expect(planSplits([...rows].reverse(), OPTIONS).assign).toEqual(plan.assign);
+	});
+
+	it("reads the dialog's percentages, and says what is wrong with them", () => {
+		expect(ratiosFromPercent([80, 10, 10])).toEqual([0.8, 0.1, 0.1]);
+		expect(ratiosFromPercent([33.3, 33.3, 33.3])).toEqual([1 / 3, 1 / 3, 1 / 3]);
+		expect(ratiosFromPercent([70, 20, 20])).toBe('The percentages add up to 110 %, not 100 %.');
+		expect(ratiosFromPercent([90, NaN, 10])).toBe('Each split takes a percentage of 0 or more.');
+		expect(ratiosFromPercent([110, -10, 0])).toBe('Each split takes a percentage of 0 or more.');
+	});
+
+	it('filters the library by split, or by having none', () => {
+		const images = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
+		const split: Record<string, SplitName> = { a: 'train', b: 'val', c: 'train' };
+		const facts: ImageFacts = {
+			stageOf: () => 'annotate',
+			ofClass: null,
+			missingRequired: () => 0,
+			proposals: () => 0,
+			assigned: new Set(),
+			myWork: new Set(),
+			openThreads: () => 0,
+			splitOf: (id) => split[id]
+		};
+		const ids = (s: typeof NO_FILTERS.split) => filterImages(images, { ...NO_FILTERS, split: s }, facts).map((i) => i.id);
+		expect(ids('any')).toEqual(['a', 'b', 'c', 'd']);
+		expect(ids('train')).toEqual(['a', 'c']);
+		expect(ids('val')).toEqual(['b']);
+		expect(ids('test')).toEqual([]);
+		expect(ids('none')).toEqual(['d']);
 	});
 });

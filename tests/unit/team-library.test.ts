@@ -131,7 +131,8 @@ describe('the library filters', () => {
 		proposals: (id) => (id === 'f' ? 2 : 0),
 		assigned: new Set(['a', 'b', 'c']),
 		myWork: new Set(['a', 'b']),
-		openThreads: (id) => ({ b: 1, c: 2, f: 1 })[id] ?? 0
+		openThreads: (id) => ({ b: 1, c: 2, f: 1 })[id] ?? 0,
+		splitOf: () => undefined
 	};
 	const ids = (c: Partial<FilterChoice>) => filterImages(images, { ...NO_FILTERS, ...c }, facts).map((i) => i.id);
 

@@ -50,7 +50,8 @@ export function exportSelection(doc: ProjectDoc, filter: ExportFilter = {}): { d
 		if (stages && !stages.has(doc.review.stageOf(image.id).stage)) continue;
 		if (onlyImages && !onlyImages.has(image.id)) continue;
 		const name = uniqueName(image.name, taken);
-		dataset.images.push({ name, width: image.width, height: image.height, ...(image.imported && { imported: image.imported }) });
+		const split = doc.splits.of(image.id); // the project's stored split (schema v9): an export keeps it unless told otherwise
+		dataset.images.push({ name, width: image.width, height: image.height, ...(split && { split }), ...(image.imported && { imported: image.imported }) });
 		refs.push({ name, hash: image.hash, mime: image.mime });
 		for (const a of doc.annotationsOf(image.id)) {
 			if (a.proposal && !filter.includeProposals) continue;

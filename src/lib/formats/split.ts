@@ -1,8 +1,10 @@
 import { seededRandom } from '$lib/geometry/random';
+import { SPLITS, type SplitName } from '$lib/model/team/records';
 import type { Dataset } from './dataset';
 
-export const SPLIT_NAMES = ['train', 'val', 'test'] as const;
-export type SplitName = (typeof SPLIT_NAMES)[number];
+/** The project's splits (schema v9 stores one per image), in their order: train, val, test. */
+export const SPLIT_NAMES = SPLITS;
+export type { SplitName };
 
 export interface SplitOptions {
 	/** Fractions of the images for train, val and test; they sum to 1 (±0.001 for rounding). */
@@ -208,4 +210,23 @@ function dealSplits(input: SplitInput, kept: readonly number[], options: SplitOp
 	}
 	for (const i of order) if (!classesOf[i].size) deal(i, null);
 	return split;
+}
+
+/** Which split an export writes: the project's stored one, none, or a new seeded one for this export only. */
+export type ExportSplit = { kind: 'stored'; unsplit: SplitName } | { kind: 'none' } | { kind: 'new'; options: SplitOptions };
+
+/**
+ * The dataset with each image's split as the export chose: 'stored' keeps the splits the project gave
+ * (`exportSelection` fills them) and puts images without one in `unsplit`; 'none' writes no split;
+ * 'new' deals a seeded split over the exported images (`assignSplits`).
+ */
+export function splitForExport(dataset: Dataset, choice: ExportSplit): Dataset {
+	if (choice.kind === 'new') return assignSplits(dataset, choice.options);
+	const images = dataset.images.map((image) => {
+		if (choice.kind === 'stored') return image.split ? image : { ...image, split: choice.unsplit };
+		if (image.split === undefined) return image;
+		const { split: _, ...rest } = image;
+		return rest;
+	});
+	return { ...dataset, images };
 }

@@ -6,7 +6,7 @@ import { formats, formatById } from '$lib/formats/registry';
 import { describePlan, exportSelection, type ImportPlan } from '$lib/formats/project-dataset';
 import { BUNDLE_VERSION } from '$lib/formats/native/bundle';
 import { stem } from '$lib/formats/files';
-import { assignSplits, parseSplitRatios } from '$lib/formats/split';
+import { parseSplitRatios, splitForExport, type ExportSplit } from '$lib/formats/split';
 import { exchangeClient, ExchangeFailure, type ExchangeProgress, type ReadAnswer } from '$lib/storage/exchange/client';
 import type { ExchangeFileInput, ExchangeProblem, ExportSource } from '$lib/storage/exchange/protocol';
 import { applyImportPlan, restoreNativeBundle } from '$lib/storage/exchange/apply';
@@ -46,8 +46,11 @@ export class ExportState {
 	classIds = $state<string[] | null>(null);
 	/** Only images whose name contains this (a folder such as 'batch3/', a camera id…); empty: all. */
 	nameContains = $state('');
-	/** Train/val/test assignment written into the export (formats/split.ts). */
-	splitOn = $state(false);
+	/**
+	 * Train/val/test written into the export: the project's stored splits ('stored'; the default when any
+	 * image has one), none, or a new seeded split for this export only ('new', formats/split.ts).
+	 */
+	splitMode = $state<ExportSplit['kind']>('none');
 	splitRatios = $state('0.8,0.1,0.1');
 	splitSeed = $state(1);
 	splitStratify = $state(true);
@@ -68,6 +71,36 @@ export class ExportState {
 
 	cancel(): void {
 		this.cancelRun?.();
+	}
+
+	/** The document this export reads: a frozen version, or the project as it is now. */
+	private docNow(): ProjectDoc | null {
+		return this.version?.doc ?? this.project()?.doc ?? null;
+	}
+
+	/** The stored splits' choice when the dialog opens (or its version changes): on when any image has a split. */
+	defaultSplitMode(): void {
+		const doc = this.docNow();
+		this.splitMode = doc && doc.splits.all().size ? 'stored' : 'none';
+	}
+
+	/** The ids of the images the export writes (stages, name filter), in project order; [] when none. */
+	private exportedImageIds(doc: ProjectDoc): string[] {
+		const needle = this.nameContains.trim().toLowerCase();
+		const stages = new Set(this.stages);
+		return doc
+			.images()
+			.filter((i) => stages.has(doc.review.stageOf(i.id).stage) && (!needle || i.name.toLowerCase().includes(needle)))
+			.map((i) => i.id);
+	}
+
+	/** Of the images the export writes, how many have a stored split and how many not (reactive on the filters). */
+	storedSplitCounts(): { split: number; unsplit: number } {
+		const doc = this.docNow();
+		if (!doc) return { split: 0, unsplit: 0 };
+		const ids = this.exportedImageIds(doc);
+		const split = ids.filter((id) => doc.splits.of(id)).length;
+		return { split, unsplit: ids.length - split };
 	}
 
 	async start(): Promise<void> {
@@ -103,13 +136,11 @@ export class ExportState {
 			const selection = exportSelection(doc, { stages: this.stages, includeProposals: this.includeProposals, ...(this.classIds && { classIds: this.classIds }), ...(imageIds && { imageIds }) });
 			const { images } = selection;
 			let { dataset } = selection;
-			if (this.splitOn) {
-				try {
-					dataset = assignSplits(dataset, { ratios: parseSplitRatios(this.splitRatios), seed: this.splitSeed, stratify: this.splitStratify });
-				} catch (e) {
-					this.error = message(e).replace('--split ', 'Split ');
-					return;
-				}
+			try {
+				dataset = splitForExport(dataset, this.splitChoice());
+			} catch (e) {
+				this.error = message(e).replace('--split ', 'Split ');
+				return;
 			}
 			source = {
 				kind: 'dataset',
@@ -141,6 +172,13 @@ export class ExportState {
 			this.cancelRun = null;
 			this.progress = null;
 		}
+	}
+
+	/** Images without a stored split go to train: where YOLO puts unsplit images, and what a COCO trainer reads. */
+	private splitChoice(): ExportSplit {
+		if (this.splitMode === 'stored') return { kind: 'stored', unsplit: 'train' };
+		if (this.splitMode === 'none') return { kind: 'none' };
+		return { kind: 'new', options: { ratios: parseSplitRatios(this.splitRatios), seed: this.splitSeed, stratify: this.splitStratify } };
 	}
 }
 

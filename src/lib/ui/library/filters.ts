@@ -1,15 +1,18 @@
 import type { Id } from '$lib/model';
 import type { Stage } from '$lib/model/team/records';
+import type { SplitName } from '$lib/formats/split';
 
 /**
  * The library's filters (issue 15): stage, class, attributes, proposals, assignee, "My work" and open
- * threads. Each one on narrows the list; they combine (every one must hold). Pure: the library state
+ * threads; the stored split (issue 16). Each one on narrows the list; they combine (every one must hold). Pure: the library state
  * hands in what each filter needs to know of an image.
  */
 
 export type StageFilter = 'all' | Stage;
 /** Anyone, me, nobody, or a member by id. */
 export type AssigneeFilter = 'any' | 'me' | 'none' | { member: Id };
+/** Any split, one split, or images without one. */
+export type SplitFilter = 'any' | SplitName | 'none';
 
 export interface FilterChoice {
 	stage: StageFilter;
@@ -19,6 +22,7 @@ export interface FilterChoice {
 	assignee: AssigneeFilter;
 	myWork: boolean;
 	openThreads: boolean;
+	split: SplitFilter;
 }
 
 export const NO_FILTERS: FilterChoice = {
@@ -28,7 +32,8 @@ export const NO_FILTERS: FilterChoice = {
 	awaitingReview: false,
 	assignee: 'any',
 	myWork: false,
-	openThreads: false
+	openThreads: false,
+	split: 'any'
 };
 
 /** What the filters on ask of an image. Sets are asked only while their filter is on. */
@@ -43,10 +48,11 @@ export interface ImageFacts {
 	/** My images waiting in annotate. */
 	myWork: ReadonlySet<Id>;
 	openThreads(id: Id): number;
+	splitOf(id: Id): SplitName | undefined;
 }
 
 export function anyFilter(c: FilterChoice): boolean {
-	return c.stage !== 'all' || !!c.classId || c.needsAttributes || c.awaitingReview || c.assignee !== 'any' || c.myWork || c.openThreads;
+	return c.stage !== 'all' || !!c.classId || c.needsAttributes || c.awaitingReview || c.assignee !== 'any' || c.myWork || c.openThreads || c.split !== 'any';
 }
 
 /** The images every filter on lets through, in the order given (the list itself when none is on). */
@@ -61,6 +67,7 @@ export function filterImages<T extends { id: Id }>(images: T[], c: FilterChoice,
 	if (c.openThreads) tests.push((id) => facts.openThreads(id) > 0);
 	if (c.needsAttributes) tests.push((id) => facts.missingRequired(id) > 0);
 	if (c.awaitingReview) tests.push((id) => facts.proposals(id) > 0);
+	if (c.split !== 'any') tests.push((id) => (facts.splitOf(id) ?? 'none') === c.split);
 	return images.filter((i) => tests.every((t) => t(i.id)));
 }
 

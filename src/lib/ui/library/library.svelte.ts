@@ -5,9 +5,10 @@ import type { ClassRecord, Id, Problem, ProjectDoc } from '$lib/model';
 import { DEFAULT_STAGE, type MemberRecord, type Stage } from '$lib/model/team/records';
 import { missingRequired } from '$lib/model/attributes';
 import type { ProjectSession } from '$lib/ui/project-session.svelte';
-import { anyFilter, filterImages, walkLabel, type AssigneeFilter, type FilterChoice, type StageFilter } from './filters';
+import { anyFilter, filterImages, walkLabel, type AssigneeFilter, type FilterChoice, type SplitFilter, type StageFilter } from './filters';
+import { LibrarySplits } from './split-state.svelte';
 
-export type { AssigneeFilter, StageFilter };
+export type { AssigneeFilter, SplitFilter, StageFilter };
 export type LibraryImage = Pick<ImageSummary, 'id' | 'name' | 'hash' | 'width' | 'height'>;
 export { STAGE_LABEL } from '$lib/model/team/records';
 
@@ -50,6 +51,11 @@ export class LibraryState {
 	myWork = $state(false);
 	/** Show only images with open comment threads. */
 	openThreads = $state(false);
+	/** Show only images of one stored split, or without one. */
+	split = $state<SplitFilter>('any');
+
+	/** The project's stored splits: each image's, their counts, the writes. */
+	readonly splits = new LibrarySplits(this);
 
 	/** Images picked in the grid (for Assign…); cleared when the filters change. */
 	selected = $state.raw<ReadonlySet<Id>>(new Set());
@@ -217,7 +223,8 @@ export class LibraryState {
 			awaitingReview: this.awaitingReview,
 			assignee: this.assignee,
 			myWork: this.myWork,
-			openThreads: this.openThreads
+			openThreads: this.openThreads,
+			split: this.split
 		};
 	}
 
@@ -232,7 +239,8 @@ export class LibraryState {
 			proposals: (id) => this.proposalCount(id),
 			assigned: this.assignedSet,
 			myWork: this.myWorkSet,
-			openThreads: (id) => this.openThreadsOf(id)
+			openThreads: (id) => this.openThreadsOf(id),
+			splitOf: (id) => this.splits.of(id)
 		})
 	);
 
@@ -245,6 +253,7 @@ export class LibraryState {
 		this.assignee = 'any';
 		this.myWork = false;
 		this.openThreads = false;
+		this.split = 'any';
 	}
 
 	/** Picks or unpicks an image; with `range`, every image of the filtered list from the last one picked. */
