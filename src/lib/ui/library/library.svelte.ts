@@ -364,7 +364,8 @@ export class LibraryState {
 	/** The number of annotations on an image (reactive). */
 	annotationCount(imageId: Id): number {
 		void this.annotationsVersion;
-		return this.doc ? this.doc.annotationIds(imageId).size : (this.summaryById.get(imageId)?.annotationCount ?? 0);
+		// On a blind task, this member's own layer (a gold image's reference stays unseen).
+		return this.doc ? this.doc.annotationIds(imageId, this.doc.quality.workingLayer(imageId)).size : (this.summaryById.get(imageId)?.annotationCount ?? 0);
 	}
 
 	/** How many annotations the loaded document holds (null while only the summary is shown). */
