@@ -55,7 +55,7 @@ export function rotatedBoxCorners(g: RotatedBoxGeometry): number[] {
 }
 
 /** The convex hull of flat points (Andrew's monotone chain), counter-clockwise in image axes, as points. */
-function convexHull(flat: readonly number[]): Point[] {
+export function convexHull(flat: readonly number[]): Point[] {
 	const pts: Point[] = [];
 	for (let i = 0; i + 1 < flat.length; i += 2) pts.push({ x: flat[i], y: flat[i + 1] });
 	pts.sort((a, b) => a.x - b.x || a.y - b.y);
