@@ -4,6 +4,7 @@ import { unzipSync } from 'fflate';
 import { seedProject } from './support/seed';
 import { expectAccessible, screens } from './support/screens';
 import { png, tempFolder } from './support/images';
+import { closeAll, join, newPeer, seedOn, shareProject } from './support/peers';
 
 /**
  * Issue 16, item 5: train/val/test kept in the project. Set by hand and by "Splits…" (a seeded split that
@@ -244,4 +245,32 @@ test("YOLO export with the project's splits writes each image under its split (u
 	await page.locator('[data-testid="version-row"][data-name="v1"]').getByTestId('version-export').click();
 	await expect(dialog.getByTestId('export-split-stored')).toBeChecked();
 	expect(labelsBySplit(await exportYolo(page))).toEqual(stored);
+});
+
+test('a teammate sees the splits set on another device, and theirs come back', async ({ browser }) => {
+	test.setTimeout(180_000);
+	const ada = await newPeer(browser, 'Ada');
+	const bea = await newPeer(browser, 'Bea');
+	try {
+		const { projectId } = await seedOn(ada.page, 'images=6&polygons=0&width=640&height=480&seed=5');
+		const link = await shareProject(ada.page, projectId);
+		await join(bea.page, link);
+		await expect(bea.page.getByTestId('image-cell')).toHaveCount(6, { timeout: 60_000 });
+		await expect(bea.page.getByTestId('library')).toHaveAttribute('data-live', 'true');
+
+		// 6 images at 80/10/10 → 5/1/0 (largest remainder: 4.8, 0.6, 0.6 → 4, 0, 0, then train and val).
+		expect(await assignSeeded(ada.page, 'Assigns 6 images: 5 to Train, 1 to Val', null)).toBe('Assigned 6 images: 5 to Train, 1 to Val');
+		await expect(bea.page.getByTestId('image-split')).toHaveCount(6, { timeout: 30_000 });
+		await expect(bea.page.getByTestId('split-filter').locator('option[value="train"]')).toHaveText('Train (5)');
+
+		// Bea moves the first image to test; Ada sees it.
+		const first = bea.page.getByTestId('image-cell').first();
+		const firstId = (await first.getAttribute('data-image-id'))!;
+		await first.locator('xpath=..').getByTestId('image-select').check();
+		await bea.page.getByTestId('split-set-test').click();
+		await expect(ada.page.locator(`[data-testid="image-cell"][data-image-id="${firstId}"]`).getByTestId('image-split')).toHaveAttribute('data-split', 'test', { timeout: 30_000 });
+		await expect(ada.page.getByTestId('split-filter').locator('option[value="test"]')).toHaveText('Test (1)');
+	} finally {
+		await closeAll(ada, bea);
+	}
 });
