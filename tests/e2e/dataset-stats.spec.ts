@@ -249,3 +249,51 @@ test('a frozen version is counted as it was frozen, whatever the project does af
 	await expect(page.getByTestId('dataset-totals')).toHaveText('4 images · 7 annotations (7 objects, 0 tags) · 3 classes');
 	expect((await tableOf('classes')).map((r) => r[2])).toEqual(['4', '2', '1']);
 });
+
+/** Stored updates of the project's document (y-indexeddb's store). */
+function storedUpdates(): Promise<number> {
+	return page.evaluate(
+		(name) =>
+			new Promise<number>((resolve, reject) => {
+				const open = indexedDB.open(name);
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const count = open.result.transaction('updates').objectStore('updates').count();
+					count.onsuccess = () => {
+						open.result.close();
+						resolve(count.result);
+					};
+				};
+			}),
+		`peerlabel-project-${projectId}`
+	);
+}
+
+function addBikes(n: number): Promise<string | null> {
+	return page.evaluate(
+		({ n, image, bike }) => {
+			const doc = (window as unknown as { peerlabelSession: { doc: Doc } }).peerlabelSession.doc;
+			for (let k = 0; k < n; k++) {
+				const r = doc.createAnnotation({ imageId: image, classId: bike, type: 'box', geometry: { x: 100 + (k % 40) * 10, y: 300 + Math.floor(k / 40) * 5, width: 8, height: 4 } });
+				if (!r.ok) return r.reason ?? '?';
+			}
+			return null;
+		},
+		{ n, image: img(2), bike: cls(2) }
+	);
+}
+
+test('edits merged in storage into an update the worker had read are counted (the worker reads only what changed)', async () => {
+	// While a version is shown (no recount), 510 edits, each stored as an update of its own (and its
+	// activity entry); past 500 stored updates the page merges runs of them into one update under the
+	// run's first key: a key the worker has read before, now with other bytes.
+	const v1 = await page.getByTestId('dataset-source').locator('option', { hasText: /^v1 / }).getAttribute('value');
+	await page.getByTestId('dataset-source').selectOption(v1!);
+	await expect(page.getByTestId('dataset-totals')).toContainText('6 annotations');
+	expect(await addBikes(510)).toBeNull();
+	expect(await storedUpdates()).toBeGreaterThan(500);
+	await expect.poll(storedUpdates, { timeout: 20_000 }).toBeLessThan(100);
+	await page.getByTestId('dataset-source').selectOption('current');
+	await expect(page.getByTestId('dataset-totals')).toHaveText('4 images · 517 annotations (517 objects, 0 tags) · 3 classes');
+	expect((await tableOf('classes')).map((r) => r[2])).toEqual(['4', '2', '511']);
+});

@@ -3,6 +3,7 @@ import type { Attachment } from 'svelte/attachments';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Title, Tooltip, type ChartConfiguration, type Plugin, type ScriptableContext } from 'chart.js';
 import { MatrixController, MatrixElement, type MatrixDataPoint } from 'chartjs-chart-matrix';
 import type { BarFigure, Figure, MatrixFigure } from '$lib/quality/dataset-stats-figures';
+import { behindOtherTasks } from '$lib/storage/chunked-load';
 
 /**
  * The statistics page's charts drawn with Chart.js from the worker's figures (docs/architecture.md says
@@ -124,26 +125,50 @@ function refresh(chart: Chart, figure: Figure, theme: ChartTheme): void {
 	chart.update('none');
 }
 
+/** Charts waiting to be drawn, each in a task of its own (nine at once made one long task: ~200 ms at 100,000 annotations). */
+const drawQueue: (() => void)[] = [];
+let draining = false;
+
+function drawSoon(job: () => void): void {
+	drawQueue.push(job);
+	if (draining) return;
+	draining = true;
+	void behindOtherTasks().then(function next() {
+		drawQueue.shift()?.();
+		if (drawQueue.length) void behindOtherTasks().then(next);
+		else draining = false;
+	});
+}
+
 /**
- * A canvas's chart, as a Svelte attachment: drawn when the canvas is mounted, its figures replaced in
- * place when `figure()` changes (the chart stays on screen meanwhile), destroyed with the canvas.
- * `drawn` is told each time the chart has drawn new figures.
+ * A canvas's chart, as a Svelte attachment: drawn soon after the canvas is mounted, its figures
+ * replaced in place when `figure()` changes (the chart stays on screen meanwhile), destroyed with the
+ * canvas. Each drawing is a task of its own. `drawn` is told each figure once it is drawn.
  */
-export function chartOf(figure: () => Figure, drawn?: () => void): Attachment<HTMLCanvasElement> {
+export function chartOf(figure: () => Figure, drawn?: (figure: Figure) => void): Attachment<HTMLCanvasElement> {
 	return (canvas) => {
-		const chart = new Chart(canvas, chartConfig(untrack(figure), SCREEN_THEME));
-		untrack(() => drawn?.());
-		let first = true;
+		let chart: Chart | null = null;
+		let latest = untrack(figure);
+		let shown: Figure | null = null;
+		let gone = false;
+		const draw = () => {
+			if (gone || latest === shown) return;
+			if (chart) refresh(chart, latest, SCREEN_THEME);
+			else chart = new Chart(canvas, chartConfig(latest, SCREEN_THEME));
+			shown = latest;
+			drawn?.(latest);
+		};
+		drawSoon(draw);
 		$effect(() => {
 			const next = figure();
-			if (first) {
-				first = false;
-				return;
-			}
-			refresh(chart, next, SCREEN_THEME);
-			untrack(() => drawn?.());
+			if (next === latest) return;
+			latest = next;
+			drawSoon(draw);
 		});
-		return () => chart.destroy();
+		return () => {
+			gone = true;
+			chart?.destroy();
+		};
 	};
 }
 

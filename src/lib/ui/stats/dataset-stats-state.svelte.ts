@@ -39,19 +39,27 @@ export class DatasetStatsState {
 	/** When the first change not yet counted came. */
 	private pendingSince: number | null = null;
 	private latest = 0;
-	private readonly stop: () => void;
+	private project: OpenProject | null = null;
+	private stop: (() => void) | null = null;
 
-	constructor(
-		private readonly project: OpenProject,
-		private readonly doc: ProjectDoc = project.doc
-	) {
-		this.listVersions();
+	/**
+	 * Starts counting at once, from what is stored, while the page still opens the project (the worker
+	 * reads the stored document itself: the two run side by side); `attach` then follows the open project.
+	 */
+	constructor(private readonly projectId: string) {
+		void this.count();
+	}
+
+	/** The project, once open: its versions, and a recount after each change that moves a figure. */
+	attach(project: OpenProject): void {
+		this.project = project;
+		const doc = project.doc;
+		this.listVersions(doc);
 		this.stop = doc.onChange((change) => {
-			if (change.versions) this.listVersions();
+			if (change.versions) this.listVersions(doc);
 			const counted = change.annotations.size || change.images.size || change.classes || change.team.has('stages') || change.team.has('splits');
 			if (counted && this.source === CURRENT) this.schedule();
 		});
-		void this.count();
 	}
 
 	/** Shows the project now (CURRENT) or a version; a version's figures are counted once. */
@@ -62,8 +70,8 @@ export class DatasetStatsState {
 		void this.count();
 	}
 
-	private listVersions(): void {
-		const list = this.doc.versions();
+	private listVersions(doc: ProjectDoc): void {
+		const list = doc.versions();
 		this.versions = list;
 		void Promise.all(list.map(async (v) => [v.hash, await hasVersion(v.hash).catch(() => false)] as const)).then((found) => {
 			this.present = new Set(found.filter(([, has]) => has).map(([hash]) => hash));
@@ -100,11 +108,11 @@ export class DatasetStatsState {
 		this.error = null;
 		try {
 			let request: StatsSource;
-			if (version) request = { kind: 'version', projectId: this.project.id, hash: version.hash, name: version.name };
+			if (version) request = { kind: 'version', projectId: this.projectId, hash: version.hash, name: version.name };
 			else if (source === CURRENT) {
 				// The worker reads what is stored: this page's changes first.
-				await whenStored(this.project.persistence);
-				request = { kind: 'project', projectId: this.project.id };
+				if (this.project) await whenStored(this.project.persistence);
+				request = { kind: 'project', projectId: this.projectId };
 			} else throw new StatsFailure('That version no longer exists');
 			const answer = await this.client.count(request);
 			if (version) this.versionFigures.set(version.hash, answer.figures);
@@ -119,6 +127,7 @@ export class DatasetStatsState {
 	/** Shows the figures of request `ask` unless a later request was made meanwhile. */
 	private show(ask: number, figures: DatasetFigures, timing: StatsTiming | null): void {
 		if (ask !== this.latest) return;
+		performance.mark('dataset-stats:answered');
 		this.figures = figures;
 		this.timing = timing;
 		this.counting = false;
@@ -126,7 +135,7 @@ export class DatasetStatsState {
 	}
 
 	destroy(): void {
-		this.stop();
+		this.stop?.();
 		if (this.timer !== null) clearTimeout(this.timer);
 		this.timer = null;
 		this.client.destroy();
