@@ -6,6 +6,10 @@ import { qualityCase } from '$lib/ui/quality/quality-case';
 import { comparedLayers } from '$lib/ui/quality/layers';
 import { parseMatchSettings } from '$lib/ui/quality/match-settings.svelte';
 import { ringPath, svgShapeOf } from '$lib/ui/quality/shape-svg';
+import { goldScore, imageAgreement, mergePlan, reportInWorker } from '$lib/ui/quality/review-engine';
+import { disagreements } from '$lib/ui/quality/review-types';
+import { reportInputOf } from '$lib/ui/quality/report-input';
+import { reportCsv } from '$lib/ui/quality/report-csv';
 
 /** The reviewer's screens' pure parts (issue 16): which case an image is for a viewer, what is compared, how shapes are drawn. */
 
@@ -119,5 +123,85 @@ describe('shapes drawn in SVG', () => {
 		expect(svgShapeOf({ type: 'mask', geometry: { x: 2, y: 3, width: 1, height: 1, rle: '01' } })).toMatchObject({ kind: 'mask', label: { x: 2, y: 3 } });
 		expect(svgShapeOf({ type: 'tag', geometry: {} })).toEqual({ kind: 'tag' });
 		expect(ringPath([])).toBe('');
+	});
+});
+
+describe('the reviewer’s figures from the engine', () => {
+	/** Image 0 in consensus of Bea and Cai (Bea 3 boxes, Cai 2, two matching), image 1 gold tested on Bea. */
+	function reviewed() {
+		const p = project();
+		const { doc, as, images } = p;
+		const car = doc.classes()[0].id;
+		const at = (imageId: string, x: number, y: number, w = 40, h = 30) => {
+			const r = doc.createAnnotation({ imageId, classId: car, type: 'box', geometry: { x, y, width: w, height: h } });
+			if (!r.ok) throw new Error(r.reason);
+			return r.value;
+		};
+		doc.quality.startConsensus([images[0]], ['bea', 'cai'], 2);
+		at(images[1], 10, 10);
+		at(images[1], 100, 50);
+		doc.quality.setGold([images[1]], true);
+		doc.quality.mixGold([images[1]], ['bea']);
+		as('bea');
+		at(images[0], 10, 10);
+		at(images[0], 100, 10);
+		at(images[0], 150, 60);
+		doc.quality.submit(images[0]);
+		at(images[1], 10, 10);
+		at(images[1], 150, 0);
+		doc.quality.submit(images[1]);
+		as('cai');
+		at(images[0], 12, 10);
+		at(images[0], 102, 12);
+		doc.quality.submit(images[0]);
+		as('ana');
+		return { ...p, car };
+	}
+
+	it('numbers the groups, lists the lone shape, merges by the rule or the picks', () => {
+		const { doc, images } = reviewed();
+		const a = imageAgreement(doc, comparedLayers(doc, images[0]), { threshold: 0.5, pointDistance: 10 });
+		expect(a.score).toBeCloseTo(0.8, 12);
+		expect(a.groups.map((g) => g.number)).toEqual([1, 2, 3]);
+		const lone = disagreements(a);
+		expect(lone).toHaveLength(1);
+		expect(lone[0].shapes[0].member).toBe('bea');
+		expect((lone[0].shapes[0].annotation.geometry as { x: number }).x).toBe(150);
+		const byRule = mergePlan(images[0], a, new Map());
+		expect(byRule.outputs).toHaveLength(2);
+		expect(byRule.decisions.get(lone[0].number)).toEqual({ majority: false, kept: false });
+		// Boxes are averaged: (10 + 12) / 2.
+		expect(byRule.outputs.map((o) => (o.shape.geometry as { x: number }).x).sort((p, q) => p - q)).toEqual([11, 101]);
+		const picked = mergePlan(images[0], a, new Map([[lone[0].number, { kind: 'keep' as const }], [byRule.outputs[0].group, { kind: 'take' as const, member: 'cai' }]]));
+		expect(picked.outputs).toHaveLength(3);
+		const caiGeometries = doc.quality.layersOf(images[0]).get('cai')!.map((x) => x.geometry);
+		expect(caiGeometries).toContainEqual(picked.outputs.find((o) => o.group === byRule.outputs[0].group)?.shape.geometry);
+		expect(doc.quality.merge(images[0], picked.outputs.map((o) => o.shape)).ok).toBe(true);
+		expect(doc.annotationsOf(images[0])).toHaveLength(3);
+	});
+
+	it('scores a tester on a gold image and over the project in the engine’s batch, and writes both CSV files', async () => {
+		const { doc, images, car } = reviewed();
+		const settings = { threshold: 0.5, pointDistance: 10 };
+		const one = goldScore(doc, doc.annotationsOf(images[1]), doc.quality.layersOf(images[1]).get('bea')!, settings);
+		expect([one.tp, one.fp, one.fn, one.precision, one.recall]).toEqual([1, 1, 1, 0.5, 0.5]);
+		const input = reportInputOf(doc);
+		expect(input.consensus.map((r) => [r.imageId, r.state, r.members])).toEqual([[images[0], { kind: 'ready' }, ['bea', 'cai']]]);
+		expect(input.gold.map((r) => [r.imageId, r.reference.length, r.testers.map((t) => t.member)])).toEqual([[images[1], 2, ['bea']]]);
+		const figures = await reportInWorker(input, doc.classes(), settings);
+		expect(figures.consensus).toHaveLength(1);
+		expect(figures.consensus[0][1].score).toBeCloseTo(0.8, 12);
+		expect(figures.gold.map((m) => [m.member, m.tp, m.fp, m.fn, m.precision, m.recall, m.images])).toEqual([['bea', 1, 1, 1, 0.5, 0.5, 1]]);
+		const csv = reportCsv(
+			{ consensus: input.consensus.map((r) => ({ ...r, agreement: figures.consensus[0][1] })), gold: figures.gold, goldImages: 1, settings },
+			{ member: (id) => (id === 'bea' ? '=Bea' : id), class: () => 'boat' }
+		);
+		expect(csv.gold.split('\r\n')).toEqual([
+			'member,member_id,class,class_id,tp,fp,fn,precision,recall,mean_iou,gold_images,threshold',
+			`'=Bea,bea,all,,1,1,1,0.5,0.5,1,1,0.5`,
+			`'=Bea,bea,boat,${car},1,1,1,0.5,0.5,1,1,0.5`,
+			''
+		]);
+		expect(csv.consensus.split('\r\n')[1]).toMatch(new RegExp(`^a\\.jpg,${images[0]},'=Bea; cai,ready to merge,0\\.8,0\\.\\d{1,4},0\\.5$`));
 	});
 });
