@@ -7,7 +7,7 @@ import { assignMissingSplits, assignSplits, splitForExport, SPLIT_NAMES, type Sp
 import { yoloCodec } from '$lib/formats/yolo';
 import { seededRandom } from '$lib/geometry/random';
 import { filterImages, NO_FILTERS, type ImageFacts } from '$lib/ui/library/filters';
-import { planSplits, ratiosFromPercent } from '$lib/ui/library/split-plan';
+import { planSplits, previewSplits, ratiosFromPercent } from '$lib/ui/library/split-plan';
 
 /** Splits kept in the project (issue 16, item 5): only images without a split are dealt, old ones never move. */
 
@@ -288,6 +288,26 @@ describe("the library's split planning and filter", () => {
 		// 10 images → 8/1/1; train holds one already.
 		expect(plan.adding).toEqual({ train: 7, val: 1, test: 1 });
 		expect(planSplits([...rows].reverse(), OPTIONS).assign).toEqual(plan.assign);
+	});
+
+	it('previews the counts the split will deal, without dealing, for any kept splits and ratios', () => {
+		const r = seededRandom(8);
+		for (let round = 0; round < 200; round++) {
+			const n = Math.floor(r() * 60);
+			const [train, val] = [r() * 50, r() * 50];
+			const ratios = ratiosFromPercent([train, val, 100 - train - val]);
+			if (typeof ratios === 'string') throw new Error(ratios);
+			const rows = Array.from({ length: n }, (_, i) => ({
+				id: `i${i}`,
+				name: `n${i}.jpg`,
+				split: r() < 0.4 ? SPLIT_NAMES[Math.floor(r() * 3)] : undefined,
+				classIds: [`c${Math.floor(r() * 4)}`]
+			}));
+			for (const stratify of [false, true]) {
+				const plan = planSplits(rows, { ratios, seed: round, stratify });
+				expect(previewSplits(rows.map((row) => row.split), ratios)).toEqual({ adding: plan.adding, keeping: plan.keeping });
+			}
+		}
 	});
 
 	it("reads the dialog's percentages, and says what is wrong with them", () => {

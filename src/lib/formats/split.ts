@@ -106,6 +106,20 @@ export function assignMissingSplits(input: SplitInput, fixed: ReadonlyMap<string
 }
 
 /**
+ * How many of `missing` images without a split each split gets when `held` (train, val, test) images keep
+ * theirs: exactly what `assignMissingSplits` deals, stratified or not, without dealing (a preview's counts).
+ * The sizes are the largest-remainder counts of all the images; each split's room is its size less what
+ * it holds (never negative); the missing images share the rooms by largest remainder.
+ */
+export function missingSplitCounts(held: readonly number[], missing: number, ratios: readonly number[]): number[] {
+	const sizes = countsByLargestRemainder(held.reduce((sum, n) => sum + n, 0) + missing, ratios);
+	return countsByLargestRemainder(
+		missing,
+		sizes.map((size, s) => Math.max(0, size - held[s]))
+	);
+}
+
+/**
  * The split index of every image: `kept[i]` where it is one (0–2), else dealt.
  *
  * Unstratified: a seeded shuffle of the images to deal (in name order first, so the input order does not
@@ -128,13 +142,9 @@ function dealSplits(input: SplitInput, kept: readonly number[], options: SplitOp
 		images.map((_, i) => i).filter((i) => split[i] < 0).sort(byName),
 		random
 	);
-	const sizes = countsByLargestRemainder(images.length, options.ratios);
 	const held = [0, 0, 0];
 	for (const s of kept) if (s >= 0) held[s]++;
-	const room = countsByLargestRemainder(
-		order.length,
-		sizes.map((size, s) => Math.max(0, size - held[s]))
-	);
+	const room = missingSplitCounts(held, order.length, options.ratios);
 	const assign = (i: number, s: number) => {
 		split[i] = s;
 		room[s]--;

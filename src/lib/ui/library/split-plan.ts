@@ -1,5 +1,5 @@
 import type { Id } from '$lib/model';
-import { assignMissingSplits, SPLIT_NAMES, type SplitName, type SplitOptions } from '$lib/formats/split';
+import { assignMissingSplits, missingSplitCounts, SPLIT_NAMES, type SplitName, type SplitOptions } from '$lib/formats/split';
 
 /** An image as the split dialog plans it: its stored split and the classes of its annotations. */
 export interface SplitRow {
@@ -43,6 +43,21 @@ export function planSplits(rows: readonly SplitRow[], options: SplitOptions): Sp
 		adding[split]++;
 	}
 	return { assign, adding, keeping: fixed.size };
+}
+
+/**
+ * The counts `planSplits` would give (the same numbers, without dealing: a project of 100,000 images
+ * previews in milliseconds as the ratios are typed), from the images' current splits.
+ */
+export function previewSplits(current: Iterable<SplitName | undefined>, ratios: readonly number[]): Omit<SplitPlan, 'assign'> {
+	const held = [0, 0, 0];
+	let missing = 0;
+	for (const split of current) {
+		if (split) held[SPLIT_NAMES.indexOf(split)]++;
+		else missing++;
+	}
+	const [train, val, test] = missingSplitCounts(held, missing, ratios);
+	return { adding: { train, val, test }, keeping: held[0] + held[1] + held[2] };
 }
 
 /**

@@ -3,7 +3,7 @@ import { SPLIT_LABEL } from '$lib/model/team/records';
 import type { SplitName, SplitOptions } from '$lib/formats/split';
 import { plural } from '$lib/ui/app/format';
 import type { LibraryState } from './library.svelte';
-import { describeAdding, planSplits, type SplitPlan } from './split-plan';
+import { describeAdding, planSplits, previewSplits, type SplitPlan } from './split-plan';
 
 export type SplitCounts = Record<SplitName | 'none', number>;
 export type SplitWrite = { ok: true; note: string } | { ok: false; reason: string };
@@ -60,6 +60,16 @@ export class LibrarySplits {
 			if (image) rows.push({ id, name: image.name, split: doc!.splits.of(id), classIds: options.stratify ? (this.classesByImage.get(id) ?? []) : [] });
 		}
 		return planSplits(rows, options);
+	}
+
+	/** How many of these images a seeded split would give each split, and how many keep theirs (reactive). */
+	preview(imageIds: readonly Id[], ratios: readonly number[]): Omit<SplitPlan, 'assign'> {
+		void this.library.teamVersion;
+		const doc = this.library.doc;
+		return previewSplits(
+			imageIds.map((id) => doc?.splits.of(id)),
+			ratios
+		);
 	}
 
 	/** Gives the images without a split one, as `plan` says (planned again now: a peer may have set some meanwhile). */
