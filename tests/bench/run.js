@@ -16,8 +16,8 @@ const PROJECT_IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
 const PROJECT_ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
 const TEAM_COMMENTS = 10_000;
 const TEAM_EDITS = 200_000;
-// BENCH_ONLY=editor,project,stats,collab,formats,layouts,ml,firstvisit runs only those sections (all by default).
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'editor,project,stats,collab,formats,layouts,ml,firstvisit').split(',').map((s) => s.trim()));
+// BENCH_ONLY=editor,project,stats,collab,formats,layouts,ml,firstvisit,quality runs only those sections (all by default).
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'editor,project,stats,collab,formats,layouts,ml,firstvisit,quality').split(',').map((s) => s.trim()));
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 // BENCH_COLLAB=latency,transfer,join runs only those parts of the collaboration section (all by default).
 const COLLAB = new Set((process.env.BENCH_COLLAB ?? 'latency,transfer,join').split(',').map((s) => s.trim()));
@@ -30,6 +30,8 @@ if (ONLY.has('layouts')) await (await import('./layouts.js')).layoutsBench();
 if (ONLY.has('ml')) await (await import('./ml.js')).mlBench();
 // 0c. A first visit to the app's own build, throttled like a phone (tests/bench/first-visit.js).
 if (ONLY.has('firstvisit')) await (await import('./first-visit.js')).firstVisitBench();
+// 0d. Label quality: two members' agreement over 1,000 images in the quality worker, and in Node (tests/bench/quality.js).
+if (ONLY.has('quality')) await (await import('./quality.js')).qualityBench();
 if (!['editor', 'project', 'stats', 'collab'].some((s) => ONLY.has(s))) process.exit(0);
 
 const loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' / ');

@@ -1,21 +1,13 @@
 // Agreement between members on one image (issue 16, items 1 and 3): values worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { CLASS_DEFAULTS, type ClassRecord } from '$lib/model/records';
 import { imageAgreement } from '$lib/quality/agreement';
 import { DEFAULT_MATCH_SETTINGS, type QualityShape } from '$lib/quality/types';
 import { FACE_5 } from '$lib/shapes/skeleton/templates';
+import { box, cls } from '../fixtures/quality/shapes';
 
-const cls = (id: string, extra: Partial<ClassRecord> = {}): ClassRecord => ({ ...CLASS_DEFAULTS, id, name: id, color: '#336699', hotkey: null, order: 0, ...extra });
 const classes = [cls('car'), cls('person'), cls('face', { skeleton: FACE_5 }), cls('sunny'), cls('night')];
 const settings = DEFAULT_MATCH_SETTINGS;
 
-const box = (id: string, classId: string, x: number, y: number, w = 10, h = 10, attributes = {}): QualityShape => ({
-	id,
-	classId,
-	type: 'box',
-	geometry: { x, y, width: w, height: h },
-	attributes
-});
 const point = (id: string, x: number, y: number): QualityShape => ({ id, classId: 'person', type: 'keypoint', geometry: { x, y }, attributes: {} });
 
 describe('two members', () => {

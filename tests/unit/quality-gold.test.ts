@@ -1,15 +1,13 @@
 // A member's shapes against gold (issue 16, item 2): TP / FP / FN per class, precision, recall and
 // mean similarity, by hand; and the batch that the worker runs (here in Node, the client's fallback).
 import { describe, expect, it } from 'vitest';
-import { CLASS_DEFAULTS, type ClassRecord } from '$lib/model/records';
 import { agreementInWorker, goldInWorker } from '$lib/quality/agreement-client';
 import { figuresOf, scoreAgainstGold, sumGold } from '$lib/quality/gold';
 import { DEFAULT_MATCH_SETTINGS, type QualityShape } from '$lib/quality/types';
 import { FACE_5 } from '$lib/shapes/skeleton/templates';
+import { box, cls } from '../fixtures/quality/shapes';
 
-const cls = (id: string, extra: Partial<ClassRecord> = {}): ClassRecord => ({ ...CLASS_DEFAULTS, id, name: id, color: '#336699', hotkey: null, order: 0, ...extra });
 const classes = [cls('car'), cls('person'), cls('face', { skeleton: FACE_5 })];
-const box = (id: string, classId: string, x: number, y: number, w = 10, h = 10): QualityShape => ({ id, classId, type: 'box', geometry: { x, y, width: w, height: h }, attributes: {} });
 
 // Gold: two cars and a person. The member: one car 2 px off (IoU 80 / 120), a car where the person is
 // (right place, wrong class), and a car where nothing is.

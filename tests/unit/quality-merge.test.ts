@@ -1,22 +1,14 @@
 // The merged set of a consensus image (issue 16, item 1): majority, averaging, the best-agreeing
 // outline, votes and their ties, and a reviewer's picks.
 import { describe, expect, it } from 'vitest';
-import { CLASS_DEFAULTS, type ClassRecord } from '$lib/model/records';
 import { imageAgreement } from '$lib/quality/agreement';
 import { mergeImage, type GroupPick } from '$lib/quality/merge';
 import { DEFAULT_MATCH_SETTINGS, type MemberLayer, type QualityShape } from '$lib/quality/types';
 import { FACE_5 } from '$lib/shapes/skeleton/templates';
+import { box, cls } from '../fixtures/quality/shapes';
 
-const cls = (id: string, extra: Partial<ClassRecord> = {}): ClassRecord => ({ ...CLASS_DEFAULTS, id, name: id, color: '#336699', hotkey: null, order: 0, ...extra });
 const classes = [cls('car'), cls('van'), cls('bus'), cls('face', { skeleton: FACE_5 }), cls('sunny')];
 
-const box = (id: string, classId: string, x: number, y: number, w = 10, h = 10, attributes = {}): QualityShape => ({
-	id,
-	classId,
-	type: 'box',
-	geometry: { x, y, width: w, height: h },
-	attributes
-});
 const square = (x: number, y: number, s: number) => [x, y, x + s, y, x + s, y + s, x, y + s];
 const polygon = (id: string, classId: string, points: number[], attributes = {}): QualityShape => ({ id, classId, type: 'polygon', geometry: { points }, attributes });
 

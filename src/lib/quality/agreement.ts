@@ -99,15 +99,16 @@ function orderedLayers(layers: readonly MemberLayer[]): { member: Id; annotation
 	return [...merged.keys()].sort().map((member) => ({ member, annotations: [...merged.get(member)!].sort(byId) }));
 }
 
-/** Comparisons between the shapes of two members, each computed once. */
+/** Comparisons between the shapes of two members, each computed once (a flat table per pair of members). */
 function comparisonsOf(shapes: Prepared[][], settings: MatchSettings) {
-	const memo = new Map<string, Comparison>();
+	const tables = new Map<number, (Comparison | undefined)[]>();
 	return (m: number, i: number, n: number, j: number): Comparison => {
 		if (m > n) [m, i, n, j] = [n, j, m, i];
-		const key = `${m}.${i}.${n}.${j}`;
-		let c = memo.get(key);
-		if (!c) memo.set(key, (c = compare(shapes[m][i], shapes[n][j], settings)));
-		return c;
+		const key = m * shapes.length + n;
+		let table = tables.get(key);
+		if (!table) tables.set(key, (table = new Array(shapes[m].length * shapes[n].length)));
+		const at = i * shapes[n].length + j;
+		return (table[at] ??= compare(shapes[m][i], shapes[n][j], settings));
 	};
 }
 

@@ -72,9 +72,39 @@ export function maxWeightAssignment(weights: readonly (readonly number[])[]): [n
 /**
  * The matches of a one-to-one assignment: pairs whose weight is positive, chosen to make the sum of
  * weights largest. A weight ≤ 0 means "not a match" (below the threshold, another family), so such a
- * pair never displaces a real one and is dropped from the answer.
+ * pair never displaces a real one and is dropped from the answer. Rows and columns that share no positive
+ * weight cannot affect each other: each connected group of them is solved on its own (most shapes on an
+ * image overlap one or two others, so the cubic step runs on tiny matrices). Sorted by row.
  */
 export function bestMatches(weights: readonly (readonly number[])[]): [number, number][] {
-	const clipped = weights.map((row) => row.map((w) => (w > 0 ? w : 0)));
-	return maxWeightAssignment(clipped).filter(([r, c]) => clipped[r][c] > 0);
+	const rows = weights.length;
+	const cols = rows ? weights[0].length : 0;
+	// Union-find over rows (0…rows-1) and columns (rows…rows+cols-1) joined by positive weights.
+	const parent = Array.from({ length: rows + cols }, (_, i) => i);
+	const find = (i: number): number => {
+		while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+		return i;
+	};
+	for (let r = 0; r < rows; r++)
+		for (let c = 0; c < cols; c++)
+			if (weights[r][c] > 0) {
+				const a = find(r),
+					b = find(rows + c);
+				if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+			}
+	const components = new Map<number, { rows: number[]; cols: number[] }>();
+	const of = (root: number) => components.get(root) ?? (components.set(root, { rows: [], cols: [] }), components.get(root)!);
+	for (let r = 0; r < rows; r++) of(find(r)).rows.push(r);
+	for (let c = 0; c < cols; c++) of(find(rows + c)).cols.push(c);
+	const out: [number, number][] = [];
+	for (const { rows: rs, cols: cs } of components.values()) {
+		if (!rs.length || !cs.length) continue;
+		if (rs.length === 1 && cs.length === 1) {
+			if (weights[rs[0]][cs[0]] > 0) out.push([rs[0], cs[0]]);
+			continue;
+		}
+		const sub = rs.map((r) => cs.map((c) => Math.max(0, weights[r][c])));
+		for (const [i, j] of maxWeightAssignment(sub)) if (sub[i][j] > 0) out.push([rs[i], cs[j]]);
+	}
+	return out.sort((p, q) => p[0] - q[0]);
 }

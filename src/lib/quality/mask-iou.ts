@@ -31,44 +31,48 @@ export function rleArea(r: Rle): number {
 }
 
 /**
- * pycocotools' rleIou of one detection against one ground truth: |dt ∩ gt| / |dt ∪ gt|, or, when the
- * ground truth is a crowd region, / |dt| (the detection's own area). 0 when they share no pixel; -1 when
- * their sizes differ (as maskApi.c answers).
+ * maskApi.c's walk of two run lists of one mask size at once: `stretch(length, aSet, bSet)` for each
+ * stretch in which neither changes (a run of length 0 is a stretch too, as there).
  */
-export function rleIou(dt: Rle, gt: Rle, iscrowd = false): number {
-	if (dt.height !== gt.height || dt.width !== gt.width) return -1;
-	const a = runsOf(dt),
-		b = runsOf(gt);
-	// The walk of maskApi.c: advance through both run lists at once, counting where either / both are set.
+function walkRuns(a: readonly number[], b: readonly number[], stretch: (c: number, va: boolean, vb: boolean) => void): void {
 	let ca = a[0] ?? 0,
 		cb = b[0] ?? 0,
 		ia = 1,
 		ib = 1,
 		va = false,
 		vb = false,
-		inter = 0,
-		union = 0,
 		more = true;
 	while (more) {
 		const c = Math.min(ca, cb);
-		if (va || vb) {
-			union += c;
-			if (va && vb) inter += c;
-		}
-		more = false;
+		stretch(c, va, vb);
 		ca -= c;
 		if (!ca && ia < a.length) {
 			ca = a[ia++];
 			va = !va;
 		}
-		if (ca) more = true;
 		cb -= c;
 		if (!cb && ib < b.length) {
 			cb = b[ib++];
 			vb = !vb;
 		}
-		if (cb) more = true;
+		more = ca > 0 || cb > 0;
 	}
+}
+
+/**
+ * pycocotools' rleIou of one detection against one ground truth: |dt ∩ gt| / |dt ∪ gt|, or, when the
+ * ground truth is a crowd region, / |dt| (the detection's own area). 0 when they share no pixel; -1 when
+ * their sizes differ (as maskApi.c answers).
+ */
+export function rleIou(dt: Rle, gt: Rle, iscrowd = false): number {
+	if (dt.height !== gt.height || dt.width !== gt.width) return -1;
+	const a = runsOf(dt);
+	let inter = 0,
+		union = 0;
+	walkRuns(a, runsOf(gt), (c, va, vb) => {
+		if (va || vb) union += c;
+		if (va && vb) inter += c;
+	});
 	if (inter === 0) return 0;
 	return inter / (iscrowd ? runsArea(a) : union);
 }
@@ -77,45 +81,23 @@ export function rleIou(dt: Rle, gt: Rle, iscrowd = false): number {
 export function rleMerge(rles: readonly Rle[], intersect = false): Rle {
 	if (!rles.length) return { height: 0, width: 0, counts: '' };
 	const { height, width } = rles[0];
-	let acc = [...runsOf(rles[0])];
+	let acc: readonly number[] = runsOf(rles[0]);
 	for (let i = 1; i < rles.length; i++) {
-		const B = rles[i];
-		if (B.height !== height || B.width !== width) return { height: 0, width: 0, counts: '' };
-		const a = acc,
-			b = runsOf(B);
+		if (rles[i].height !== height || rles[i].width !== width) return { height: 0, width: 0, counts: '' };
+		// Consecutive stretches of the same merged value make one run; the first run is of zeros.
 		const out: number[] = [];
-		let ca = a[0],
-			cb = b[0],
-			ia = 1,
-			ib = 1,
-			va = false,
-			vb = false,
-			v = false,
-			cc = 0,
-			more = true;
-		while (more) {
-			const c = Math.min(ca, cb);
-			cc += c;
-			more = false;
-			ca -= c;
-			if (!ca && ia < a.length) {
-				ca = a[ia++];
-				va = !va;
+		let value = false,
+			run = 0;
+		walkRuns(acc, runsOf(rles[i]), (c, va, vb) => {
+			const v = intersect ? va && vb : va || vb;
+			if (v !== value) {
+				out.push(run);
+				run = 0;
+				value = v;
 			}
-			if (ca) more = true;
-			cb -= c;
-			if (!cb && ib < b.length) {
-				cb = b[ib++];
-				vb = !vb;
-			}
-			if (cb) more = true;
-			const vp: boolean = v;
-			v = intersect ? va && vb : va || vb;
-			if (v !== vp || !more) {
-				out.push(cc);
-				cc = 0;
-			}
-		}
+			run += c;
+		});
+		out.push(run);
 		acc = out;
 	}
 	return { height, width, counts: runsToString(acc) };

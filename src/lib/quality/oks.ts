@@ -103,7 +103,11 @@ export function skeletonOks(reference: SkeletonGeometry, other: SkeletonGeometry
 	return computeOks(cocoKeypointsOf(reference), cocoKeypointsOf(other), sigmas);
 }
 
-/** Agreement of two members' skeletons: neither is the reference, so the mean of OKS both ways (each with its own class's sigmas). */
+/** Agreement of two members' skeletons (COCO form): neither is the reference, so the mean of OKS both ways, each with its own class's sigmas. */
+export function oksBothWays(a: CocoKeypoints, sigmasA: readonly number[], b: CocoKeypoints, sigmasB: readonly number[]): number {
+	return (computeOks(a, b, sigmasA) + computeOks(b, a, sigmasB)) / 2;
+}
+
 export function symmetricOks(a: SkeletonGeometry, sigmasA: readonly number[], b: SkeletonGeometry, sigmasB: readonly number[]): number {
-	return (skeletonOks(a, b, sigmasA) + skeletonOks(b, a, sigmasB)) / 2;
+	return oksBothWays(cocoKeypointsOf(a), sigmasA, cocoKeypointsOf(b), sigmasB);
 }

@@ -2,9 +2,8 @@ import { segmentDistanceSq } from '$lib/geometry';
 import type { ClassRecord, Id } from '$lib/model/records';
 import { unhandledShape, type TypedShape } from '$lib/shapes/convert';
 import type { ShapeType } from '$lib/shapes/registry';
-import type { SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { iouUpperBound, regionIou, type Region } from './iou';
-import { sigmasOf, skeletonOks, symmetricOks } from './oks';
+import { cocoKeypointsOf, computeOks, oksBothWays, sigmasOf, type CocoKeypoints } from './oks';
 import { boxRegion, cuboidRegion, ellipseRegion, maskRegion, polygonRegion, rotatedBoxRegion } from './regions';
 import type { MatchSettings, Metric, QualityShape } from './types';
 
@@ -22,7 +21,7 @@ export const METRIC_OF: Record<Family, Metric> = { region: 'iou', skeleton: 'oks
 export type Prepared = QualityShape &
 	(
 		| { family: 'region'; region: Region }
-		| { family: 'skeleton'; skeleton: SkeletonGeometry; sigmas: number[] | null }
+		| { family: 'skeleton'; coco: CocoKeypoints; sigmas: number[] | null }
 		| { family: 'keypoint'; x: number; y: number }
 		| { family: 'polyline'; points: readonly number[]; samples: number[] }
 		| { family: 'tag' }
@@ -101,7 +100,8 @@ export function prepare(shape: QualityShape, classes: ReadonlyMap<Id, ClassRecor
 			return { ...shape, family: 'region', region: maskRegion(s.geometry) };
 		case 'skeleton': {
 			const template = classes.get(shape.classId)?.skeleton;
-			return { ...shape, family: 'skeleton', skeleton: s.geometry, sigmas: template ? sigmasOf(template) : null };
+			const sigmas = template && template.points.length === s.geometry.visibility.length ? sigmasOf(template) : null;
+			return { ...shape, family: 'skeleton', coco: cocoKeypointsOf(s.geometry), sigmas };
 		}
 		case 'keypoint':
 			return { ...shape, family: 'keypoint', x: s.geometry.x, y: s.geometry.y };
@@ -134,7 +134,7 @@ export function compare(a: Prepared, b: Prepared, settings: MatchSettings, refer
 	}
 	if (a.family === 'skeleton' && b.family === 'skeleton') {
 		if (!a.sigmas || !b.sigmas || a.sigmas.length !== b.sigmas.length) return NO_MATCH;
-		const oks = reference ? skeletonOks(a.skeleton, b.skeleton, a.sigmas) : symmetricOks(a.skeleton, a.sigmas, b.skeleton, b.sigmas);
+		const oks = reference ? computeOks(a.coco, b.coco, a.sigmas) : oksBothWays(a.coco, a.sigmas, b.coco, b.sigmas);
 		return { similarity: oks, match: oks >= settings.threshold };
 	}
 	if (a.family === 'keypoint' && b.family === 'keypoint') return byDistance(Math.hypot(a.x - b.x, a.y - b.y), settings);
