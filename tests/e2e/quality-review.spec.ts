@@ -245,6 +245,7 @@ test('an image labelled by two members without a task: their agreement, and a sh
 	await expect(mismatches).toHaveCount(2);
 	await member(mismatches, 'caimember0000001').getByRole('button').click();
 	await expect(page.getByTestId('editor-canvas')).toHaveAttribute('data-selected-id', caiBus);
+	await expectAccessible(page, 'quality panel, labelled by two', '[data-testid="quality-panel"]');
 	await screens(page, 'quality', 'panel-incidental', { width: 1440, height: 900 });
 });
 
@@ -254,6 +255,7 @@ test('a member labelling blind sees only that; an image with nothing to compare 
 	await expect(page.getByTestId('quality-blind')).toHaveText('You are labelling this image on your own; others’ work is hidden until everyone has submitted.');
 	await expect(panel()).not.toContainText('Cai');
 	await expect(panel()).not.toContainText(/gold|agreement/i);
+	await expectAccessible(page, 'quality panel, blind', '[data-testid="quality-panel"]');
 	await screens(page, 'quality', 'panel-blind', { width: 1440, height: 900 });
 	await openImage(4);
 	await expect(panel()).toHaveAttribute('data-case', 'none');
