@@ -4,6 +4,7 @@ import type { BoxGeometry } from '$lib/shapes/box/kind';
 import type { PolygonPart } from '$lib/shapes/polygon/kind';
 import { convexOverlapArea } from './convex';
 import { rasterizeParts, runMaskIou, type RunMask } from './mask-iou';
+import { simpleOverlapArea } from './simple-overlap';
 
 /**
  * Intersection over union of the regions shapes cover. Each shape is first made a `Region` (once per
@@ -30,8 +31,11 @@ export type Region =
 	| { form: 'box'; bounds: Rect; area: number }
 	/** A convex ring of positive signed area. */
 	| { form: 'convex'; bounds: Rect; area: number; ring: number[] }
-	/** Any outline: parts, each an outer ring with holes; covered where the winding number is not zero. */
-	| { form: 'polygon'; bounds: Rect; area: number; parts: PolygonPart[] }
+	/**
+	 * Any outline: parts, each an outer ring with holes; covered where the winding number is not zero.
+	 * `ring`: the one outer ring of positive signed area, when the outline is that alone and does not cross itself.
+	 */
+	| { form: 'polygon'; bounds: Rect; area: number; parts: PolygonPart[]; ring?: number[] }
 	| { form: 'pixels'; bounds: Rect; area: number; mask: RunMask };
 
 /** Document coordinates are exact to 1/1000 px: Clipper works on integers at that scale. */
@@ -104,6 +108,11 @@ export function regionIou(a: Region, b: Region): number {
 	}
 	if (a.form === 'pixels' || b.form === 'pixels') return runMaskIou(pixelsOf(a), pixelsOf(b));
 	if (a.form !== 'polygon' && b.form !== 'polygon') return iouOf(a.area, b.area, convexOverlapArea(ringOf(a), ringOf(b)));
+	// Two plain outlines in general position: Green's theorem over their edges; else Clipper.
+	const ra = a.form === 'polygon' ? a.ring : ringOf(a),
+		rb = b.form === 'polygon' ? b.ring : ringOf(b);
+	const simple = ra && rb ? simpleOverlapArea(ra, rb) : null;
+	if (simple !== null) return iouOf(a.area, b.area, simple);
 	const overlap = Math.abs(Clipper.areaPaths(Clipper.intersect(pathsOf(a), pathsOf(b), FillRule.NonZero))) / (SCALE * SCALE);
 	return iouOf(a.area, b.area, overlap);
 }

@@ -74,8 +74,8 @@ export function polygonRegion(g: PolygonGeometry): Region {
 		return { minX: Math.min(b.minX, r.minX), minY: Math.min(b.minY, r.minY), maxX: Math.max(b.maxX, r.maxX), maxY: Math.max(b.maxY, r.maxY) };
 	}, boundsOfFlat(parts[0].points));
 	// A plain ring's shoelace area is what it covers; holes, parts and crossings are measured by Clipper.
-	const area = single && isSimpleRing(g.points) ? Math.abs(signedArea(g.points)) : partsArea(parts);
-	return { form: 'polygon', bounds, area, parts };
+	if (single && isSimpleRing(g.points)) return { form: 'polygon', bounds, area: Math.abs(signedArea(g.points)), parts, ring: positiveRing(g.points) };
+	return { form: 'polygon', bounds, area: partsArea(parts), parts };
 }
 
 export function maskRegion(g: MaskGeometry): Region {
