@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { seedOn } from './support/peers';
 import { waitForEditor } from './support/editor';
 import { expectAccessible, screens } from './support/screens';
+import { encodeMask } from '../../src/lib/shapes/mask/rle';
 
 /**
  * The reviewer's screens of issue 16 (items 1–3), in one browser: a seeded project (800×600 images,
@@ -25,6 +26,9 @@ import { expectAccessible, screens } from './support/screens';
  *
  * Image 3: a consensus of this browser's member and Cai: here it labels blind and sees nothing else.
  * Image 4: nothing to compare.
+ *
+ * Image 5, consensus of Bea and Cai with other kinds of shape: a triangle each (Cai's 5 px to the right)
+ * and a 60×40 mask each (Cai's 5 px to the right: IoU 55·40 / (2·2400 − 2200) = 0.85): all match, 1.00.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -86,12 +90,13 @@ test.beforeAll(async ({ browser }, testInfo) => {
 	const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, viewport: { width: 1440, height: 900 }, acceptDownloads: true });
 	await context.addInitScript(() => Object.assign(window, { peerlabelTestHooks: true }));
 	page = await context.newPage();
-	({ projectId } = await seedOn(page, `images=5&polygons=0&width=800&height=600&seed=3&classes=${encodeURIComponent(JSON.stringify([{ name: 'car' }, { name: 'bus' }]))}`));
+	({ projectId } = await seedOn(page, `images=6&polygons=0&width=800&height=600&seed=3&classes=${encodeURIComponent(JSON.stringify([{ name: 'car' }, { name: 'bus' }]))}`));
 	await page.goto(`/project/${projectId}`);
 	await expect(page.getByTestId('library')).toHaveAttribute('data-live', 'true', { timeout: 60_000 });
 	// This browser's member joins as the project opens.
 	await expect.poll(() => page.evaluate(() => (window as unknown as Hooked).peerlabelSession.doc.members.list().length)).toBe(1);
-	const made = await page.evaluate(() => {
+	const rle = encodeMask(new Uint8Array(60 * 40).fill(1), 60, 40);
+	const made = await page.evaluate((rle) => {
 		const doc = (window as unknown as Hooked).peerlabelSession.doc;
 		const problems: string[] = [];
 		const ok = (what: string, r: Made) => {
@@ -136,9 +141,20 @@ test.beforeAll(async ({ browser }, testInfo) => {
 		box(images[1], car, 100, 100, 200, 150);
 		box(images[1], car, 600, 400, 100, 100);
 		ok('bea submits 1', doc.quality.submit(images[1]));
+		// Image 5: a triangle and a mask each.
+		ok('consensus 5', doc.quality.startConsensus([images[5]], ['beamember0000001', 'caimember0000001'], 2));
+		for (const [id, name, dx] of [
+			['beamember0000001', 'Bea', 0],
+			['caimember0000001', 'Cai', 5]
+		] as const) {
+			as(id, name);
+			ok(`${name}'s triangle`, doc.createAnnotation({ imageId: images[5], classId: car, type: 'polygon', geometry: { points: [100 + dx, 100, 300 + dx, 100, 200 + dx, 250] } }));
+			ok(`${name}'s mask`, doc.createAnnotation({ imageId: images[5], classId: bus, type: 'mask', geometry: { x: 500 + dx, y: 400, width: 60, height: 40, rle } }));
+			ok(`${name} submits 5`, doc.quality.submit(images[5]));
+		}
 		as(me.id, me.name);
 		return { problems, images, car, bus, caiBus };
-	});
+	}, rle);
 	expect(made.problems).toEqual([]);
 	({ images, caiBus } = made);
 	classes = { car: made.car, bus: made.bus };
@@ -262,6 +278,23 @@ test('a member labelling blind sees only that; an image with nothing to compare 
 	await expect(page.getByTestId('quality-none')).toBeVisible();
 });
 
+test('polygons and masks compared: outlines and tinted pixels in each member’s pane', async () => {
+	await openImage(5);
+	await expect(page.getByTestId('quality-agreement-value')).toHaveText('1.00');
+	await page.getByTestId('quality-compare').click();
+	const panes = page.getByTestId('compare-pane');
+	await expect(panes).toHaveCount(2);
+	for (const id of ['beamember0000001', 'caimember0000001']) {
+		const picture = member(panes, id).getByTestId('compare-picture');
+		await expect(picture).toHaveAttribute('data-shapes', '2');
+		// The mask as a picture of its pixels, the triangle as an outline.
+		await expect(picture.locator('g[data-testid="compare-shape"] image')).toHaveCount(1);
+		await expect(picture.locator('g[data-testid="compare-shape"] path')).toHaveCount(1);
+	}
+	await screens(page, 'quality', 'compare-masks', { width: 1440, height: 900 });
+	await page.getByTestId('compare-close').click();
+});
+
 test('the quality page: gold scores per member and class, consensus images with their state, CSV files', async () => {
 	await page.goto(`/project/${projectId}`);
 	await page.getByTestId('quality-link').click();
@@ -276,7 +309,7 @@ test('the quality page: gold scores per member and class, consensus images with 
 	await expect(bus.getByTestId('quality-gold-class-precision')).toHaveText('—');
 	await expect(bus.getByTestId('quality-gold-class-recall')).toHaveText('0.00');
 	const rows = page.getByTestId('quality-consensus-row');
-	await expect(rows).toHaveCount(2);
+	await expect(rows).toHaveCount(3);
 	const merged = rows.and(page.locator(`[data-image-id="${images[0]}"]`));
 	await expect(merged).toHaveAttribute('data-state', 'merged');
 	await expect(merged.getByTestId('quality-consensus-agreement')).toHaveText('0.80');
