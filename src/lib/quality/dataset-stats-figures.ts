@@ -62,7 +62,7 @@ export const SPLIT_COLORS: Record<SplitBucket, string> = { train: '#4363d8', val
 /** A class with no colour of its own (one the project no longer has). */
 export const STRAY_CLASS_COLOR = '#8a94a6';
 export const BAR_COLOR = '#4363d8';
-export const MATRIX_COLOR = '#1f5fbf';
+export const MATRIX_COLOR = '#4c8dff';
 /** Bins of the objects-per-image histogram at most. */
 export const MAX_COUNT_BINS = 30;
 /** Items a summary names before "and N more". */

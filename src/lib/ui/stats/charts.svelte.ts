@@ -19,12 +19,14 @@ export interface ChartTheme {
 	/** Filled behind the chart (null: the page shows through). */
 	background: string | null;
 	font: string;
+	/** Numbers written on matrix cells. */
+	cellText: string;
 }
 
 /** On the page's dark panels (colours of app.css: --text-muted, --border). */
-export const SCREEN_THEME: ChartTheme = { text: '#9aa3b2', grid: '#2c323d', background: null, font: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" };
+export const SCREEN_THEME: ChartTheme = { text: '#9aa3b2', grid: '#2c323d', background: null, font: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", cellText: '#e6e9ef' };
 /** In an exported PNG: a white sheet, dark text. */
-export const PRINT_THEME: ChartTheme = { text: '#1d222b', grid: '#dde1e8', background: '#ffffff', font: SCREEN_THEME.font };
+export const PRINT_THEME: ChartTheme = { text: '#1d222b', grid: '#dde1e8', background: '#ffffff', font: SCREEN_THEME.font, cellText: '#1d222b' };
 
 /** Fills the canvas before anything is drawn: an exported PNG is opaque white, not transparent. */
 const background: Plugin = {
@@ -36,6 +38,31 @@ const background: Plugin = {
 		ctx.globalCompositeOperation = 'destination-over';
 		ctx.fillStyle = options.color;
 		ctx.fillRect(0, 0, width, height);
+		ctx.restore();
+	}
+};
+
+/** Writes each matrix cell's number in it, where cells are large enough to hold it (class co-occurrence). */
+const cellNumbers: Plugin = {
+	id: 'peerlabelCellNumbers',
+	afterDatasetsDraw(chart, _args, options: { color?: string; font?: string }) {
+		if ((chart.config as { type?: string }).type !== 'matrix') return;
+		const { ctx } = chart;
+		const meta = chart.getDatasetMeta(0);
+		const points = chart.data.datasets[0]?.data as MatrixDataPoint[] | undefined;
+		if (!points) return;
+		ctx.save();
+		ctx.textAlign = 'center';
+		ctx.textBaseline = 'middle';
+		meta.data.forEach((element, i) => {
+			const { x, y, width, height } = element.getProps(['x', 'y', 'width', 'height'], true) as { x: number; y: number; width: number; height: number };
+			const text = (points[i]?.v ?? 0).toLocaleString();
+			const size = Math.min(13, height * 0.45);
+			ctx.font = `${size}px ${options.font ?? 'sans-serif'}`;
+			if (size < 9 || ctx.measureText(text).width > width - 6) return;
+			ctx.fillStyle = options.color ?? '#000';
+			ctx.fillText(text, x + width / 2, y + height / 2);
+		});
 		ctx.restore();
 	}
 };
@@ -103,12 +130,13 @@ export function chartConfig(figure: Figure, theme: ChartTheme, options: { title?
 			legend: { display: legend, labels: { color: theme.text, font: { family: theme.font, size: 12 } } },
 			title: { display: !!options.title, text: figure.title, color: theme.text, font: { family: theme.font, size: 18, weight: 'bold' as const }, padding: { top: 6, bottom: 14 } },
 			tooltip: figure.kind === 'matrix' ? { callbacks: { title: () => '', label: (c: { raw: unknown }) => matrixTooltip(figure, c.raw as MatrixDataPoint) } } : {},
-			peerlabelBackground: { color: theme.background }
+			peerlabelBackground: { color: theme.background },
+			peerlabelCellNumbers: { color: theme.cellText, font: theme.font }
 		},
 		scales: axes(figure, theme, figure.kind)
 	};
 	if (figure.kind === 'bar') return { type: 'bar', data: barData(figure), options: common, plugins: [background] } as ChartConfiguration;
-	return { type: 'matrix', data: matrixData(figure), options: common, plugins: [background] } as unknown as ChartConfiguration;
+	return { type: 'matrix', data: matrixData(figure), options: common, plugins: [background, cellNumbers] } as unknown as ChartConfiguration;
 }
 
 function matrixTooltip(figure: MatrixFigure, p: MatrixDataPoint): string {
@@ -182,13 +210,11 @@ export const PNG_HEIGHT = 720;
  */
 export async function chartPng(figure: Figure): Promise<Blob> {
 	const canvas = document.createElement('canvas');
-	canvas.width = PNG_WIDTH * 2;
-	canvas.height = PNG_HEIGHT * 2;
+	// Chart.js sizes an unattached canvas from its attributes, then scales its bitmap by the pixel ratio.
+	canvas.width = PNG_WIDTH;
+	canvas.height = PNG_HEIGHT;
 	const config = chartConfig(figure, PRINT_THEME, { title: true });
 	config.options = { ...config.options, responsive: false, devicePixelRatio: 2 };
-	// Chart.js sizes an unattached canvas from its attributes.
-	canvas.style.width = `${PNG_WIDTH}px`;
-	canvas.style.height = `${PNG_HEIGHT}px`;
 	const chart = new Chart(canvas, config);
 	try {
 		return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The chart could not be drawn as a PNG'))), 'image/png'));
