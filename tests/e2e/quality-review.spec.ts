@@ -297,6 +297,8 @@ test('polygons and masks compared: outlines and tinted pixels in each member’s
 
 test('the quality page: gold scores per member and class, consensus images with their state, CSV files', async () => {
 	await page.goto(`/project/${projectId}`);
+	await expect(page.getByTestId('quality-link')).toHaveText('Quality');
+	await screens(page, 'quality', 'library-link', { width: 1440, height: 900 });
 	await page.getByTestId('quality-link').click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Label quality');
 	const bea = page.locator('[data-testid="quality-gold-member"][data-member="beamember0000001"]');
