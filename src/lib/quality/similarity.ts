@@ -1,7 +1,6 @@
 import { segmentDistanceSq } from '$lib/geometry';
 import type { ClassRecord, Id } from '$lib/model/records';
 import { unhandledShape, type TypedShape } from '$lib/shapes/convert';
-import type { ShapeType } from '$lib/shapes/registry';
 import { iouUpperBound, regionIou, type Region } from './iou';
 import { cocoKeypointsOf, computeOks, oksBothWays, sigmasOf, type CocoKeypoints } from './oks';
 import { boxRegion, cuboidRegion, ellipseRegion, maskRegion, polygonRegion, rotatedBoxRegion } from './regions';
@@ -58,31 +57,7 @@ function meanDistanceTo(samples: readonly number[], line: readonly number[]): nu
 	return sum / (samples.length / 2);
 }
 
-/** The family a type is compared in. A new shape type fails to compile here until it says. */
-export function familyOf(type: ShapeType): Family {
-	switch (type) {
-		case 'box':
-		case 'rotatedBox':
-		case 'polygon':
-		case 'ellipse':
-		case 'cuboid':
-		case 'mask':
-			return 'region';
-		case 'skeleton':
-			return 'skeleton';
-		case 'keypoint':
-			return 'keypoint';
-		case 'polyline':
-			return 'polyline';
-		case 'tag':
-			return 'tag';
-		default: {
-			const unhandled: never = type;
-			throw new Error(`Unhandled annotation type ${unhandled as string}`);
-		}
-	}
-}
-
+/** A shape ready to compare, by type. A new shape type fails to compile here until it says how it compares. */
 export function prepare(shape: QualityShape, classes: ReadonlyMap<Id, ClassRecord>): Prepared {
 	const s = shape as TypedShape;
 	switch (s.type) {
