@@ -266,6 +266,20 @@ describe('a project document and its frozen version', () => {
 		expect(s.classes.map((c) => c.bySplit.train)).toEqual([2, 1, 2]);
 	});
 
+	it("leaves out a member's blind consensus work until it is merged", () => {
+		const { doc, ids } = project();
+		for (const id of ['member-one-00001', 'member-two-00001'])
+			doc.members.join({ id, name: id, color: '#3366cc', algorithm: 'Ed25519', publicKey: 'AAAA', aliases: [] });
+		const started = doc.quality.startConsensus([ids.D], ['member-one-00001', 'member-two-00001'], 2);
+		expect(started.ok).toBe(true);
+		doc.setActor({ id: 'member-one-00001', name: 'One' });
+		const drawn = doc.createAnnotation({ imageId: ids.D, classId: ids.tree, type: 'box', geometry: { x: 1, y: 1, width: 5, height: 5 } });
+		expect(drawn.ok && drawn.value.layer).toBe('member-one-00001');
+		const s = datasetStats(datasetStatsInputOf(doc));
+		expect(s.classes.map((c) => c.annotations)).toEqual([4, 2, 2]);
+		expect(s.objectsPerImage[0]).toBe(1); // D still holds nothing of its own
+	});
+
 	it("counts a version from its snapshot: what was frozen, not the project's later edits", () => {
 		const { doc, ids } = project();
 		const version = ProjectDoc.fromSnapshot(doc.snapshot(), 'v1');
