@@ -110,34 +110,32 @@ function classesFigure(s: DatasetStats): BarFigure {
 	};
 }
 
-function stagesFigure(s: DatasetStats): BarFigure {
-	const names = { annotate: 'Annotate', review: 'Review', done: 'Done' };
+/** Images counted in named buckets (stages, splits): one bar a bucket, in its colour. */
+function imagesPerBucket<B extends string>(
+	id: FigureId,
+	what: { title: string; axis: string; key: string; words: string },
+	buckets: readonly B[],
+	counts: Record<B, number>,
+	names: Record<B, string>,
+	colors: Record<B, string>
+): BarFigure {
 	return {
 		kind: 'bar',
-		id: 'stages',
-		title: 'Images per stage',
-		summary: `Bar chart of images per review stage: ${STAGES.map((st) => `${names[st]} ${num(s.stages[st])}`).join(', ')}.`,
-		xTitle: 'Stage',
+		id,
+		title: what.title,
+		summary: `Bar chart of images per ${what.words}: ${buckets.map((b) => `${names[b]} ${num(counts[b])}`).join(', ')}.`,
+		xTitle: what.axis,
 		yTitle: 'Images',
-		labels: STAGES.map((st) => names[st]),
-		series: [{ label: 'Images', values: STAGES.map((st) => s.stages[st]), color: STAGES.map((st) => STAGE_COLORS[st]) }],
-		table: { columns: [{ key: 'stage', label: 'Stage' }, { key: 'images', label: 'Images' }], rows: STAGES.map((st) => [st, s.stages[st]]) }
+		labels: buckets.map((b) => names[b]),
+		series: [{ label: 'Images', values: buckets.map((b) => counts[b]), color: buckets.map((b) => colors[b]) }],
+		table: { columns: [{ key: what.key, label: what.axis }, { key: 'images', label: 'Images' }], rows: buckets.map((b) => [b, counts[b]]) }
 	};
 }
 
-function splitsFigure(s: DatasetStats): BarFigure {
-	return {
-		kind: 'bar',
-		id: 'splits',
-		title: 'Images per split',
-		summary: `Bar chart of images per split: ${SPLIT_BUCKETS.map((b) => `${SPLIT_WORDS[b]} ${num(s.splits[b])}`).join(', ')}.`,
-		xTitle: 'Split',
-		yTitle: 'Images',
-		labels: SPLIT_BUCKETS.map((b) => SPLIT_WORDS[b]),
-		series: [{ label: 'Images', values: SPLIT_BUCKETS.map((b) => s.splits[b]), color: SPLIT_BUCKETS.map((b) => SPLIT_COLORS[b]) }],
-		table: { columns: [{ key: 'split', label: 'Split' }, { key: 'images', label: 'Images' }], rows: SPLIT_BUCKETS.map((b) => [b, s.splits[b]]) }
-	};
-}
+const stagesFigure = (s: DatasetStats) =>
+	imagesPerBucket('stages', { title: 'Images per stage', axis: 'Stage', key: 'stage', words: 'review stage' }, STAGES, s.stages, { annotate: 'Annotate', review: 'Review', done: 'Done' }, STAGE_COLORS);
+
+const splitsFigure = (s: DatasetStats) => imagesPerBucket('splits', { title: 'Images per split', axis: 'Split', key: 'split', words: 'split' }, SPLIT_BUCKETS, s.splits, SPLIT_WORDS, SPLIT_COLORS);
 
 function classBalanceFigure(s: DatasetStats): BarFigure {
 	const perSplit = SPLIT_BUCKETS.map((b) => `${SPLIT_WORDS[b]}: ${listed(s.classes.map((c) => ({ name: c.name, value: c.bySplit[b] })), 'classes')}`);
