@@ -3,7 +3,7 @@ import type { ThreadRecord } from '$lib/model/team/records';
 /** Where a new thread goes, before its first comment is written. */
 export type DraftAnchor = { kind: 'image' } | { kind: 'point'; x: number; y: number } | { kind: 'annotation'; annotationId: string };
 
-export type SideTab = 'shapes' | 'comments' | 'activity';
+export type SideTab = 'shapes' | 'comments' | 'activity' | 'quality';
 
 /**
  * The editor screen's comment state shared by the side panel, the pins over the canvas and the keys
