@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ProjectDoc } from '$lib/model';
 import type { Dataset } from '$lib/formats/dataset';
-import { exportSelection } from '$lib/formats/project-dataset';
-import { assignMissingSplits, assignSplits, splitForExport, SPLIT_NAMES, type SplitName, type SplitOptions } from '$lib/formats/split';
+import { exportSelection, planImport } from '$lib/formats/project-dataset';
+import { assignMissingSplits, assignSplits, splitForExport, splitNamed, SPLIT_NAMES, type SplitName, type SplitOptions } from '$lib/formats/split';
 import { yoloCodec } from '$lib/formats/yolo';
 import { seededRandom } from '$lib/geometry/random';
 import { filterImages, NO_FILTERS, type ImageFacts } from '$lib/ui/library/filters';
@@ -270,6 +270,40 @@ describe("the project's stored splits in exports and versions", () => {
 		expect(splitsByName(exportSelection(frozen).dataset)).toEqual({ 'p0.jpg': 'val', 'p1.jpg': 'val', 'p2.jpg': '-' });
 		expect(splitsByName(exportSelection(doc).dataset)).toEqual({ 'p0.jpg': 'test', 'p1.jpg': 'test', 'p2.jpg': 'train' });
 		frozen.destroy();
+	});
+});
+
+describe('splits read from an imported dataset', () => {
+	it('reads a dataset’s own names for its splits', () => {
+		expect(['train', 'Train2017', 'training', 'val', 'valid', 'validation', 'val2017', 'dev', 'test', 'test-2019', 'default', 'holdout', '', undefined].map(splitNamed)).toEqual([
+			'train', 'train', 'train', 'val', 'val', 'val', 'val', 'val', 'test', 'test', undefined, undefined, undefined, undefined
+		]);
+	});
+
+	it('an import keeps the splits its files say, where an image has none yet; never moves one', () => {
+		const doc = project(3);
+		const [a, b] = idsOf(doc);
+		must(doc.splits.set([a], 'test'));
+		const input: Dataset = {
+			images: [
+				{ name: 'p0.jpg', width: 100, height: 100, split: 'train' },
+				{ name: 'p1.jpg', width: 100, height: 100, split: 'val2017' },
+				{ name: 'p2.jpg', width: 100, height: 100, split: 'holdout' }
+			],
+			classes: [],
+			annotations: []
+		};
+		const planned = planImport(doc, input, { mode: 'existing' });
+		if (!planned.ok) throw new Error(planned.errors.join('\n'));
+		expect(planned.plan.splits).toEqual([
+			{ imageId: a, split: 'train' },
+			{ imageId: b, split: 'val' }
+		]);
+		must(doc.importDataset(planned.plan));
+		expect(splitsByName(exportSelection(doc).dataset)).toEqual({ 'p0.jpg': 'test', 'p1.jpg': 'val', 'p2.jpg': '-' });
+		// A plan from elsewhere (the worker, a file) is checked again: unknown images and splits are left out.
+		must(doc.importDataset({ classes: [], images: [], annotations: [], splits: [{ imageId: 'gone', split: 'val' }, { imageId: idsOf(doc)[2], split: 'dev' as never }] }));
+		expect(doc.splits.all().size).toBe(2);
 	});
 });
 

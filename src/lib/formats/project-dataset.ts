@@ -7,6 +7,7 @@ import { isShapeType, shapeKind } from '$lib/shapes/registry';
 import { skeletonMismatch, type SkeletonGeometry } from '$lib/shapes/skeleton/kind';
 import { withGeometry, type Dataset, type DatasetAnnotation, type DatasetClass, type DatasetImage } from './dataset';
 import { basename, extension } from './files';
+import { splitNamed } from './split';
 
 /**
  * Between a project document and the interchange Dataset: what an export writes (`datasetFromProject`)
@@ -367,6 +368,13 @@ export function planImport(doc: PlanBasis, dataset: Dataset, options: PlanOption
 		return { ok: false, errors: shown, warnings };
 	}
 	const classes = [...newClasses.values()];
+	// The splits the input says (YOLO's and Datumaro's folders, a COCO file per split): kept in the project.
+	const splits: NonNullable<DatasetImportWrite['splits']> = [];
+	for (const [name, image] of datasetImages) {
+		const to = target.get(name);
+		const split = splitNamed(image.split);
+		if (to && split) splits.push({ imageId: to.id, split });
+	}
 	return {
 		ok: true,
 		plan: {
@@ -377,6 +385,7 @@ export function planImport(doc: PlanBasis, dataset: Dataset, options: PlanOption
 			...(options.mode === 'new' && dataset.tagMode && { tagMode: dataset.tagMode }),
 			...(dataset.imported && Object.keys(dataset.imported).length && { datasetFields: dataset.imported }),
 			...((importedOnExisting.images.length || importedOnExisting.classes.length) && { importedOnExisting }),
+			...(splits.length && { splits }),
 			newImageFiles,
 			warnings,
 			summary: { matchedImages, newImages: newImageFiles.length, newClasses: classes.length, matchedClasses, annotations: annotations.length }

@@ -240,3 +240,15 @@ export function splitForExport(dataset: Dataset, choice: ExportSplit): Dataset {
 	});
 	return { ...dataset, images };
 }
+
+/**
+ * The split a dataset's own name for it means ('train2017', 'valid', 'validation', 'Test'…), or
+ * undefined when it names none of the three ('default', 'holdout').
+ */
+export function splitNamed(raw: string | undefined): SplitName | undefined {
+	const word = raw?.trim().toLowerCase().replace(/[-_ ]?\d+$/, '');
+	if (word === 'train' || word === 'training') return 'train';
+	if (word === 'val' || word === 'valid' || word === 'validation' || word === 'dev') return 'val';
+	if (word === 'test' || word === 'testing') return 'test';
+	return undefined;
+}

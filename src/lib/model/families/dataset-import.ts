@@ -19,6 +19,7 @@ import type { ClassRecord, Id, ImageRecord, ImportedFrom, JsonValue, ProjectSett
 import type { ClassRecords } from './classes';
 import type { ProjectDoc } from '../project-doc';
 import type { DocCore, Result } from './core';
+import { SPLITS, type SplitName, type SplitRecord } from '../team/records';
 
 /** A planned dataset import (`formats/project-dataset.ts`): new records with their ids, written at once. */
 export interface DatasetImportWrite {
@@ -37,6 +38,8 @@ export interface DatasetImportWrite {
 	tagMode?: 'single' | 'multi';
 	/** Dataset-level fields of the input by format (COCO's info and licenses): kept for its export. */
 	datasetFields?: Record<string, Record<string, JsonValue>>;
+	/** The splits the input gives its images (new ones, or the project's it names): stored where an image has none yet. */
+	splits?: { imageId: Id; split: SplitName }[];
 	/** Project images and classes the input names: the file's ids (and a class's supercategory) they now keep. */
 	importedOnExisting?: {
 		images: { id: Id; imported: ImportedFrom }[];
@@ -135,6 +138,11 @@ export class DatasetImport {
 				const existing = images.has(id) ? undefined : this.doc.getImage(id);
 				if (existing && imported) this.core.maps.images.set(id, { ...existing, imported });
 			}
+			// The input's splits, where an image has none (an import never moves an image between splits).
+			const at = Date.now();
+			for (const { imageId, split } of plan.splits ?? [])
+				if ((images.has(imageId) || this.doc.getImage(imageId)) && SPLITS.includes(split) && !this.core.checked.team.splits.has(imageId))
+					this.core.maps.splits.set(imageId, { imageId, split, by: this.core.actor.id, at } satisfies SplitRecord);
 		}, Origin.import);
 		return { ok: true, value: { classes: plan.classes.length, images: images.size, annotations: plan.packed?.ids.length ?? plan.annotations.length } };
 	}
