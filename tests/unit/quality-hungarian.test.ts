@@ -80,3 +80,18 @@ describe('bestMatches', () => {
 		expect(bestMatches(w)).toEqual(bestMatches(w.map((r) => [...r])));
 	});
 });
+
+describe('weights that are not numbers', () => {
+	it('never hangs on NaN or infinite weights (a degenerate shape’s IoU): they count as no match', () => {
+		expect(maxWeightAssignment([[NaN, NaN], [NaN, NaN]])).toHaveLength(2);
+		expect(bestMatches([[NaN, 0.9], [0.8, NaN]])).toEqual([
+			[0, 1],
+			[1, 0]
+		]);
+		expect(bestMatches([[NaN, 0.9, -Infinity], [0.8, NaN, 0.7], [NaN, 0.6, 0.5]])).toEqual([
+			[0, 1],
+			[1, 0],
+			[2, 2]
+		]);
+	});
+});

@@ -7,11 +7,15 @@
  * reached first), which the agreement shown to every reviewer relies on.
  */
 
-/** Pairs [row, column] of an assignment of largest total weight, sorted by row. `weights[r][c]`, finite. */
-export function maxWeightAssignment(weights: readonly (readonly number[])[]): [number, number][] {
-	const rows = weights.length;
-	const cols = rows ? weights[0].length : 0;
+/**
+ * Pairs [row, column] of an assignment of largest total weight, sorted by row. A weight that is not a
+ * finite number counts as 0: the search below would never end on NaN (a degenerate shape's IoU).
+ */
+export function maxWeightAssignment(given: readonly (readonly number[])[]): [number, number][] {
+	const rows = given.length;
+	const cols = rows ? given[0].length : 0;
 	if (!rows || !cols) return [];
+	const weights = given.map((row) => Array.from({ length: cols }, (_, c) => (Number.isFinite(row[c]) ? row[c] : 0)));
 	if (rows > cols) {
 		const transposed = Array.from({ length: cols }, (_, c) => weights.map((row) => row[c]));
 		return maxWeightAssignment(transposed)
@@ -103,7 +107,7 @@ export function bestMatches(weights: readonly (readonly number[])[]): [number, n
 			if (weights[rs[0]][cs[0]] > 0) out.push([rs[0], cs[0]]);
 			continue;
 		}
-		const sub = rs.map((r) => cs.map((c) => Math.max(0, weights[r][c])));
+		const sub = rs.map((r) => cs.map((c) => (weights[r][c] > 0 ? weights[r][c] : 0)));
 		for (const [i, j] of maxWeightAssignment(sub)) if (sub[i][j] > 0) out.push([rs[i], cs[j]]);
 	}
 	return out.sort((p, q) => p[0] - q[0]);
