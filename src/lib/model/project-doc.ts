@@ -557,6 +557,7 @@ export class ProjectDoc {
 		if (team.has('members')) this.members.invalidate();
 		if (team.has('comments')) this.comments.invalidate();
 		if (team.has('activity') || annotationsChanged) this.activity.invalidate();
+		if (team.has('tasks')) this.quality.invalidate();
 	}
 
 	/**

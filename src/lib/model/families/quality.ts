@@ -38,12 +38,28 @@ export class QualityTasks {
 		return this.exists(imageId) ? this.team.consensus.get(imageId) : undefined;
 	}
 
+	/** Tasks by image, sorted by member: built when first asked for after the tasks changed. */
+	private byImage: Map<Id, TaskRecord[]> | null = null;
+
+	/** The tasks changed (ProjectDoc calls it after each such transaction). */
+	invalidate(): void {
+		this.byImage = null;
+	}
+
 	/** The members' tasks on an image, by member id. */
 	tasksOf(imageId: Id): TaskRecord[] {
 		if (!this.exists(imageId)) return [];
-		const out: TaskRecord[] = [];
-		for (const t of this.team.tasks.values()) if (t.imageId === imageId) out.push(t);
-		return out.sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
+		if (!this.byImage) {
+			const index = new Map<Id, TaskRecord[]>();
+			for (const t of this.team.tasks.values()) {
+				const list = index.get(t.imageId);
+				if (list) list.push(t);
+				else index.set(t.imageId, [t]);
+			}
+			for (const list of index.values()) list.sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
+			this.byImage = index;
+		}
+		return [...(this.byImage.get(imageId) ?? [])];
 	}
 
 	taskOf(imageId: Id, member: Id): TaskRecord | undefined {
