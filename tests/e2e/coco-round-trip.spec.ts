@@ -49,7 +49,9 @@ test('a COCO dataset with its own ids and an object in two parts: one annotation
 	const downloading = page.waitForEvent('download');
 	await page.getByTestId('export-start').click();
 	const entries = unzipSync(new Uint8Array(readFileSync(await (await downloading).path())));
-	const out = JSON.parse(new TextDecoder().decode(entries['annotations/instances_default.json']));
+	// The file's name said val2017: its images keep the split val, and the export (the project's splits) says so.
+	expect(Object.keys(entries).filter((p) => p.startsWith('annotations/'))).toEqual(['annotations/instances_val.json']);
+	const out = JSON.parse(new TextDecoder().decode(entries['annotations/instances_val.json']));
 	expect(out.info).toEqual(COCO.info);
 	expect(out.licenses).toEqual(COCO.licenses);
 	expect(out.images).toEqual([{ license: 4, coco_url: COCO.images[0].coco_url, date_captured: COCO.images[0].date_captured, id: 397133, file_name: 'street.png', width: 320, height: 240 }]);

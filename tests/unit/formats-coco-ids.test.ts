@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { ProjectDoc } from '$lib/model';
 import { cocoFormat } from '$lib/formats/coco';
 import { exportSelection, planImport } from '$lib/formats/project-dataset';
+import { splitForExport } from '$lib/formats/split';
 import { rasteriseParts } from '$lib/formats/coco/masks';
 import { assignIds } from '$lib/formats/ids';
 import { runsToString, stringToRuns } from '$lib/shapes/mask/rle';
@@ -95,8 +96,9 @@ function importIntoProject(file: Json): ProjectDoc {
 	return doc;
 }
 
+/** The export with "No splits" (the file's name, instances_val2017.json, gave its images the split val). */
 function exportCoco(doc: ProjectDoc): Json {
-	const { files } = cocoFormat.write(exportSelection(doc).dataset, { includeImages: false });
+	const { files } = cocoFormat.write(splitForExport(exportSelection(doc).dataset, { kind: 'none' }), { includeImages: false });
 	expect(files.map((f) => f.path)).toEqual(['annotations/instances_default.json']);
 	return JSON.parse(new TextDecoder().decode(files[0].bytes));
 }
@@ -106,7 +108,9 @@ const byId = <T extends { id: unknown }>(list: T[]) => new Map(list.map((x) => [
 describe('COCO ids and fields survive import → export', () => {
 	it('keeps image, category and annotation ids, supercategories, image metadata, info and licenses; every mask pixel-exact', () => {
 		const input = cocoFile();
-		const out = exportCoco(importIntoProject(input));
+		const doc = importIntoProject(input);
+		expect(new Set(doc.splits.all().values())).toEqual(new Set(['val']));
+		const out = exportCoco(doc);
 		expect(out.info).toEqual(input.info);
 		expect(out.licenses).toEqual(input.licenses);
 		const inImages = byId(input.images as Json[] as { id: number }[]);
