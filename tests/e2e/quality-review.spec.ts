@@ -278,6 +278,39 @@ test('a member labelling blind sees only that; an image with nothing to compare 
 	await expect(page.getByTestId('quality-none')).toBeVisible();
 });
 
+test('labelling blind, the other member’s shapes, their comment threads and pins stay hidden; one’s own show', async () => {
+	const made = await page.evaluate(
+		({ image, car }) => {
+			type Comments = { newThread(input: object): Made & { value?: { thread: object; comment: object } }; write(r: object): Made };
+			const doc = (window as unknown as Hooked).peerlabelSession.doc as Doc & { comments: Comments };
+			const me = doc.actor;
+			const thread = (annotationId: string, text: string) => {
+				const t = doc.comments.newThread({ imageId: image, anchor: { kind: 'annotation', annotationId }, text });
+				if (!t.ok || !t.value) return `thread: ${t.reason}`;
+				const w = doc.comments.write({ threads: [t.value.thread], comments: [t.value.comment] });
+				return w.ok ? '' : `write: ${w.reason}`;
+			};
+			doc.setActor({ id: 'caimember0000001', name: 'Cai' });
+			const cai = doc.createAnnotation({ imageId: image, classId: car, type: 'box', geometry: { x: 300, y: 300, width: 80, height: 60 } });
+			const caiThread = cai.ok ? thread(cai.value!.id, 'Cai: is this a car?') : cai.reason;
+			doc.setActor(me);
+			const mine = doc.createAnnotation({ imageId: image, classId: car, type: 'box', geometry: { x: 100, y: 100, width: 80, height: 60 } });
+			const myThread = mine.ok ? thread(mine.value!.id, 'Mine: check the wheels') : mine.reason;
+			return [caiThread, myThread].filter(Boolean);
+		},
+		{ image: images[3], car: classes.car }
+	);
+	expect(made).toEqual([]);
+	await openImage(3);
+	await page.getByTestId('tab-shapes').click();
+	await expect(page.getByTestId('shape-row')).toHaveCount(1);
+	await page.getByTestId('tab-comments').click();
+	await expect(page.getByTestId('thread')).toHaveCount(1);
+	await expect(page.getByTestId('thread')).toContainText('Mine: check the wheels');
+	await expect(page.getByTestId('thread')).not.toContainText('Cai');
+	await expect(page.getByTestId('pin')).toHaveCount(1);
+});
+
 test('polygons and masks compared: outlines and tinted pixels in each member’s pane', async () => {
 	await openImage(5);
 	await expect(page.getByTestId('quality-agreement-value')).toHaveText('1.00');
