@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect, test, type Page } from '@playwright/test';
 import { dragOnImage, shapeRows, waitForEditor, type BoxGeometry } from './support/editor';
-import { closeAll, join, newPeer, seedOn, shareProject, type Peer } from './support/peers';
+import { closeAll, join, seedOn, shareProject, teammate } from './support/peers';
 import { expectAccessible, screens } from './support/screens';
 
 /**
@@ -23,15 +23,6 @@ type Hooked = {
 		};
 	};
 };
-
-async function teammate(browser: Parameters<typeof newPeer>[0], name: string): Promise<Peer> {
-	const peer = await newPeer(browser, name);
-	await peer.context.addInitScript(() => Object.assign(window, { peerlabelTestHooks: true }));
-	peer.page.on('dialog', (d) => {
-		throw new Error(`a dialog opened: ${d.message()}`);
-	});
-	return peer;
-}
 
 /** Runs `fn` on the page's window (its test hooks): `fn` must not close over anything. */
 const hooked = <T,>(page: Page, fn: (h: Hooked) => T) => page.evaluate(`(${fn.toString()})(window)`) as Promise<T>;

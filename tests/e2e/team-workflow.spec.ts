@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { dragOnImage, editorCanvas, shapeRows, waitForEditor } from './support/editor';
-import { closeAll, join, newPeer, seedOn, shareProject, syncBadge, type Peer } from './support/peers';
+import { closeAll, join, seedOn, shareProject, syncBadge, teammate } from './support/peers';
 
 /**
  * Issue 15 item 8: three teammates, each a browser context of its own, on the real signaling server.
@@ -12,15 +12,6 @@ import { closeAll, join, newPeer, seedOn, shareProject, syncBadge, type Peer } f
  */
 
 type Hooked = { peerlabelSession: { doc: { members: { list(): { id: string; name: string }[] }; images(): { id: string }[] } } };
-
-async function teammate(browser: Parameters<typeof newPeer>[0], name: string): Promise<Peer> {
-	const peer = await newPeer(browser, name);
-	await peer.context.addInitScript(() => Object.assign(window, { peerlabelTestHooks: true }));
-	peer.page.on('dialog', (d) => {
-		throw new Error(`a dialog opened: ${d.message()}`);
-	});
-	return peer;
-}
 
 const members = (page: Page) => page.evaluate(() => (window as unknown as Hooked).peerlabelSession.doc.members.list().map((m) => ({ id: m.id, name: m.name })));
 /** Keys go to the editor only while no text box has the focus. */

@@ -22,6 +22,19 @@ export async function newPeer(browser: Browser, name: string, options: { named?:
 	return { name, context, page: await context.newPage() };
 }
 
+/**
+ * A teammate for team tests: a peer whose page exposes the app's session (`window.peerlabelSession`), and
+ * on which any browser dialog (alert, confirm) fails the test.
+ */
+export async function teammate(browser: Browser, name: string): Promise<Peer> {
+	const peer = await newPeer(browser, name);
+	await peer.context.addInitScript(() => Object.assign(window, { peerlabelTestHooks: true }));
+	peer.page.on('dialog', (d) => {
+		throw new Error(`a dialog opened: ${d.message()}`);
+	});
+	return peer;
+}
+
 /** A project made by the app's own seeding route; returns its id and first image id. */
 export async function seedOn(page: Page, query: string): Promise<{ projectId: string; imageId: string }> {
 	await page.goto(`/dev/seed?${query}`);
